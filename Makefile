@@ -1,0 +1,82 @@
+# Knee Helper. Two commands do all set-up on a fresh machine:
+#   make run    serve the skill locally on http://127.0.0.1:5000/
+#   make test   run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Tests never reach the cloud: no instance-metadata look-ups, dummy credentials, a region.
+TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
+	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
+
+.PHONY: run test lint content lock clean help venv package build-KneeHelperFunction
+
+help:
+	@echo "make run | make test | make lint | make content | make listen | make lock"
+
+$(STAMP): requirements/*.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip==26.3
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m webapp --host $(HOST) --port $(PORT)
+
+test: $(STAMP) $(NODE_STAMP)
+	$(TEST_ENV) $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+content: $(STAMP)
+	$(PY) -m content.compile
+
+lock: $(STAMP)
+	( echo "# Full lock of every Python package the project installs (pip freeze of requirements/dev.txt)."; \
+	  echo "# Regenerate with: make lock"; $(PY) -m pip freeze --all --exclude pip --exclude setuptools ) > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam build
+
+# --- AWS SAM ---------------------------------------------------------------------------------
+# `sam build` calls this target (template.yaml: Metadata.BuildMethod: makefile). It copies only
+# the runtime packages, installs the pinned runtime dependencies for Lambda's platform, and
+# ships compiled bytecode because Lambda's code folder is read-only.
+LAMBDA_PACKAGES := triage content speech dialogue kneeskill handlers
+LAMBDA_PYTHON_VERSION := 3.14
+LAMBDA_PLATFORM := manylinux2014_aarch64
+
+build-KneeHelperFunction:
+	test -n "$(ARTIFACTS_DIR)"
+	mkdir -p "$(ARTIFACTS_DIR)"
+	$(PYTHON) -m pip install -q --disable-pip-version-check --target "$(ARTIFACTS_DIR)" \
+		--platform $(LAMBDA_PLATFORM) --python-version $(LAMBDA_PYTHON_VERSION) \
+		--implementation cp --only-binary=:all: \
+		-r requirements/runtime.txt -c requirements/constraints.txt
+	cp lambda_function.py "$(ARTIFACTS_DIR)/"
+	$(PYTHON) -c 'import shutil, sys; [shutil.copytree(p, sys.argv[1] + "/" + p, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "source", "*.yaml", "*.md")) for p in sys.argv[2:]]' "$(ARTIFACTS_DIR)" $(LAMBDA_PACKAGES)
+	if $(PYTHON) -c 'import sys; sys.exit(0 if "%d.%d" % sys.version_info[:2] == "$(LAMBDA_PYTHON_VERSION)" else 1)'; then \
+		$(PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"; \
+	else \
+		echo "note: bytecode not compiled: this Python is not $(LAMBDA_PYTHON_VERSION); use 'sam build --use-container'"; \
+	fi
+
+package: $(STAMP)
+	rm -rf build/lambda && $(MAKE) --no-print-directory build-KneeHelperFunction ARTIFACTS_DIR=$(CURDIR)/build/lambda PYTHON=$(PY)
+	cd build/lambda && zip -q -r ../knee-helper-lambda.zip .
+	@du -h build/knee-helper-lambda.zip
