@@ -1,0 +1,7 @@
+"""A local stand-in for the Alexa service APIs, for tests and the offline simulator (loopback only)."""
+
+from __future__ import annotations
+
+from alexa_standin.server import RecordedRequest, StandIn, describe_request, parse_duration
+
+__all__ = ["RecordedRequest", "StandIn", "describe_request", "parse_duration"]

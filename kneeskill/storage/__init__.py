@@ -1,0 +1,54 @@
+"""Persistence of the few non-health facts about a user (see :mod:`kneeskill.storage.model`).
+
+``open_store(settings)`` picks the back end: none, a local SQLite file, or a DynamoDB table.
+boto3 is imported only for DynamoDB.
+"""
+
+from __future__ import annotations
+
+from kneeskill.settings import PersistenceKind, Settings
+from kneeskill.storage.model import (
+    ICING_WINDOW,
+    KEY_SALT_ENV,
+    PermissionState,
+    StoreUnavailable,
+    UserRecord,
+    UserStore,
+    user_key,
+)
+
+__all__ = [
+    "ICING_WINDOW",
+    "KEY_SALT_ENV",
+    "PermissionState",
+    "StoreUnavailable",
+    "UserRecord",
+    "UserStore",
+    "open_store",
+    "user_key",
+]
+
+
+def open_store(settings: Settings) -> UserStore | None:
+    """The configured store, or ``None`` when persistence is switched off.
+
+    Raises :class:`StoreUnavailable` when the back end cannot be opened (for example an unwritable
+    data directory) and ``ValueError`` for an incomplete configuration (DynamoDB without a table).
+    """
+    if settings.persistence is PersistenceKind.NONE:
+        return None
+    if settings.persistence is PersistenceKind.SQLITE:
+        from kneeskill.storage.sqlite import DB_FILE_NAME, SqliteUserStore  # noqa: PLC0415
+
+        return SqliteUserStore(settings.data_dir / DB_FILE_NAME, retention_days=settings.retention_days)
+    if settings.persistence is PersistenceKind.DYNAMODB:
+        from kneeskill.storage.dynamodb import DynamoDbUserStore  # noqa: PLC0415
+
+        if not settings.dynamodb_table:
+            raise ValueError("KNEE_HELPER_TABLE must name the DynamoDB table when persistence is dynamodb")
+        return DynamoDbUserStore(
+            settings.dynamodb_table,
+            retention_days=settings.retention_days,
+            endpoint_url=settings.dynamodb_endpoint_url,
+        )
+    raise ValueError(f"unknown persistence kind {settings.persistence!r}")

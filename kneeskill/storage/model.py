@@ -1,0 +1,111 @@
+"""The small, non-health user record and the store interface both back ends implement.
+
+Only these facts are ever persisted: the PRICE walk-through position, recent icing start times,
+whether the disclaimer was heard, and the timer/reminder permission state. Never symptoms, answers
+or conditions. Records are keyed by :func:`user_key`, never by the raw Alexa user id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+#: Environment variable holding the per-deployment secret used to key user records.
+KEY_SALT_ENV = "KNEE_HELPER_KEY_SALT"
+# Development-only fallback so `make run` works with no configuration. A real deployment MUST set
+# KNEE_HELPER_KEY_SALT to a long random secret: with this public value the keys can be recomputed
+# from user ids by anyone who has the code.
+DEV_KEY_SALT = "knee-helper-dev-salt-not-secret"
+
+#: Icing start times older than this are dropped on every read and write.
+ICING_WINDOW = timedelta(days=3)
+
+
+class PermissionState(StrEnum):
+    """What we last learned about a voice permission."""
+
+    UNKNOWN = "unknown"
+    GRANTED = "granted"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """Everything stored for one user (times are tz-aware UTC, kept to the second)."""
+
+    price_step: str | None = None
+    price_updated_at: datetime | None = None
+    icing_starts: tuple[datetime, ...] = ()
+    disclaimer_heard: bool = False
+    timer_permission: PermissionState = PermissionState.UNKNOWN
+    reminder_permission: PermissionState = PermissionState.UNKNOWN
+
+
+class StoreUnavailable(Exception):
+    """The back end failed or timed out. The message is a short reason with no user data."""
+
+
+class UserStore(Protocol):
+    """What the skill needs from persistence."""
+
+    def load(self, key: str) -> UserRecord:
+        """The stored record, or an empty ``UserRecord()`` when there is none (or it expired)."""
+        ...
+
+    def save_profile(self, key: str, record: UserRecord) -> None:
+        """Write every field except ``icing_starts`` (which only :meth:`add_icing_start` changes)."""
+        ...
+
+    def add_icing_start(self, key: str, at: datetime) -> UserRecord:
+        """Atomically append one icing start time and return the updated record."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget everything stored for ``key``."""
+        ...
+
+
+def user_key(user_id: str, salt: str | None = None) -> str:
+    """A keyed hash (HMAC-SHA256, hex) of the Alexa user id; the only key records are stored under.
+
+    ``salt`` defaults to the ``KNEE_HELPER_KEY_SALT`` environment variable, then to a development salt.
+    """
+    secret = salt if salt is not None else (os.environ.get(KEY_SALT_ENV) or DEV_KEY_SALT)
+    return hmac.new(secret.encode("utf-8"), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def to_epoch(moment: datetime) -> int:
+    """Whole epoch seconds of a tz-aware datetime (naive values are refused)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("expected a timezone-aware datetime")
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    """A tz-aware UTC datetime from epoch seconds."""
+    return datetime.fromtimestamp(int(seconds), tz=UTC)
+
+
+def recent_icing(starts: Iterable[int], now: datetime) -> tuple[datetime, ...]:
+    """Icing starts within :data:`ICING_WINDOW` of ``now``, oldest first (newest last)."""
+    cutoff = to_epoch(now - ICING_WINDOW)
+    return tuple(from_epoch(s) for s in sorted(int(s) for s in starts) if s >= cutoff)
+
+
+def permission(text: object) -> PermissionState:
+    """Parse a stored permission value, treating anything unknown as ``UNKNOWN``."""
+    try:
+        return PermissionState(str(text))
+    except ValueError:
+        return PermissionState.UNKNOWN
+
+
+def utc_now() -> datetime:
+    """The current time, tz-aware UTC (the default clock of both stores)."""
+    return datetime.now(UTC)
