@@ -1,0 +1,25 @@
+"""Shared fixtures for the content tests: the compiled bundles and the source article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import content
+from content.schema import LocaleContent
+
+REPO = Path(__file__).resolve().parents[2]
+ARTICLE = REPO / ".." / "shared" / "reference" / "pain-behind-knee.txt"
+
+
+@pytest.fixture(scope="session")
+def bundles() -> dict[str, LocaleContent]:
+    return {loc: content.load(loc) for loc in content.SUPPORTED_LOCALES}
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    if not ARTICLE.exists():
+        pytest.skip(f"source article not found at {ARTICLE}")
+    return ARTICLE.read_text(encoding="utf-8")
