@@ -1,0 +1,216 @@
+"""The interview: safety order, no repeats, sensible skips, always terminates."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from triage_strategies import ages, answers, facts_strategy
+
+from triage import (
+    AGE_QUESTION,
+    ALL_QUESTIONS,
+    FINDING_GROUPS,
+    Answer,
+    Assessment,
+    CareLevel,
+    Facts,
+    Finding,
+    Flag,
+    Question,
+    QuestionKind,
+    Stage,
+    answer_question,
+    assess,
+)
+from triage.interview import MAX_DISCRIMINATING_QUESTIONS, MAX_QUESTIONS
+
+P, A, U = Answer.PRESENT, Answer.ABSENT, Answer.UNKNOWN
+F = Finding
+STAGE_ORDER = list(Stage)
+
+
+def run_interview(
+    facts: Facts, choose: st.DataObject | None = None, default: Answer = A, age: int | None = 30
+) -> tuple[Facts, list[Question], Assessment]:
+    asked: list[Question] = []
+    result = assess(facts)
+    while result.next_question is not None:
+        question = result.next_question
+        assert question not in asked, f"asked twice: {question.id}"
+        assert len(asked) <= MAX_QUESTIONS + 1
+        asked.append(question)
+        answer = choose.draw(answers, label=question.id) if choose else default
+        years = choose.draw(ages, label="years") if choose else age
+        facts = answer_question(facts, question, answer, years)
+        result = assess(facts)
+    return facts, asked, result
+
+
+def test_the_first_question_screens_for_pulmonary_embolism() -> None:
+    first = assess(Facts.empty()).next_question
+    assert first is not None
+    assert first.finding is F.PE_SIGNS
+    assert first.stage is Stage.LIFE_THREAT
+
+
+def test_all_questions_are_unique_and_in_safety_order() -> None:
+    ids = [q.id for q in ALL_QUESTIONS]
+    assert len(ids) == len(set(ids))
+    stages = [STAGE_ORDER.index(q.stage) for q in ALL_QUESTIONS]
+    assert stages == sorted(stages)
+    assert [q.finding for q in ALL_QUESTIONS[:3]] == [F.PE_SIGNS, F.COLD_PALE_LEG, F.BLADDER_BOWEL_CHANGE]
+
+
+def test_question_ids_are_finding_values_or_age() -> None:
+    for q in ALL_QUESTIONS:
+        if q.kind is QuestionKind.AGE:
+            assert q.id == "age" and q.finding is None
+        else:
+            assert q.finding is not None and q.id == q.finding.value
+    assert AGE_QUESTION in ALL_QUESTIONS
+
+
+def test_answering_no_to_everything_walks_the_safety_stages_in_order() -> None:
+    _, asked, result = run_interview(Facts.empty())
+    stages = [STAGE_ORDER.index(q.stage) for q in asked]
+    assert stages == sorted(stages)
+    assert result.complete and result.questions_left == 0
+    assert len(asked) <= MAX_QUESTIONS
+
+
+def test_clot_risk_factors_are_asked_explicitly_one_by_one() -> None:
+    _, asked, _ = run_interview(Facts({F.PAIN_BEHIND_KNEE: P}))
+    ids = {q.id for q in asked}
+    for f in (
+        F.RECENT_SURGERY,
+        F.BED_REST_3_DAYS,
+        F.PLASTER_CAST,
+        F.LONG_JOURNEY,
+        F.PREGNANT_OR_POSTPARTUM,
+        F.HORMONES,
+        F.CANCER,
+        F.PREVIOUS_CLOT,
+        F.BLOOD_THINNERS,
+    ):
+        assert f.value in ids
+
+
+def test_once_a_clot_is_suspected_only_blood_thinners_is_left_of_the_risk_block() -> None:
+    facts = Facts(
+        {F.PE_SIGNS: A, F.COLD_PALE_LEG: A, F.BLADDER_BOWEL_CHANGE: A, F.PAIN_CALF: P, F.SWELLING_CALF: P}
+    )
+    _, asked, result = run_interview(facts)
+    risk_asked = {q.finding for q in asked if q.stage is Stage.CLOT_RISK}
+    assert risk_asked == {F.BLOOD_THINNERS, None}  # None: the age question
+    assert Flag.SUSPECTED_DVT in result.flags
+
+
+def test_a_reported_injury_leads_to_the_ottawa_and_emergency_questions() -> None:
+    facts = Facts({F.RECENT_INJURY: P})
+    _, asked, _ = run_interview(facts)
+    ids = {q.id for q in asked}
+    assert {"cannot_bear_weight", "cannot_bend_90", "deformity", "locked_now", "popping"} <= ids
+
+
+def test_a_hot_joint_brings_the_fever_question_forward() -> None:
+    facts = Facts({F.PE_SIGNS: A, F.COLD_PALE_LEG: A, F.BLADDER_BOWEL_CHANGE: A, F.SWELLING_KNEE: P})
+    nxt = assess(facts).next_question
+    assert nxt is not None and nxt.finding is F.FEVER_UNWELL
+
+
+def test_the_pe_question_is_not_asked_when_every_pe_sign_was_already_denied() -> None:
+    facts = Facts(dict.fromkeys(FINDING_GROUPS[F.PE_SIGNS], A))
+    nxt = assess(facts).next_question
+    assert nxt is not None and nxt.finding is F.COLD_PALE_LEG
+
+
+def test_an_emergency_finishes_the_life_threat_screen_and_then_stops() -> None:
+    facts = Facts({F.LOCKED_NOW: P})
+    _, asked, result = run_interview(facts)
+    assert [q.finding for q in asked] == [F.PE_SIGNS, F.COLD_PALE_LEG, F.BLADDER_BOWEL_CHANGE]
+    assert result.level is CareLevel.EMERGENCY and result.complete
+
+
+def test_the_discriminating_stage_is_capped() -> None:
+    _, asked, _ = run_interview(Facts({F.PAIN_BEHIND_KNEE: P}), default=U)
+    assert sum(1 for q in asked if q.stage is Stage.DISCRIMINATE) <= MAX_DISCRIMINATING_QUESTIONS + 4
+
+
+def test_answer_question_records_age_and_findings() -> None:
+    facts = answer_question(Facts.empty(), AGE_QUESTION, P, 64)
+    assert facts.age == 64
+    q = ALL_QUESTIONS[0]
+    assert answer_question(facts, q, A).answer(F.PE_SIGNS) is A
+
+
+def test_questions_left_is_positive_until_complete() -> None:
+    facts = Facts.empty()
+    result = assess(facts)
+    while result.next_question is not None:
+        assert result.questions_left >= 1
+        facts = answer_question(facts, result.next_question, A, 40)
+        result = assess(facts)
+    assert result.questions_left == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_arbitrary_answers_always_terminate_within_the_cap_without_repeating(data: st.DataObject) -> None:
+    _, asked, result = run_interview(Facts.empty(), choose=data)
+    assert result.complete
+    assert len(asked) <= MAX_QUESTIONS
+    assert len({q.id for q in asked}) == len(asked)
+
+
+@settings(max_examples=100, deadline=None)
+@given(facts_strategy, st.data())
+def test_arbitrary_starting_facts_terminate_and_never_ask_an_answered_question(
+    facts: Facts, data: st.DataObject
+) -> None:
+    _, asked, _ = run_interview(facts, choose=data)
+    for q in asked:
+        if q.finding is not None:
+            assert not facts.is_answered(q.finding)
+        else:
+            assert not facts.age_asked
+
+
+@given(facts_strategy)
+def test_the_next_question_is_never_one_already_answered(facts: Facts) -> None:
+    q = assess(facts).next_question
+    if q is None:
+        return
+    if q.finding is None:
+        assert not facts.age_asked
+    else:
+        assert not facts.is_answered(q.finding)
+
+
+@given(facts_strategy)
+def test_emergency_ambulance_always_stops_the_interview(facts: Facts) -> None:
+    result = assess(facts)
+    if result.level is CareLevel.EMERGENCY_AMBULANCE:
+        assert result.complete and result.questions_left == 0
+    result = assess(facts.with_answer(F.COLD_PALE_LEG, P))
+    assert result.level is CareLevel.EMERGENCY_AMBULANCE
+    assert result.complete and result.questions_left == 0
+
+
+@given(facts_strategy)
+def test_the_fast_question_search_picks_the_most_informative_question(facts: Facts) -> None:
+    from triage import evidence
+    from triage.interview import _POOL, IN_PLAY, MECHANISMS, MIN_GAIN_BITS, best_discriminating
+
+    post = evidence.posterior(facts.present, facts.absent, facts.age)
+    best, _ = best_discriminating(facts, post)
+    order = sorted(range(len(post)), key=post.__getitem__, reverse=True)[:IN_PLAY]
+    total = sum(post[i] for i in order)
+    weights = [(i, post[i] / total) for i in order]
+    injury_possible = facts.answer(F.RECENT_INJURY) is not A
+    candidates = _POOL if injury_possible else _POOL[len(MECHANISMS) :]
+    pool = [f for f in candidates if not facts.is_answered(f)]
+    gains = {f: evidence.information_gain(f, weights) for f in pool}
+    if best is None:
+        assert all(g <= MIN_GAIN_BITS + 0.01 for g in gains.values())
+    else:
+        assert gains[best] >= max(gains.values()) - 0.01

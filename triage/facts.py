@@ -1,0 +1,221 @@
+"""Facts: what the user has told us so far. Immutable, hashable, JSON round-trippable.
+
+``Facts`` keeps the explicit answers exactly as given, and resolves on construction the answers they
+imply (finding groups and a few obvious implications), so that rules and the interview read one
+lookup table. Explicit answers always win over implied ones, except that a present atom always makes
+its group present (safety first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from triage.vocabulary import FINDING_GROUPS, Answer, Finding
+
+#: Finding declaration order, used to keep answers in one canonical order.
+_ORDER: dict[Finding, int] = {f: i for i, f in enumerate(Finding)}
+_FINDING_BY_VALUE: dict[str, Finding] = {f.value: f for f in Finding}
+_ANSWER_BY_VALUE: dict[str, Answer] = {a.value: a for a in Answer}
+
+#: "A present implies B present" (a narrower finding implies the broader one).
+PRESENT_IMPLIES_PRESENT: tuple[tuple[Finding, Finding], ...] = (
+    (Finding.LOCKED_NOW, Finding.LOCKING),
+    (Finding.CRAMP_OVER_10_MIN, Finding.CRAMPING),
+    (Finding.CRAMPS_AT_NIGHT, Finding.CRAMPING),
+    (Finding.SWELLING_WHOLE_LEG, Finding.SWELLING_CALF),
+)
+#: "A absent implies B absent" (the broader finding absent rules out the narrower one).
+ABSENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
+    (Finding.LOCKING, Finding.LOCKED_NOW),
+    (Finding.CRAMPING, Finding.CRAMP_OVER_10_MIN),
+    (Finding.CRAMPING, Finding.CRAMPS_AT_NIGHT),
+)
+#: "A present implies B absent" (mutually exclusive answers). Never used on red-flag findings.
+PRESENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
+    (Finding.ONE_LEG, Finding.BOTH_LEGS),
+    (Finding.BOTH_LEGS, Finding.ONE_LEG),
+    (Finding.SUDDEN_ONSET, Finding.GRADUAL_ONSET),
+    (Finding.GRADUAL_ONSET, Finding.SUDDEN_ONSET),
+)
+
+MIN_AGE = 0
+MAX_AGE = 130
+#: Cap on how many answers ``from_json`` accepts (there are fewer findings than this).
+_MAX_JSON_ANSWERS = 256
+
+
+class FrozenAnswers(Mapping[Finding, Answer]):
+    """A read-only, hashable mapping of findings to answers, in finding declaration order."""
+
+    __slots__ = ("_items", "_map")
+
+    def __init__(self, items: Mapping[Finding, Answer] | None = None) -> None:
+        pairs = sorted((items or {}).items(), key=lambda kv: _ORDER[kv[0]])
+        self._items: tuple[tuple[Finding, Answer], ...] = tuple(pairs)
+        self._map: dict[Finding, Answer] = dict(pairs)
+
+    def __getitem__(self, key: Finding) -> Answer:
+        return self._map[key]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenAnswers):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._map == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f.value}={a.value}" for f, a in self._items)
+        return f"FrozenAnswers({inner})"
+
+
+def _resolve(explicit: Mapping[Finding, Answer]) -> dict[Finding, Answer]:
+    """Explicit answers plus the answers they imply (only ever filling gaps, except group presence)."""
+    resolved: dict[Finding, Answer] = dict(explicit)
+    present, absent = Answer.PRESENT, Answer.ABSENT
+    for group, atoms in FINDING_GROUPS.items():
+        atom_answers = [explicit.get(a) for a in atoms]
+        if present in atom_answers:
+            resolved[group] = present  # an atom present always makes the group present
+        elif explicit.get(group) is absent:
+            for atom in atoms:
+                resolved.setdefault(atom, absent)
+        elif all(a is absent for a in atom_answers):
+            resolved.setdefault(group, absent)
+    for a, b in PRESENT_IMPLIES_PRESENT:
+        if resolved.get(a) is present and b not in explicit:
+            resolved[b] = present
+    for a, b in ABSENT_IMPLIES_ABSENT:
+        if resolved.get(a) is absent and b not in explicit:
+            resolved[b] = absent
+    for a, b in PRESENT_IMPLIES_ABSENT:
+        if explicit.get(a) is present and b not in explicit:
+            resolved[b] = absent
+    return resolved
+
+
+def _clean_age(years: object) -> int | None:
+    if isinstance(years, bool) or not isinstance(years, int):
+        return None
+    return years if MIN_AGE <= years <= MAX_AGE else None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Immutable facts about one user: answers to findings, and age (years) when known.
+
+    ``age_asked`` records that the age question was put, so "I don't know" is not asked again.
+    """
+
+    answers: Mapping[Finding, Answer] = field(default_factory=FrozenAnswers)
+    age: int | None = None
+    age_asked: bool = False
+    _resolved: dict[Finding, Answer] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _present: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
+    _absent: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
+
+    _EMPTY: ClassVar[Facts]
+
+    def __post_init__(self) -> None:
+        answers = self.answers
+        if not isinstance(answers, FrozenAnswers):
+            answers = FrozenAnswers(answers)
+            object.__setattr__(self, "answers", answers)
+        age = _clean_age(self.age)
+        object.__setattr__(self, "age", age)
+        if age is not None and not self.age_asked:
+            object.__setattr__(self, "age_asked", True)
+        resolved = _resolve(answers)
+        object.__setattr__(self, "_resolved", resolved)
+        object.__setattr__(self, "_present", tuple(f for f, a in resolved.items() if a is Answer.PRESENT))
+        object.__setattr__(self, "_absent", tuple(f for f, a in resolved.items() if a is Answer.ABSENT))
+
+    # --- reading ---------------------------------------------------------------
+    def answer(self, f: Finding) -> Answer:
+        """The answer for ``f`` including group implications; UNKNOWN when not asked."""
+        return self._resolved.get(f, Answer.UNKNOWN)
+
+    def is_answered(self, f: Finding) -> bool:
+        """True when ``f`` was answered (even "I don't know") or its answer is implied."""
+        return f in self._resolved
+
+    @property
+    def resolved(self) -> Mapping[Finding, Answer]:
+        """Explicit plus implied answers (treat as read-only)."""
+        return self._resolved
+
+    @property
+    def present(self) -> tuple[Finding, ...]:
+        """Findings resolved PRESENT (explicit or implied)."""
+        return self._present
+
+    @property
+    def absent(self) -> tuple[Finding, ...]:
+        """Findings resolved ABSENT (explicit or implied)."""
+        return self._absent
+
+    # --- building --------------------------------------------------------------
+    def with_answer(self, f: Finding, a: Answer) -> Facts:
+        items = dict(self.answers)
+        items[Finding(f)] = Answer(a)
+        return Facts(FrozenAnswers(items), self.age, self.age_asked)
+
+    def with_age(self, years: int | None) -> Facts:
+        return Facts(self.answers, _clean_age(years), True)
+
+    @classmethod
+    def empty(cls) -> Facts:
+        return cls._EMPTY
+
+    # --- JSON (Alexa session attributes) -----------------------------------------
+    def to_json(self) -> dict[str, object]:
+        return {
+            "answers": {f.value: a.value for f, a in self.answers.items()},
+            "age": self.age,
+            "age_asked": self.age_asked,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Facts:
+        """Rebuild from ``to_json`` output. Never raises: unknown keys and bad values are ignored."""
+        try:
+            return cls._from_json(data)
+        except Exception:  # defensive: hostile session attributes must never crash the skill
+            return cls._EMPTY
+
+    @classmethod
+    def _from_json(cls, data: object) -> Facts:
+        if not isinstance(data, dict):
+            return cls._EMPTY
+        items: dict[Finding, Answer] = {}
+        raw: Any = data.get("answers")
+        if isinstance(raw, dict) and len(raw) <= _MAX_JSON_ANSWERS:
+            for key, value in raw.items():
+                if not isinstance(key, str) or not isinstance(value, str):
+                    continue
+                finding = _FINDING_BY_VALUE.get(key)
+                answer = _ANSWER_BY_VALUE.get(value)
+                if finding is not None and answer is not None:
+                    items[finding] = answer
+        age = _clean_age(data.get("age"))
+        age_asked = data.get("age_asked") is True or age is not None
+        return cls(FrozenAnswers(items), age, age_asked)
+
+
+Facts._EMPTY = Facts()

@@ -1,0 +1,177 @@
+"""The shared vocabulary of Knee Helper: findings, answers, care levels, causes and flags.
+
+Every other part of the project (content, interaction models, handlers, the presenter)
+refers to these values by their string ``value``; cross-check tests keep them in step.
+Pure Python: this module never imports the ASK SDK or Flask.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+
+
+class Answer(str, Enum):
+    """What the user said about one finding."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class Finding(str, Enum):
+    """One thing the user can tell us. Each is present, absent or unknown."""
+
+    # --- where it hurts -------------------------------------------------------
+    PAIN_BEHIND_KNEE = "pain_behind_knee"
+    PAIN_CALF = "pain_calf"
+    PAIN_KNEECAP = "pain_kneecap"
+    PAIN_THIGH = "pain_thigh"  # back of the thigh
+    ONE_LEG = "one_leg"
+    BOTH_LEGS = "both_legs"
+
+    # --- onset and duration ---------------------------------------------------
+    SUDDEN_ONSET = "sudden_onset"
+    GRADUAL_ONSET = "gradual_onset"
+    RECENT_INJURY = "recent_injury"  # an injury within the last week (Ottawa scope)
+    PERSISTENT_WEEKS = "persistent_weeks"  # no better after a few weeks
+    SEVERE_PAIN = "severe_pain"
+    SUDDEN_WORSENING = "sudden_worsening"
+
+    # --- mechanism ------------------------------------------------------------
+    MECH_TWIST = "mech_twist"
+    MECH_PIVOT = "mech_pivot"
+    MECH_JUMP = "mech_jump"
+    MECH_SPRINT = "mech_sprint"
+    MECH_DIRECTION_CHANGE = "mech_direction_change"
+    MECH_BLOW_OR_FALL = "mech_blow_or_fall"
+    MECH_LONG_SITTING_OR_TRAVEL = "mech_long_sitting_or_travel"
+    MECH_OVERUSE = "mech_overuse"  # long run, downhill skiing, repetitive load
+
+    # --- what the user notices ------------------------------------------------
+    POPPING = "popping"
+    GRINDING = "grinding"
+    SWELLING_KNEE = "swelling_knee"
+    SWELLING_CALF = "swelling_calf"
+    SWELLING_WHOLE_LEG = "swelling_whole_leg"
+    LUMP_BEHIND_KNEE = "lump_behind_knee"
+    REDNESS = "redness"
+    WARMTH = "warmth"
+    DISCOLOURATION = "discolouration"  # red, dark or bluish skin
+    HARD_TENDER_VEINS = "hard_tender_veins"
+    PAIN_FLEXING_FOOT = "pain_flexing_foot"
+    CRAMPING = "cramping"
+    CRAMP_OVER_10_MIN = "cramp_over_10_min"
+    CRAMPS_AT_NIGHT = "cramps_at_night"  # recurrent cramps disturbing sleep
+    STIFFNESS = "stiffness"
+    WEAKNESS = "weakness"
+    LOCKING = "locking"  # catches or locks from time to time
+    LOCKED_NOW = "locked_now"  # locked and will not unlock
+    GIVING_WAY = "giving_way"
+    CANNOT_BEAR_WEIGHT = "cannot_bear_weight"  # cannot take four steps
+    CANNOT_BEND_90 = "cannot_bend_90"
+    DEFORMITY = "deformity"  # the knee's shape has changed
+    PAIN_ON_STAIRS_OR_SITTING = "pain_on_stairs_or_sitting"
+    PAIN_BENDING_AGAINST_RESISTANCE = "pain_bending_against_resistance"
+    NUMBNESS_TINGLING = "numbness_tingling"
+    BACK_PAIN = "back_pain"
+    FEVER_UNWELL = "fever_unwell"
+
+    # --- life-threatening -----------------------------------------------------
+    PE_SIGNS = "pe_signs"  # group: any of the four signs below (see FINDING_GROUPS)
+    BREATHLESSNESS = "breathlessness"
+    CHEST_PAIN = "chest_pain"
+    COUGHING_BLOOD = "coughing_blood"
+    FAINTING = "fainting"
+    COLD_PALE_LEG = "cold_pale_leg"
+    BLADDER_BOWEL_CHANGE = "bladder_bowel_change"  # includes numbness around the genitals or bottom
+
+    # --- clot risk factors ----------------------------------------------------
+    RECENT_SURGERY = "recent_surgery"  # within 12 weeks
+    BED_REST_3_DAYS = "bed_rest_3_days"  # hospital stay or bed rest of 3 days or more
+    PLASTER_CAST = "plaster_cast"
+    LONG_JOURNEY = "long_journey"  # over 3 hours by plane, car or train
+    PREGNANT_OR_POSTPARTUM = "pregnant_or_postpartum"  # pregnant or a birth in the last 6 weeks
+    HORMONES = "hormones"  # combined pill, patch or ring, or HRT
+    CANCER = "cancer"
+    PREVIOUS_CLOT = "previous_clot"
+    BLOOD_THINNERS = "blood_thinners"
+
+
+#: Group findings: one question screens several findings at once. An atom that is present makes
+#: its group present; a group answered absent makes every atom absent.
+FINDING_GROUPS: dict[Finding, tuple[Finding, ...]] = {
+    Finding.PE_SIGNS: (Finding.BREATHLESSNESS, Finding.CHEST_PAIN, Finding.COUGHING_BLOOD, Finding.FAINTING),
+}
+
+
+class AgeBand(str, Enum):
+    """Age bands that change a rule: Ottawa (55), clot risk (60), NSAID caution (65)."""
+
+    UNKNOWN = "unknown"
+    UNDER_55 = "under_55"
+    FROM_55_TO_59 = "55_to_59"
+    FROM_60_TO_64 = "60_to_64"
+    OVER_65 = "65_plus"
+
+    @classmethod
+    def from_years(cls, years: int | None) -> AgeBand:
+        if years is None or years < 0 or years > 130:
+            return cls.UNKNOWN
+        if years < 55:
+            return cls.UNDER_55
+        if years < 60:
+            return cls.FROM_55_TO_59
+        if years < 65:
+            return cls.FROM_60_TO_64
+        return cls.OVER_65
+
+
+class CareLevel(IntEnum):
+    """Five levels of care, ordered from least to most urgent."""
+
+    SELF_CARE = 1  # PRICE and watch for warning signs
+    CONSULTATION = 2  # book a doctor or physiotherapist
+    CONSULTATION_24 = 3  # see a doctor urgently, today
+    EMERGENCY = 4  # go to the emergency department now
+    EMERGENCY_AMBULANCE = 5  # call your emergency number now
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class Condition(str, Enum):
+    """The twelve causes of pain behind the knee in the source article."""
+
+    HAMSTRING_INJURY = "hamstring_injury"
+    CALF_STRAIN = "calf_strain"
+    JUMPERS_KNEE = "jumpers_knee"
+    BAKERS_CYST = "bakers_cyst"
+    POPLITEUS_STRAIN = "popliteus_strain"
+    MENISCUS_TEAR = "meniscus_tear"
+    CRUCIATE_LIGAMENT_INJURY = "cruciate_ligament_injury"
+    CHONDROMALACIA = "chondromalacia"
+    OSTEOARTHRITIS = "osteoarthritis"
+    DEEP_VEIN_THROMBOSIS = "deep_vein_thrombosis"
+    LEG_CRAMPS = "leg_cramps"
+    REFERRED_PAIN = "referred_pain"
+
+
+class Flag(str, Enum):
+    """Safety flags raised by the triage rules."""
+
+    SUSPECTED_DVT = "suspected_dvt"
+    SUSPECTED_PE = "suspected_pe"
+    LIMB_ISCHAEMIA = "limb_ischaemia"
+    CAUDA_EQUINA = "cauda_equina"
+    SEPTIC_ARTHRITIS = "septic_arthritis"
+    POSSIBLE_FRACTURE = "possible_fracture"  # Ottawa knee rule positive
+    LOCKED_KNEE = "locked_knee"
+    DEFORMITY = "deformity"
+    BAKERS_CYST_COMPLICATION = "bakers_cyst_complication"
+    PROLONGED_CRAMP = "prolonged_cramp"
+    SEVERE_HAMSTRING_TEAR = "severe_hamstring_tear"
+
+
+#: Flags that make the emergency guidance compulsory in every response of the session.
+EMERGENCY_GUIDANCE_FLAGS: frozenset[Flag] = frozenset({Flag.SUSPECTED_DVT, Flag.SUSPECTED_PE})
