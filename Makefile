@@ -15,7 +15,7 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
-.PHONY: run test lint content lock clean help venv package build-KneeHelperFunction
+.PHONY: run test lint content lock clean help venv package listen build-KneeHelperFunction
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -49,6 +49,9 @@ content: $(STAMP)
 lock: $(STAMP)
 	( echo "# Full lock of every Python package the project installs (pip freeze of requirements/dev.txt)."; \
 	  echo "# Regenerate with: make lock"; $(PY) -m pip freeze --all --exclude pip --exclude setuptools ) > requirements/constraints.txt
+
+listen: $(STAMP)
+	$(PY) scripts/listen.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam build

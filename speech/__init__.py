@@ -1,0 +1,87 @@
+"""The SSML response builder: every word Knee Helper speaks goes through ``render``.
+
+Pure Python (stdlib only); never imports the ASK SDK, Flask or boto3.
+
+    reply = Reply.answer_first(
+        sentence("Pain behind the knee is often a strained muscle."),
+        steps("rest", "protect", "ice", "compress", "elevate", intro=("Try PRICE",)),
+        reprompt=(sentence("Would you like to hear the warning signs?"),),
+    )
+    rendered = render(reply)  # .ssml, .reprompt_ssml, .card_title, .card_text, .plain_text, .overflow
+"""
+
+from speech.model import (
+    MAX_BREAK_MS,
+    Block,
+    DateFormat,
+    Duration,
+    EmergencyGuidance,
+    Emphasis,
+    EmphasisLevel,
+    Inline,
+    InterpretAs,
+    ListItem,
+    ListStyle,
+    Paragraph,
+    Pause,
+    PhoneNumber,
+    Priority,
+    Reply,
+    SayAs,
+    Sentence,
+    SpokenList,
+    paragraph,
+    sentence,
+    spoken_list,
+    steps,
+    with_emergency,
+)
+from speech.render import (
+    CARD_TITLE_MAX_CHARS,
+    DEFAULT_LIMITS,
+    DEFAULT_SAY_MORE,
+    Limits,
+    Rendered,
+    ResponseTooLarge,
+    render,
+    response_size,
+    response_size_ok,
+    say_more_reply,
+)
+
+__all__ = [
+    "CARD_TITLE_MAX_CHARS",
+    "DEFAULT_LIMITS",
+    "DEFAULT_SAY_MORE",
+    "MAX_BREAK_MS",
+    "Block",
+    "DateFormat",
+    "Duration",
+    "EmergencyGuidance",
+    "Emphasis",
+    "EmphasisLevel",
+    "Inline",
+    "InterpretAs",
+    "Limits",
+    "ListItem",
+    "ListStyle",
+    "Paragraph",
+    "Pause",
+    "PhoneNumber",
+    "Priority",
+    "Rendered",
+    "Reply",
+    "ResponseTooLarge",
+    "SayAs",
+    "Sentence",
+    "SpokenList",
+    "paragraph",
+    "render",
+    "response_size",
+    "response_size_ok",
+    "say_more_reply",
+    "sentence",
+    "spoken_list",
+    "steps",
+    "with_emergency",
+]
