@@ -1,9 +1,10 @@
-"""WSGI entry point: ``gunicorn webapp.wsgi:app`` (settings from the environment)."""
+"""WSGI entry point: ``gunicorn webapp.wsgi:app`` (settings from the environment; SQLite by default)."""
 
 from __future__ import annotations
 
+from kneeskill.settings import PersistenceKind, Settings
 from webapp.server import create_app
 
 __all__ = ["app"]
 
-app = create_app()
+app = create_app(Settings.from_env(default_persistence=PersistenceKind.SQLITE))

@@ -1,0 +1,1 @@
+"""The dialogue layer: pure conversation logic between the handlers and the core."""

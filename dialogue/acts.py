@@ -1,0 +1,61 @@
+"""What the user did in one turn, independent of the ASK SDK.
+
+Handlers translate intents and resolved slot ids into a :class:`UserAct`; the conversation logic
+never sees raw slot text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from triage.vocabulary import Answer, Finding
+
+
+class Act(str, Enum):
+    """One kind of user turn."""
+
+    LAUNCH = "launch"
+    KNEE_PAIN = "knee_pain"
+    SYMPTOM = "symptom"
+    YES = "yes"
+    NO = "no"
+    DONT_KNOW = "dont_know"
+    AGE = "age"
+    EMERGENCY = "emergency"
+    WHY_ASKING = "why_asking"
+    WHY_THINK = "why_think"
+    LIST_CAUSES = "list_causes"
+    EXPLAIN_CAUSE = "explain_cause"
+    WHEN_DOCTOR = "when_doctor"
+    TESTS = "tests"
+    TREATMENT = "treatment"
+    PAIN_RELIEF = "pain_relief"
+    PREVENTION = "prevention"
+    PRICE = "price"
+    PRICE_STEP = "price_step"
+    REPEAT = "repeat"
+    SLOWER = "slower"
+    MORE = "more"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    START_OVER = "start_over"
+    PAUSE = "pause"
+    RESUME = "resume"
+    HELP = "help"
+    STOP = "stop"
+    NAVIGATE_HOME = "navigate_home"
+    FALLBACK = "fallback"
+    DELETE_DATA = "delete_data"
+
+
+@dataclass(frozen=True)
+class UserAct:
+    """A user turn: the act plus whatever the slots resolved to (ids, never raw text)."""
+
+    act: Act
+    findings: tuple[Finding, ...] = ()  # volunteered as present
+    answer: Answer | None = None  # an explicit yes / no / don't know inside a longer answer
+    topic: str | None = None  # a content id: cause, test, PRICE step or medicine
+    number: int | None = None  # age in years, or icing minutes
+    unresolved: bool = False  # a slot was heard but did not resolve to any id

@@ -1,0 +1,418 @@
+"""The conversation: one user act plus the session state in, the next state and a reply out.
+
+Pure: no ASK SDK, no I/O. Side effects the adapters must carry out are returned as ``effects``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from content import PriceStep
+from dialogue import presenter as p
+from dialogue.acts import Act, UserAct
+from dialogue.context import Effect, EffectKind, TurnContext
+from dialogue.state import LastSpeech, Mode, SessionState, emergency_kind_for
+from speech import Reply
+from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage.vocabulary import Answer, CareLevel, Finding
+
+QUESTIONS: dict[str, Question] = {question.id: question for question in ALL_QUESTIONS}
+PRICE_ORDER: tuple[PriceStep, ...] = tuple(PriceStep)
+MISSES_BEFORE_CHOICES = 2
+
+
+@dataclass(frozen=True)
+class Turn:
+    state: SessionState
+    reply: Reply
+    effects: tuple[Effect, ...] = ()
+
+
+def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    """Choose the reply to one user act."""
+    if act.act is Act.EMERGENCY:
+        return _emergency(state, act, ctx)
+    if act.act in _GLOBAL:
+        return _GLOBAL[act.act](state, act, ctx)
+    if act.act is Act.FALLBACK:
+        return _fallback(state, ctx)
+    if state.mode is Mode.INTERVIEW and act.act in _INTERVIEW_ACTS:
+        return _interview_answer(state, act, ctx)
+    if state.mode in _OFFERS and act.act in (Act.YES, Act.NO):
+        return _offer_answer(state, act, ctx)
+    if act.act in _TOPICS:
+        return _TOPICS[act.act](state, act, ctx)
+    if act.act in (Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM):
+        if act.findings:
+            return _start_interview(state, act, ctx)
+        return _reply(state, ctx, p.not_now(ctx.content, state))
+    return _fallback(state, ctx)
+
+
+# --- launch, help, stop ---------------------------------------------------------------------------
+
+
+def _launch(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    effects: tuple[Effect, ...] = ()
+    if not ctx.profile.disclaimer_heard:
+        effects = (Effect(EffectKind.MARK_DISCLAIMER_HEARD),)
+    saved = ctx.profile.saved_price_step
+    if saved is not None and 0 <= saved < len(PRICE_ORDER):
+        new_state = replace(state, mode=Mode.OFFER_RESUME_PRICE, price_step=saved)
+        return _reply(new_state, ctx, p.launch_resume_price(ctx.content, PRICE_ORDER[saved]), effects)
+    reply = p.launch(ctx.content, first_time=not ctx.profile.disclaimer_heard)
+    return _reply(replace(state, mode=Mode.OFFER_INTERVIEW), ctx, reply, effects)
+
+
+def _help(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    question = _current_question(state)
+    return _reply(state, ctx, p.help_for(ctx.content, state.mode, question))
+
+
+def _stop(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    effects: tuple[Effect, ...] = ()
+    if state.mode is Mode.PRICE:
+        effects = (Effect(EffectKind.SAVE_PRICE_STEP, state.price_step),)
+    return _reply(state, ctx, p.goodbye(ctx.content, state), effects)
+
+
+def _pause(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.mode is Mode.PRICE:
+        reply = p.price_paused(ctx.content, PRICE_ORDER[state.price_step])
+        return _reply(state, ctx, reply, (Effect(EffectKind.SAVE_PRICE_STEP, state.price_step),))
+    return _reply(state, ctx, p.goodbye(ctx.content, state))
+
+
+def _navigate_home(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    new_state = replace(state, mode=Mode.IDLE, question=None, topic=None, page=0, more=(), misses=0)
+    return _reply(new_state, ctx, p.home(ctx.content))
+
+
+def _repeat(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    # Repeat replays the last speech exactly: the adapters reuse ``state.last`` as it is.
+    if not state.last.ssml:
+        return _reply(state, ctx, p.nothing_to_repeat(ctx.content))
+    return Turn(state=state, reply=p.REPLAY)
+
+
+def _slower(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if not state.last.ssml:
+        return _reply(state, ctx, p.nothing_to_repeat(ctx.content))
+    return Turn(state=state, reply=p.REPLAY_SLOWLY)
+
+
+def _more(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.more:
+        return _reply(replace(state, more=()), ctx, p.spoken_more(ctx.content, state.more))
+    if state.mode is Mode.EXPLAINER and state.topic:
+        return _explainer_page(state, ctx, state.topic, state.page + 1)
+    if state.mode is Mode.PRICE:
+        return _price_step(state, ctx, state.price_step, detail=True)
+    if state.mode is Mode.RESULT:
+        return _why_think(state, act, ctx)
+    if state.mode is Mode.INTERVIEW:
+        return _ask(state, ctx, assess(state.facts))
+    return _reply(state, ctx, p.nothing_more(ctx.content))
+
+
+def _next(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.mode is Mode.PRICE:
+        return _price_step(state, ctx, state.price_step + 1)
+    if state.mode is Mode.EXPLAINER and state.topic:
+        return _explainer_page(state, ctx, state.topic, state.page + 1)
+    if state.mode is Mode.INTERVIEW:
+        return _interview_answer(state, replace(act, act=Act.DONT_KNOW), ctx)
+    return _reply(state, ctx, p.nothing_next(ctx.content))
+
+
+def _previous(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.mode is Mode.PRICE:
+        return _price_step(state, ctx, max(0, state.price_step - 1))
+    if state.mode is Mode.EXPLAINER and state.topic:
+        return _explainer_page(state, ctx, state.topic, max(0, state.page - 1))
+    return _reply(state, ctx, p.nothing_previous(ctx.content))
+
+
+def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.mode is Mode.PRICE:
+        return _price_step(state, ctx, 0)
+    if state.mode is Mode.EXPLAINER and state.topic:
+        return _explainer_page(state, ctx, state.topic, 0)
+    # A fresh interview; the emergency guidance stays sticky for the rest of the session.
+    fresh = SessionState(emergency=state.emergency, last=state.last)
+    return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx)
+
+
+def _resume(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    saved = ctx.profile.saved_price_step
+    if state.mode in (Mode.PRICE, Mode.OFFER_RESUME_PRICE):
+        return _price_step(state, ctx, state.price_step)
+    if saved is not None:
+        return _price_step(state, ctx, saved)
+    return _reply(state, ctx, p.nothing_to_resume(ctx.content))
+
+
+def _fallback(state: SessionState, ctx: TurnContext) -> Turn:
+    misses = state.misses + 1
+    new_state = replace(state, misses=misses)
+    question = _current_question(state) if state.mode is Mode.INTERVIEW else None
+    return _reply(new_state, ctx, p.misunderstood(ctx.content, state.mode, question, misses))
+
+
+# --- emergency --------------------------------------------------------------------------------------
+
+
+def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    facts = state.facts
+    volunteered = act.findings or (Finding.PE_SIGNS,)
+    for finding in volunteered:
+        facts = facts.with_answer(finding, Answer.PRESENT)
+    assessment = assess(facts)
+    kind = emergency_kind_for(assessment.flags, call_now=True)
+    new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None)
+    if kind is not None:
+        new_state = new_state.with_emergency(kind)
+    return _reply(new_state, ctx, p.emergency_statement(ctx.content, assessment))
+
+
+# --- the interview ----------------------------------------------------------------------------------
+
+
+def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    facts = state.facts if state.mode is Mode.INTERVIEW else Facts.empty()
+    for finding in act.findings:
+        facts = facts.with_answer(finding, Answer.PRESENT)
+    new_state = replace(
+        state, mode=Mode.INTERVIEW, facts=facts, asked=0, misses=0, question=None, topic=None, more=()
+    )
+    assessment = assess(facts)
+    new_state = _note_emergency(new_state, assessment)
+    if assessment.complete:
+        return _result(new_state, ctx, assessment)
+    return _ask(new_state, ctx, assessment, intro=True)
+
+
+def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    question = _current_question(state)
+    facts = state.facts
+    answered = False
+    if question is not None:
+        answer = _answer_from(act, question)
+        if answer is not None:
+            facts = answer_question(facts, question, answer, act.number)
+            answered = True
+    for finding in act.findings:
+        facts = facts.with_answer(finding, Answer.PRESENT)
+        answered = True
+    if not answered:
+        return _fallback(state, ctx)
+    new_state = replace(state, facts=facts, misses=0)
+    assessment = assess(facts)
+    new_state = _note_emergency(new_state, assessment)
+    if assessment.complete:
+        return _result(new_state, ctx, assessment)
+    return _ask(new_state, ctx, assessment)
+
+
+def _answer_from(act: UserAct, question: Question) -> Answer | None:
+    if question.kind is QuestionKind.AGE:
+        if act.act is Act.AGE and act.number is not None:
+            return Answer.PRESENT
+        if act.act is Act.DONT_KNOW or act.answer is Answer.UNKNOWN:
+            return Answer.UNKNOWN
+        return None
+    if act.answer is not None:
+        return act.answer
+    if act.act is Act.YES:
+        return Answer.PRESENT
+    if act.act is Act.NO:
+        return Answer.ABSENT
+    if act.act is Act.DONT_KNOW:
+        return Answer.UNKNOWN
+    if act.act is Act.SYMPTOM and question.finding is not None and question.finding in act.findings:
+        return Answer.PRESENT
+    return None
+
+
+def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False) -> Turn:
+    question = assessment.next_question
+    if question is None:
+        return _result(state, ctx, assessment)
+    new_state = replace(state, question=question.id, asked=state.asked + 1)
+    reply = p.question(
+        ctx.content,
+        question,
+        questions_left=assessment.questions_left,
+        intro=intro,
+        asked=state.asked,
+        emergency_note=assessment.emergency_guidance_required and state.emergency is None,
+    )
+    return _reply(new_state, ctx, reply)
+
+
+def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Turn:
+    new_state = replace(state, mode=Mode.RESULT, question=None)
+    offer_price = assessment.level <= CareLevel.CONSULTATION_24
+    if offer_price:
+        new_state = replace(new_state, mode=Mode.OFFER_PRICE)
+    return _reply(new_state, ctx, p.result(ctx.content, assessment, offer_price=offer_price))
+
+
+def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    question = _current_question(state) if state.mode is Mode.INTERVIEW else None
+    return _reply(state, ctx, p.why_asking(ctx.content, question))
+
+
+def _why_think(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.facts == Facts.empty():
+        return _reply(state, ctx, p.why_think_nothing_yet(ctx.content))
+    return _reply(state, ctx, p.why_think(ctx.content, assess(state.facts)))
+
+
+def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState:
+    kind = emergency_kind_for(assessment.flags, call_now=assessment.level is CareLevel.EMERGENCY_AMBULANCE)
+    return state.with_emergency(kind) if kind is not None else state
+
+
+def _current_question(state: SessionState) -> Question | None:
+    return QUESTIONS.get(state.question) if state.question else None
+
+
+# --- offers -----------------------------------------------------------------------------------------
+
+
+def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    yes = act.act is Act.YES
+    if state.mode is Mode.OFFER_RESUME_PRICE:
+        if yes:
+            return _price_step(state, ctx, state.price_step)
+        new_state = replace(state, mode=Mode.IDLE, price_step=0)
+        return _reply(new_state, ctx, p.home(ctx.content), (Effect(EffectKind.CLEAR_PRICE_STEP),))
+    if state.mode is Mode.OFFER_PRICE:
+        if yes:
+            return _price_step(state, ctx, 0, intro=True)
+        return _reply(replace(state, mode=Mode.RESULT), ctx, p.home(ctx.content))
+    if state.mode is Mode.OFFER_INTERVIEW:
+        if yes:
+            return _start_interview(state, UserAct(Act.KNEE_PAIN), ctx)
+        return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
+    return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
+
+
+# --- PRICE walk-through -----------------------------------------------------------------------------
+
+
+def _price(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    return _price_step(state, ctx, 0, intro=True)
+
+
+def _price_jump(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    try:
+        step = PRICE_ORDER.index(PriceStep(act.topic or ""))
+    except ValueError:
+        return _reply(state, ctx, p.unknown_price_step(ctx.content))
+    return _price_step(state, ctx, step)
+
+
+def _price_step(
+    state: SessionState, ctx: TurnContext, index: int, *, intro: bool = False, detail: bool = False
+) -> Turn:
+    if index >= len(PRICE_ORDER):
+        new_state = replace(state, mode=Mode.IDLE, price_step=0)
+        reply = p.price_done(ctx.content, clot_suspected=state.emergency is not None)
+        return _reply(new_state, ctx, reply, (Effect(EffectKind.CLEAR_PRICE_STEP),))
+    new_state = replace(state, mode=Mode.PRICE, price_step=index, topic=None, more=())
+    reply = p.price_step(
+        ctx.content,
+        PRICE_ORDER[index],
+        index,
+        intro=intro,
+        detail=detail,
+        clot_suspected=state.emergency is not None,
+    )
+    return _reply(new_state, ctx, reply, (Effect(EffectKind.SAVE_PRICE_STEP, index),))
+
+
+# --- explainers -------------------------------------------------------------------------------------
+
+
+def _topic(topic_for: Callable[[UserAct], str | None]) -> Callable[[SessionState, UserAct, TurnContext], Turn]:
+    def handle(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+        topic = topic_for(act)
+        if topic is None:
+            return _reply(state, ctx, p.unknown_topic(ctx.content, act.act))
+        return _explainer_page(state, ctx, topic, 0)
+
+    return handle
+
+
+def _explainer_page(state: SessionState, ctx: TurnContext, topic: str, page: int) -> Turn:
+    pages = p.topic_pages(ctx.content, topic)
+    if not pages:
+        return _reply(state, ctx, p.unknown_topic(ctx.content, None))
+    if page >= len(pages):
+        new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=len(pages))
+        return _reply(new_state, ctx, p.explainer_end(ctx.content, topic))
+    new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=page, more=())
+    reply = p.explainer_page(ctx.content, pages, page)
+    return _reply(new_state, ctx, reply)
+
+
+def _cause_topic(act: UserAct) -> str | None:
+    return f"cause:{act.topic}" if act.topic else None
+
+
+def _test_topic(act: UserAct) -> str | None:
+    return f"test:{act.topic}" if act.topic else "tests"
+
+
+def _relief_topic(act: UserAct) -> str | None:
+    return f"relief:{act.topic}" if act.topic else "relief"
+
+
+# --- shared -----------------------------------------------------------------------------------------
+
+
+def _reply(state: SessionState, ctx: TurnContext, reply: Reply, effects: tuple[Effect, ...] = ()) -> Turn:
+    return Turn(state=state, reply=reply, effects=effects)
+
+
+def remember(state: SessionState, last: LastSpeech, more: tuple[str, ...]) -> SessionState:
+    """Store what was just said (for Repeat) and what was trimmed (for More)."""
+    return replace(state, last=last, more=more)
+
+
+_GLOBAL: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
+    Act.LAUNCH: _launch,
+    Act.HELP: _help,
+    Act.STOP: _stop,
+    Act.PAUSE: _pause,
+    Act.NAVIGATE_HOME: _navigate_home,
+    Act.REPEAT: _repeat,
+    Act.SLOWER: _slower,
+    Act.MORE: _more,
+    Act.NEXT: _next,
+    Act.PREVIOUS: _previous,
+    Act.START_OVER: _start_over,
+    Act.RESUME: _resume,
+    Act.WHY_ASKING: _why_asking,
+    Act.WHY_THINK: _why_think,
+}
+
+_INTERVIEW_ACTS = frozenset({Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM, Act.KNEE_PAIN})
+
+_OFFERS = frozenset({Mode.OFFER_INTERVIEW, Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE, Mode.OFFER_REMINDER})
+
+_TOPICS: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
+    Act.KNEE_PAIN: _start_interview,
+    Act.LIST_CAUSES: _topic(lambda act: "causes"),
+    Act.EXPLAIN_CAUSE: _topic(_cause_topic),
+    Act.WHEN_DOCTOR: _topic(lambda act: "doctor"),
+    Act.TESTS: _topic(_test_topic),
+    Act.TREATMENT: _topic(lambda act: "treatment"),
+    Act.PAIN_RELIEF: _topic(_relief_topic),
+    Act.PREVENTION: _topic(lambda act: "prevention"),
+    Act.PRICE: _price,
+    Act.PRICE_STEP: _price_jump,
+}

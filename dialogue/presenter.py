@@ -1,0 +1,503 @@
+"""Turns core results and content into structured replies (``speech.Reply``).
+
+Pure: content and triage in, replies out. Every spoken word comes from ``content``; the markers
+``[count]``, ``[step]``, ``[cause]``, ``[reasons]`` and ``[topic]`` in skill texts are filled here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from content import (
+    AGE_QUESTION_ID,
+    DiagnosticTest,
+    LocaleContent,
+    PainRelief,
+    PriceStep,
+)
+from dialogue.acts import Act
+from dialogue.say import essential, guidance as build_guidance, items, para
+from dialogue.state import EmergencyKind, Mode
+from speech import Block, EmergencyGuidance, ListStyle, Paragraph, Priority, Reply, Sentence, sentence
+from triage import Assessment, Question, QuestionKind, RankedCause
+from triage.vocabulary import CareLevel, Condition, Finding, Flag
+
+#: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
+REPLAY = Reply(blocks=(sentence("Repeat."),))
+REPLAY_SLOWLY = Reply(blocks=(sentence("Repeat slowly."),))
+
+CARD_TITLE = "Knee Helper"
+MAX_CAUSES_SPOKEN = 3
+MAX_SAFETY_NET_SPOKEN = 4
+_MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until)\]")
+
+
+def fill(text: str, **values: str) -> str:
+    """Fill the run-time markers of a skill text."""
+    return _MARKER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def skill(c: LocaleContent, key: str, **values: str) -> str:
+    return fill(c.skill[key], **values)
+
+
+def _reply(
+    c: LocaleContent,
+    *blocks: Block,
+    reprompt: str | None = None,
+    end: bool = False,
+    title: str = CARD_TITLE,
+) -> Reply:
+    prompt = None if end else (para(reprompt or c.skill["reprompt"]),)
+    return Reply(blocks=tuple(b for b in blocks if _says(b)), reprompt=prompt, card_title=title, end_session=end)
+
+
+def _says(block: Block) -> bool:
+    return bool(block.text())
+
+
+# --- emergency guidance ---------------------------------------------------------------------------
+
+
+def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
+    """The locale's emergency guidance for a suspected clot (DVT) or a call-now finding (PE and others)."""
+    t = c.emergency.templates
+    if kind is EmergencyKind.DVT:
+        full = (*t.dvt_see_today, *t.pe_warning, *t.call_now, *t.do_not_drive)
+    else:
+        full = (*t.call_now, *t.do_not_drive)
+    return build_guidance(
+        full, t.short, c.terms.emergency_number, c.terms.emergency_number_spoken, c.skill["emergency_title"]
+    )
+
+
+def guidance_plain(c: LocaleContent, kind: EmergencyKind) -> list[str]:
+    """The same guidance as plain sentences (for the last-resort error reply)."""
+    e = c.emergency
+    if kind is EmergencyKind.DVT:
+        return [*e.dvt_see_today, *e.pe_warning, *e.call_now, *e.do_not_drive]
+    return [*e.call_now, *e.do_not_drive]
+
+
+def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
+    """After "I can't breathe" and the like: the guidance (added as sticky) and one plain reason."""
+    flags = [flag for flag in _FLAG_ORDER if flag in assessment.flags]
+    reason = c.flags[flags[0]].explanation if flags else c.skill["emergency_generic"]
+    return _reply(c, essential(reason), para(c.skill["cannot_call"]), reprompt=c.skill["emergency_reprompt"])
+
+
+# --- launch, help, goodbye ------------------------------------------------------------------------
+
+
+def launch(c: LocaleContent, *, first_time: bool) -> Reply:
+    """The greeting (with the disclaimer the first time) ending in an offer to start the questions."""
+    text = c.skill["launch"] if first_time else c.skill["launch_returning"]
+    return _reply(c, essential(text), reprompt=c.skill["launch_reprompt"])
+
+
+def launch_resume_price(c: LocaleContent, step: PriceStep) -> Reply:
+    name = c.treatment.price.steps[step].name
+    return _reply(
+        c,
+        essential(c.skill["welcome_back"], skill(c, "resume_price_offer", step=name)),
+        reprompt=skill(c, "resume_price_offer", step=name),
+    )
+
+
+def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
+    if mode is Mode.INTERVIEW and question is not None:
+        return _reply(
+            c, essential(c.skill["help_interview"]), para(_question_text(c, question)), reprompt=_question_text(c, question)
+        )
+    if mode is Mode.PRICE:
+        return _reply(c, essential(c.skill["help_price"]))
+    if mode is Mode.EXPLAINER:
+        return _reply(c, essential(c.skill["help_explainer"]))
+    return _reply(c, essential(c.skill["help"]), para(c.skill["what_you_can_ask"]))
+
+
+def goodbye(c: LocaleContent, state_mode: object) -> Reply:
+    return _reply(c, essential(c.skill["goodbye"]), end=True)
+
+
+def home(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["home"]), para(c.skill["what_you_can_ask"]))
+
+
+def essential_reply(c: LocaleContent, text: str) -> Reply:
+    """A one-paragraph reply that keeps the session open."""
+    return _reply(c, essential(text))
+
+
+def error(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["error"]))
+
+
+def nothing_to_repeat(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["nothing_to_repeat"]), para(c.skill["what_you_can_ask"]))
+
+
+def nothing_more(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["nothing_more"]), para(c.skill["what_you_can_ask"]))
+
+
+def nothing_next(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["nothing_next"]), para(c.skill["what_you_can_ask"]))
+
+
+def nothing_previous(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["nothing_previous"]), para(c.skill["what_you_can_ask"]))
+
+
+def nothing_to_resume(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["nothing_to_resume"]), para(c.skill["what_you_can_ask"]))
+
+
+def not_now(c: LocaleContent, state: object) -> Reply:
+    return _reply(c, essential(c.skill["not_now"]), para(c.skill["what_you_can_ask"]))
+
+
+def misunderstood(c: LocaleContent, mode: Mode, question: Question | None, misses: int) -> Reply:
+    if question is not None:
+        blocks: list[Block] = [essential(c.skill["fallback_interview"])]
+        if misses >= 2:
+            choices = "answer_choices_age" if question.kind is QuestionKind.AGE else "answer_choices"
+            blocks.append(para(c.skill[choices], priority=Priority.HIGH))
+        blocks.append(para(_question_text(c, question), priority=Priority.HIGH))
+        return _reply(c, *blocks, reprompt=_question_text(c, question))
+    blocks = [essential(c.skill["fallback"])]
+    if misses >= 2:
+        blocks.append(para(c.skill["what_you_can_ask"], priority=Priority.HIGH))
+    return _reply(c, *blocks)
+
+
+def add_note(reply: Reply, note: str) -> Reply:
+    """The same reply with a short note after its first block (say, that something was not saved)."""
+    blocks = (*reply.blocks[:1], para(note, priority=Priority.HIGH), *reply.blocks[1:])
+    return Reply(
+        blocks=blocks,
+        reprompt=reply.reprompt,
+        card_title=reply.card_title,
+        emergency=reply.emergency,
+        end_session=reply.end_session,
+        slow=reply.slow,
+    )
+
+
+def not_saved(c: LocaleContent) -> str:
+    return c.skill["not_saved"]
+
+
+# --- the interview --------------------------------------------------------------------------------
+
+
+def _question_text(c: LocaleContent, question: Question) -> str:
+    return c.interview.question(question.id).question
+
+
+def question(
+    c: LocaleContent,
+    q: Question,
+    *,
+    questions_left: int,
+    intro: bool,
+    asked: int,
+    emergency_note: bool = False,
+) -> Reply:
+    text = _question_text(c, q)
+    blocks: list[Block] = []
+    if intro:
+        blocks.append(para(c.skill["interview_intro"], priority=Priority.HIGH))
+    if intro or asked % 3 == 2:
+        left = max(1, questions_left)
+        blocks.append(para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL))
+    blocks.append(essential(text))
+    return _reply(c, *blocks, reprompt=text)
+
+
+def why_asking(c: LocaleContent, q: Question | None) -> Reply:
+    if q is None:
+        return _reply(c, essential(c.skill["why_asking_general"]))
+    text = c.interview.question(q.id)
+    return _reply(c, essential(text.why), para(text.question, priority=Priority.HIGH), reprompt=text.question)
+
+
+def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
+    level = c.care_levels[a.level]
+    blocks: list[Block] = [essential(level.action)]
+    for flag in _FLAG_ORDER:
+        if flag in a.flags:
+            blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+            break
+    causes = a.causes[:MAX_CAUSES_SPOKEN]
+    if causes:
+        blocks.append(para(*(_cause_sentence(c, cause) for cause in causes), priority=Priority.NORMAL))
+    safety = [c.interview.findings[f].phrase for f in a.safety_net[:MAX_SAFETY_NET_SPOKEN]]
+    if safety:
+        blocks.append(items(c.skill["safety_net"], safety, style=ListStyle.OR, priority=Priority.HIGH))
+    clot = Flag.SUSPECTED_DVT in a.flags or Flag.SUSPECTED_PE in a.flags
+    if offer_price:
+        offer = c.skill["offer_price_arranging"] if clot or a.level >= CareLevel.CONSULTATION_24 else c.skill[
+            "offer_price"
+        ]
+        blocks.append(para(offer, priority=Priority.ESSENTIAL))
+        return _reply(c, *blocks, reprompt=offer)
+    blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
+    return _reply(c, *blocks)
+
+
+def _cause_sentence(c: LocaleContent, cause: RankedCause) -> str:
+    name = c.conditions[cause.condition].name
+    reasons = [c.interview.findings[f].phrase for f in cause.supporting[:2]]
+    if not reasons:
+        return skill(c, "cause_possible", cause=name)
+    return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
+
+
+def _and(c: LocaleContent, words: Sequence[str]) -> str:
+    joiner = c.skill["and_word"]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
+
+
+def why_think(c: LocaleContent, a: Assessment) -> Reply:
+    blocks: list[Block] = [essential(c.skill["why_think_intro"])]
+    for rule in a.rules[:2]:
+        rule_text = c.rules.get(rule.value if hasattr(rule, "value") else str(rule))
+        if rule_text is not None:
+            blocks.append(para(rule_text.reason, priority=Priority.HIGH))
+    for cause in a.causes[:MAX_CAUSES_SPOKEN]:
+        name = c.conditions[cause.condition].name
+        sentences = [_cause_sentence(c, cause)]
+        against = [c.interview.findings[f].phrase for f in cause.against[:2]]
+        if against:
+            sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
+        blocks.append(para(*sentences, priority=Priority.NORMAL))
+    return _reply(c, *blocks)
+
+
+def why_think_nothing_yet(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["why_think_nothing"]))
+
+
+# --- PRICE ----------------------------------------------------------------------------------------
+
+
+def price_step(
+    c: LocaleContent, step: PriceStep, index: int, *, intro: bool, detail: bool, clot_suspected: bool
+) -> Reply:
+    price = c.treatment.price
+    content = price.steps[step]
+    blocks: list[Block] = []
+    if intro:
+        blocks.append(para(c.skill["price_arranging"] if clot_suspected else price.intro, priority=Priority.HIGH))
+    heading = skill(c, "price_step_of", count=str(index + 1), step=content.name)
+    blocks.append(essential(heading, content.detail if detail else content.spoken))
+    if step is PriceStep.ICE:
+        blocks.append(para(*price.safety[:2], priority=Priority.HIGH))
+    blocks.append(para(c.skill["price_cue"], priority=Priority.HIGH))
+    return _reply(c, *blocks, reprompt=c.skill["price_cue"], title=price.name)
+
+
+def price_done(c: LocaleContent, *, clot_suspected: bool) -> Reply:
+    price = c.treatment.price
+    blocks = [essential(c.skill["price_done"]), para(price.avoid), para(price.newer_guidance, priority=Priority.DETAIL)]
+    if clot_suspected:
+        blocks.insert(1, para(c.skill["price_arranging"], priority=Priority.ESSENTIAL))
+    return _reply(c, *blocks)
+
+
+def price_paused(c: LocaleContent, step: PriceStep) -> Reply:
+    name = c.treatment.price.steps[step].name
+    return _reply(c, essential(skill(c, "price_paused", step=name)), end=True)
+
+
+def unknown_price_step(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["unknown_price_step"]))
+
+
+# --- explainers -----------------------------------------------------------------------------------
+
+Page = tuple[Block, ...]
+
+
+def topic_pages(c: LocaleContent, topic: str) -> tuple[Page, ...]:
+    """The pages of an explainer topic, read one at a time with more, next and previous."""
+    kind, _, ident = topic.partition(":")
+    if kind == "cause":
+        try:
+            return _cause_pages(c, Condition(ident))
+        except ValueError:
+            return ()
+    if kind == "test":
+        try:
+            return _test_pages(c, DiagnosticTest(ident))
+        except ValueError:
+            return ()
+    if kind == "relief" and ident:
+        try:
+            return _relief_pages(c, PainRelief(ident))
+        except ValueError:
+            return ()
+    builders = {
+        "causes": _causes_pages,
+        "doctor": _doctor_pages,
+        "tests": _tests_pages,
+        "treatment": _treatment_pages,
+        "relief": _all_relief_pages,
+        "prevention": _prevention_pages,
+    }
+    build = builders.get(kind)
+    return build(c) if build else ()
+
+
+def topic_name(c: LocaleContent, topic: str) -> str:
+    kind, _, ident = topic.partition(":")
+    try:
+        if kind == "cause":
+            return c.conditions[Condition(ident)].name
+        if kind == "test":
+            return c.diagnostic_tests.tests[DiagnosticTest(ident)].name
+        if kind == "relief" and ident:
+            return c.treatment.pain_relief[PainRelief(ident)].name
+    except ValueError:
+        return c.skill["this_topic"]
+    return c.skill.get(f"topic_{kind}", c.skill["this_topic"])
+
+
+def explainer_page(c: LocaleContent, pages: tuple[Page, ...], index: int) -> Reply:
+    page = pages[index]
+    cue = c.skill["explainer_cue"] if index + 1 < len(pages) else c.skill["explainer_last_cue"]
+    return _reply(c, *page, para(cue, priority=Priority.HIGH), reprompt=cue)
+
+
+def explainer_end(c: LocaleContent, topic: str) -> Reply:
+    return _reply(c, essential(skill(c, "explainer_end", topic=topic_name(c, topic))), para(c.skill["what_you_can_ask"]))
+
+
+def unknown_topic(c: LocaleContent, act: Act | None) -> Reply:
+    key = {
+        Act.EXPLAIN_CAUSE: "unknown_cause",
+        Act.TESTS: "unknown_test",
+        Act.PAIN_RELIEF: "unknown_medicine",
+    }.get(act, "unknown_topic") if act else "unknown_topic"
+    return _reply(c, essential(c.skill[key]))
+
+
+def _cause_pages(c: LocaleContent, condition: Condition) -> tuple[Page, ...]:
+    cause = c.conditions[condition]
+    pages: list[Page] = [(essential(cause.summary),), (essential(cause.explanation),)]
+    for part in cause.parts.values():
+        pages.append((essential(part.mechanism),))
+    pages.append((items(c.skill["signs_intro"], cause.signs, priority=Priority.ESSENTIAL),))
+    triggers = list(cause.triggers)
+    pages.append((items(c.skill["triggers_intro"], triggers, priority=Priority.ESSENTIAL),))
+    if cause.sports:
+        pages.append((items(c.skill["sports_intro"], cause.sports, priority=Priority.ESSENTIAL),))
+    if cause.other_causes:
+        pages.append((items(c.skill["other_causes_intro"], cause.other_causes, priority=Priority.ESSENTIAL),))
+    pages.append((items(c.skill["at_risk_intro"], cause.at_risk, priority=Priority.ESSENTIAL),))
+    pages.append((items(c.skill["what_helps_intro"], cause.what_helps, priority=Priority.ESSENTIAL),))
+    return tuple(pages)
+
+
+def _causes_pages(c: LocaleContent) -> tuple[Page, ...]:
+    names = [c.conditions[condition].name for condition in Condition]
+    groups = [names[i : i + 4] for i in range(0, len(names), 4)]
+    pages: list[Page] = []
+    for number, group in enumerate(groups):
+        intro = c.skill["causes_intro"] if number == 0 else c.skill["causes_more"]
+        pages.append((items(intro, group, priority=Priority.ESSENTIAL),))
+    return tuple(pages)
+
+
+def _doctor_pages(c: LocaleContent) -> tuple[Page, ...]:
+    doctor = c.when_to_see_a_doctor
+    signs = [sign.spoken for sign in doctor.warning_signs.values()]
+    return (
+        (essential(doctor.summary), items(c.skill["warning_signs_intro"], signs, priority=Priority.HIGH)),
+        (essential(doctor.breathing_emergency),),
+        (essential(doctor.explanation),),
+    )
+
+
+def _tests_pages(c: LocaleContent) -> tuple[Page, ...]:
+    tests = c.diagnostic_tests
+    names = [test.name for test in tests.tests.values()]
+    first: Page = (essential(tests.intro), items(c.skill["tests_intro"], names, priority=Priority.HIGH))
+    return (first, *(page for test in DiagnosticTest for page in _test_pages(c, test)))
+
+
+def _test_pages(c: LocaleContent, test: DiagnosticTest) -> tuple[Page, ...]:
+    item = c.diagnostic_tests.tests[test]
+    return ((essential(item.looks_for), para(item.when_used)),)
+
+
+def _treatment_pages(c: LocaleContent) -> tuple[Page, ...]:
+    t = c.treatment
+    return (
+        (essential(t.intro), para(t.pain_relief_intro)),
+        (essential(t.price.intro), para(t.price.newer_guidance, priority=Priority.DETAIL)),
+        (essential(t.physical_therapy.summary), para(t.physical_therapy.detail, priority=Priority.DETAIL)),
+        (essential(t.surgery.summary), para(t.surgery.detail, priority=Priority.DETAIL)),
+    )
+
+
+def _all_relief_pages(c: LocaleContent) -> tuple[Page, ...]:
+    t = c.treatment
+    first: Page = (essential(t.pain_relief_intro), para(t.medicine_cautions.ask_pharmacist, priority=Priority.HIGH))
+    return (first, *(page for relief in PainRelief for page in _relief_pages(c, relief)))
+
+
+def _relief_pages(c: LocaleContent, relief: PainRelief) -> tuple[Page, ...]:
+    item = c.treatment.pain_relief[relief]
+    cautions = c.treatment.medicine_cautions
+    pages: list[Page] = [(essential(item.summary), para(cautions.ask_pharmacist, priority=Priority.HIGH))]
+    pages.append((items(c.skill["cautions_intro"], item.cautions, priority=Priority.ESSENTIAL),))
+    if relief is PainRelief.IBUPROFEN:
+        pages.append((essential(cautions.blood_thinners), para(cautions.ibuprofen_timing)))
+    return tuple(pages)
+
+
+def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:
+    p = c.prevention
+    return ((essential(p.summary), items(c.skill["prevention_intro"], p.tips, priority=Priority.HIGH)),)
+
+
+# --- more, slowly ---------------------------------------------------------------------------------
+
+
+def spoken_more(c: LocaleContent, texts: tuple[str, ...]) -> Reply:
+    return _reply(c, essential(*texts))
+
+
+def plain_overflow(blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """The blocks cut for length, as plain text kept for "say more"."""
+    return tuple(text for text in (block.text() for block in blocks) if text)
+
+
+def slowly(ssml: str) -> str:
+    """The same SSML read at a slow rate."""
+    inner = ssml.strip()
+    if inner.startswith("<speak>") and inner.endswith("</speak>"):
+        inner = inner[len("<speak>") : -len("</speak>")]
+    if inner.startswith('<prosody rate="slow">'):
+        return f"<speak>{inner}</speak>"
+    return f'<speak><prosody rate="slow">{inner}</prosody></speak>'
+
+
+_FLAG_ORDER: tuple[Flag, ...] = (
+    Flag.SUSPECTED_PE,
+    Flag.LIMB_ISCHAEMIA,
+    Flag.CAUDA_EQUINA,
+    Flag.SUSPECTED_DVT,
+    Flag.SEPTIC_ARTHRITIS,
+    Flag.DEFORMITY,
+    Flag.LOCKED_KNEE,
+    Flag.POSSIBLE_FRACTURE,
+    Flag.BAKERS_CYST_COMPLICATION,
+    Flag.PROLONGED_CRAMP,
+    Flag.SEVERE_HAMSTRING_TEAR,
+)

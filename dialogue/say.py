@@ -1,0 +1,68 @@
+"""Small constructors over the speech model, so the dialogue reads like what it says."""
+
+from __future__ import annotations
+
+import re
+
+from speech import EmergencyGuidance, ListStyle, Paragraph, PhoneNumber, Priority, Sentence, SpokenList
+
+_PLACEHOLDER = "{emergency_number}"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Split plain text into sentences."""
+    return tuple(Sentence((part.strip(),)) for part in _SENTENCE_END.split(text.strip()) if part.strip())
+
+
+def para(*texts: str, priority: Priority = Priority.NORMAL) -> Paragraph:
+    """A paragraph from one or more plain texts (each may hold several sentences)."""
+    found: list[Sentence] = []
+    for text in texts:
+        if text:
+            found.extend(sentences(text))
+    return Paragraph(tuple(found), priority=priority)
+
+
+def essential(*texts: str) -> Paragraph:
+    return para(*texts, priority=Priority.ESSENTIAL)
+
+
+def detail(*texts: str) -> Paragraph:
+    return para(*texts, priority=Priority.DETAIL)
+
+
+def items(
+    intro: str,
+    entries: tuple[str, ...] | list[str],
+    *,
+    style: ListStyle = ListStyle.AND,
+    priority: Priority = Priority.NORMAL,
+) -> SpokenList:
+    """A list read naturally after an introduction ("a, b, and c", or first/then/finally steps)."""
+    return SpokenList(tuple(entries), style, priority, (intro,) if intro else ())
+
+
+def with_number(template: str, digits: str, spoken: str) -> Sentence:
+    """A sentence whose ``{emergency_number}`` placeholder becomes a phone number said right."""
+    parts: list[str | PhoneNumber] = []
+    rest = template
+    while _PLACEHOLDER in rest:
+        before, rest = rest.split(_PLACEHOLDER, 1)
+        if before:
+            parts.append(before)
+        parts.append(PhoneNumber(digits=digits, spoken=spoken))
+    if rest:
+        parts.append(rest)
+    return Sentence(tuple(parts))
+
+
+def guidance(
+    templates: tuple[str, ...], short_templates: tuple[str, ...], digits: str, spoken: str, title: str
+) -> EmergencyGuidance:
+    """Emergency guidance with the number rendered per locale."""
+    return EmergencyGuidance(
+        full=tuple(with_number(t, digits, spoken) for t in templates),
+        short=tuple(with_number(t, digits, spoken) for t in short_templates),
+        card_title=title,
+    )

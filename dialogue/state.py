@@ -1,0 +1,179 @@
+"""Conversation state kept in Alexa session attributes (never in module globals).
+
+The state is a frozen dataclass with a tolerant JSON round-trip: whatever arrives in the session
+attributes (stale, hostile or from an older version) turns into a valid state or a fresh one.
+Symptom answers live here only for the session; they are never persisted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, TypeVar
+
+from triage import Facts
+from triage.vocabulary import Flag
+
+_E = TypeVar("_E", bound=Enum)
+
+STATE_KEY = "kh"
+STATE_VERSION = 1
+_MAX_TEXT = 9000
+_MAX_MORE = 40
+
+
+class Mode(str, Enum):
+    """What the conversation is doing now; decides how Yes, No, Next and More are read."""
+
+    IDLE = "idle"
+    INTERVIEW = "interview"
+    RESULT = "result"
+    EXPLAINER = "explainer"
+    PRICE = "price"
+    ICING = "icing"
+    OFFER_INTERVIEW = "offer_interview"
+    OFFER_PRICE = "offer_price"
+    OFFER_RESUME_PRICE = "offer_resume_price"
+    OFFER_REMINDER = "offer_reminder"
+    CONFIRM_DELETE = "confirm_delete"
+
+
+class EmergencyKind(str, Enum):
+    """Why the emergency guidance is sticky in this session."""
+
+    DVT = "dvt"
+    PE = "pe"
+    CALL_NOW = "call_now"
+
+
+@dataclass(frozen=True)
+class LastSpeech:
+    """What was last said, so Repeat replays it exactly (per session, never global)."""
+
+    ssml: str = ""
+    reprompt_ssml: str = ""
+    card_title: str = ""
+    card_text: str = ""
+    plain: str = ""
+    end_session: bool = False
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Everything the skill remembers during one Alexa session."""
+
+    mode: Mode = Mode.IDLE
+    facts: Facts = field(default_factory=Facts.empty)
+    question: str | None = None  # id of the interview question awaiting an answer
+    asked: int = 0  # questions asked so far in this interview
+    misses: int = 0  # consecutive misunderstandings
+    emergency: EmergencyKind | None = None  # sticky until the session ends
+    topic: str | None = None  # explainer topic id, e.g. "cause:bakers_cyst"
+    page: int = 0  # explainer page within the topic
+    price_step: int = 0  # PRICE walk-through position (0..4)
+    more: tuple[str, ...] = ()  # plain sentences waiting behind "say more"
+    last: LastSpeech = field(default_factory=LastSpeech)
+    offered_timer_minutes: int = 0
+
+    def with_emergency(self, kind: EmergencyKind) -> SessionState:
+        """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
+        order = {EmergencyKind.DVT: 1, EmergencyKind.PE: 2, EmergencyKind.CALL_NOW: 2}
+        if self.emergency is not None and order[self.emergency] >= order[kind]:
+            return self
+        return replace(self, emergency=kind)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": STATE_VERSION,
+            "mode": self.mode.value,
+            "facts": self.facts.to_json(),
+            "question": self.question,
+            "asked": self.asked,
+            "misses": self.misses,
+            "emergency": self.emergency.value if self.emergency else None,
+            "topic": self.topic,
+            "page": self.page,
+            "price_step": self.price_step,
+            "more": list(self.more),
+            "last": {
+                "ssml": self.last.ssml,
+                "reprompt": self.last.reprompt_ssml,
+                "card_title": self.last.card_title,
+                "card_text": self.last.card_text,
+                "plain": self.last.plain,
+                "end": self.last.end_session,
+            },
+            "timer_minutes": self.offered_timer_minutes,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> SessionState:
+        """Read state from session attributes; anything malformed falls back to safe defaults.
+
+        The emergency marker is read first and kept even when the rest is damaged, so a corrupted
+        session can never silence the guidance.
+        """
+        if not isinstance(data, dict):
+            return cls()
+        emergency = _enum(EmergencyKind, data.get("emergency"), None)
+        last_raw = data.get("last")
+        last = LastSpeech()
+        if isinstance(last_raw, dict):
+            last = LastSpeech(
+                ssml=_text(last_raw.get("ssml")),
+                reprompt_ssml=_text(last_raw.get("reprompt")),
+                card_title=_text(last_raw.get("card_title")),
+                card_text=_text(last_raw.get("card_text")),
+                plain=_text(last_raw.get("plain")),
+                end_session=last_raw.get("end") is True,
+            )
+        more_raw = data.get("more")
+        more = (
+            tuple(_text(item) for item in more_raw[:_MAX_MORE] if isinstance(item, str))
+            if isinstance(more_raw, list)
+            else ()
+        )
+        question = data.get("question")
+        topic = data.get("topic")
+        return cls(
+            mode=_enum(Mode, data.get("mode"), Mode.IDLE) or Mode.IDLE,
+            facts=Facts.from_json(data.get("facts")),
+            question=question if isinstance(question, str) and len(question) < 64 else None,
+            asked=_small_int(data.get("asked"), 0, 100),
+            misses=_small_int(data.get("misses"), 0, 10),
+            emergency=emergency,
+            topic=topic if isinstance(topic, str) and len(topic) < 64 else None,
+            page=_small_int(data.get("page"), 0, 50),
+            price_step=_small_int(data.get("price_step"), 0, 4),
+            more=more,
+            last=last,
+            offered_timer_minutes=_small_int(data.get("timer_minutes"), 0, 60),
+        )
+
+
+def emergency_kind_for(flags: frozenset[Flag], call_now: bool) -> EmergencyKind | None:
+    """Which sticky emergency guidance an assessment calls for, if any."""
+    if Flag.SUSPECTED_PE in flags:
+        return EmergencyKind.PE
+    if call_now:
+        return EmergencyKind.CALL_NOW
+    if Flag.SUSPECTED_DVT in flags:
+        return EmergencyKind.DVT
+    return None
+
+
+def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
+    try:
+        return kind(value)
+    except ValueError:
+        return default
+
+
+def _text(value: object) -> str:
+    return value[:_MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _small_int(value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return low
+    return max(low, min(high, value))

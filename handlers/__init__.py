@@ -1,0 +1,39 @@
+"""ASK SDK request handlers for Knee Helper, in dispatch order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.acts import INTENT_ACTS, IntentActHandler, LaunchHandler, UnknownIntentHandler
+from handlers.errors import CatchAllExceptionHandler
+from handlers.icing import (
+    DeleteDataHandler,
+    IcingHandler,
+    IcingStatusHandler,
+    PermissionResponseHandler,
+    ReminderYesHandler,
+)
+from handlers.session import OtherRequestHandler, SessionEndedHandler
+from kneeskill.runtime import Runtime
+from kneeskill.settings import Settings
+
+
+def request_handlers(settings: Settings, runtime: Runtime | None = None) -> list[Any]:
+    """Every request handler, most specific first; the last ones catch whatever is left."""
+    runtime = runtime or Runtime(settings)
+    handlers: list[Any] = [
+        LaunchHandler(runtime),
+        SessionEndedHandler(),
+        IcingHandler(runtime),
+        IcingStatusHandler(runtime),
+        ReminderYesHandler(runtime),
+        PermissionResponseHandler(runtime),
+        DeleteDataHandler(runtime),
+    ]
+    handlers.extend(IntentActHandler(runtime, name, build) for name, build in INTENT_ACTS.items())
+    handlers.extend([UnknownIntentHandler(runtime), OtherRequestHandler()])
+    return handlers
+
+
+def exception_handlers() -> list[Any]:
+    return [CatchAllExceptionHandler()]

@@ -1,0 +1,36 @@
+"""Requests that end a session or arrive outside one."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response, SessionEndedRequest
+
+_log = logging.getLogger("knee_helper.session")
+
+
+class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """The session is over: Alexa accepts no speech here, so the response is empty."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("SessionEndedRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(request, "reason", None) if isinstance(request, SessionEndedRequest) else None
+        error_type = getattr(getattr(request, "error", None), "object_type", None)
+        _log.info("session ended reason=%s error_type=%s", getattr(reason, "value", reason), error_type)
+        return handler_input.response_builder.response
+
+
+class OtherRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """Anything else (system events, unknown request types): acknowledge without speech."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return handler_input.response_builder.response

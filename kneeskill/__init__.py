@@ -1,0 +1,1 @@
+"""The Alexa skill: wiring of the ASK SDK around the pure core."""

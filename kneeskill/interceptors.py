@@ -1,0 +1,75 @@
+"""Global interceptors: privacy-safe request logging and the emergency-guidance guard."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, Response
+
+from kneeskill.settings import Settings
+
+_log = logging.getLogger("knee_helper.requests")
+
+
+def request_summary(handler_input: HandlerInput) -> dict[str, str]:
+    """What may be logged about a request: its id, type, intent name and locale. Nothing else."""
+    request = handler_input.request_envelope.request
+    summary = {
+        "request_id": str(getattr(request, "request_id", "") or "")[:120],
+        "type": str(getattr(request, "object_type", "") or "")[:60],
+        "locale": str(getattr(request, "locale", "") or "")[:10],
+    }
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        summary["intent"] = str(request.intent.name or "")[:80]
+    return summary
+
+
+class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Log request id, type and intent; never user ids, slot values or the envelope."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        _log.info("request %s", " ".join(f"{k}={v}" for k, v in request_summary(handler_input).items()))
+
+
+class ResponseLogInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Log that a response left and whether it ends the session; never its speech."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        request = handler_input.request_envelope.request
+        ends = getattr(response, "should_end_session", None) if response is not None else None
+        _log.info("response request_id=%s ends_session=%s", getattr(request, "request_id", ""), ends)
+
+
+class EmergencyGuardInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Defence in depth: a spoken response in a session with a suspected clot must open with the
+    emergency guidance. Every reply already goes through ``kneeskill.turns.send``, which puts it
+    first; if a future handler ever bypasses that, this puts it back and logs the bug."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        speech = getattr(response, "output_speech", None) if response is not None else None
+        ssml = getattr(speech, "ssml", None)
+        if not isinstance(ssml, str) or handler_input.request_envelope.session is None:
+            return
+        from kneeskill.turns import load_state, locale_content
+
+        state = load_state(handler_input)
+        if state.emergency is None:
+            return
+        from dialogue.presenter import guidance
+
+        block = guidance(locale_content(handler_input), state.emergency).full_ssml
+        body = ssml.removeprefix("<speak>")
+        if not body.removeprefix('<prosody rate="slow">').startswith(block):
+            _log.error("a spoken response lacked the emergency guidance; it was put back")
+            speech.ssml = "<speak>" + block + body
+
+
+def request_interceptors(settings: Settings) -> list[Any]:
+    return [RequestLogInterceptor()]
+
+
+def response_interceptors(settings: Settings) -> list[Any]:
+    return [EmergencyGuardInterceptor(), ResponseLogInterceptor()]

@@ -1,0 +1,44 @@
+"""Process-wide resources shared by every request (never user state)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from kneeskill.settings import PersistenceKind, Settings
+
+if TYPE_CHECKING:
+    from kneeskill.storage import UserStore
+
+_log = logging.getLogger("knee_helper.runtime")
+
+
+class Runtime:
+    """Settings plus the lazily opened store. Opening the store imports boto3 only for DynamoDB."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: UserStore | None = None
+        self._opened = False
+        self._lock = threading.Lock()
+
+    @property
+    def persistence_enabled(self) -> bool:
+        return self.settings.persistence is not PersistenceKind.NONE
+
+    def store(self) -> UserStore | None:
+        """The user store, opened on first use; None when persistence is off or cannot open."""
+        if self._opened:
+            return self._store
+        with self._lock:
+            if not self._opened:
+                from kneeskill.storage import StoreUnavailable, open_store
+
+                try:
+                    self._store = open_store(self.settings)
+                except StoreUnavailable as error:
+                    _log.warning("storage unavailable at open: %s", error)
+                    return None
+                self._opened = True
+        return self._store

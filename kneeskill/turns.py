@@ -1,0 +1,166 @@
+"""One turn through the skill: session state in, core and presenter, SDK response out.
+
+Every spoken response of the skill leaves through :func:`send`, which is where the emergency
+guidance is made sticky: whenever the session carries a suspected clot or a call-now finding, the
+guidance is put first in the speech, the card and the reprompt — on every path, errors included.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+import content
+from dialogue import presenter
+from dialogue.acts import Act, UserAct
+from dialogue.context import Effect, EffectKind, Profile, TurnContext
+from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
+from dialogue.state import STATE_KEY, LastSpeech, SessionState
+from kneeskill.runtime import Runtime
+from speech import Reply, render, with_emergency
+
+_log = logging.getLogger("knee_helper.turns")
+_PROFILE_ACTS = frozenset({Act.LAUNCH, Act.RESUME})
+
+
+def load_state(handler_input: HandlerInput) -> SessionState:
+    """The session's conversation state (a fresh one for a new or out-of-session request)."""
+    envelope = handler_input.request_envelope
+    if envelope.session is None:
+        return SessionState()
+    attributes = handler_input.attributes_manager.session_attributes
+    return SessionState.from_json(attributes.get(STATE_KEY))
+
+
+def locale_content(handler_input: HandlerInput) -> content.LocaleContent:
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    return content.load(locale if isinstance(locale, str) else content.DEFAULT_LOCALE)
+
+
+def user_id(handler_input: HandlerInput) -> str | None:
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    user = getattr(system, "user", None)
+    value = getattr(user, "user_id", None)
+    return value if isinstance(value, str) and value else None
+
+
+def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Response:
+    """Read state, call the conversation, carry out its effects, respond."""
+    state = load_state(handler_input)
+    ctx = TurnContext(
+        content=locale_content(handler_input),
+        profile=load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
+        now=datetime.now(UTC),
+        new_session=bool(getattr(handler_input.request_envelope.session, "new", False)),
+    )
+    turn = respond(state, act, ctx)
+    failed = apply_effects(handler_input, runtime, turn.effects)
+    if failed:
+        turn = replace(turn, reply=presenter.add_note(turn.reply, presenter.not_saved(ctx.content)))
+    return send(handler_input, turn, ctx.content)
+
+
+def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent) -> Response:
+    """Render and return a turn, with the sticky emergency guidance first whenever it applies."""
+    state = turn.state
+    builder = handler_input.response_builder
+    if turn.reply is presenter.REPLAY or turn.reply is presenter.REPLAY_SLOWLY:
+        last = state.last
+        ssml = last.ssml if turn.reply is presenter.REPLAY else presenter.slowly(last.ssml)
+        builder.speak(ssml)
+        if last.card_text:
+            builder.set_card(SimpleCard(title=last.card_title, content=last.card_text))
+        if last.end_session:
+            builder.set_should_end_session(True)
+        else:
+            builder.ask(last.reprompt_ssml or ssml)
+        save_state(handler_input, state)
+        return builder.response
+    reply = sticky(turn.reply, state, locale)
+    rendered = render(reply)
+    builder.speak(rendered.ssml)
+    builder.set_card(SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text))
+    if rendered.end_session:
+        builder.set_should_end_session(True)
+    elif rendered.reprompt_ssml:
+        builder.ask(rendered.reprompt_ssml)
+    # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
+    last = LastSpeech(
+        ssml=rendered.ssml,
+        reprompt_ssml=rendered.reprompt_ssml or "",
+        card_title=rendered.card_title,
+        card_text=rendered.card_text,
+        plain=rendered.plain_text,
+        end_session=rendered.end_session,
+    )
+    save_state(handler_input, remember(state, last, presenter.plain_overflow(rendered.overflow)))
+    return builder.response
+
+
+def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent) -> Reply:
+    """The reply with the session's emergency guidance put first, when the session has one."""
+    if state.emergency is None:
+        return reply
+    return with_emergency(reply, presenter.guidance(locale, state.emergency))
+
+
+def save_state(handler_input: HandlerInput, state: SessionState) -> None:
+    if handler_input.request_envelope.session is None:
+        return
+    handler_input.attributes_manager.session_attributes[STATE_KEY] = state.to_json()
+
+
+# --- the user's profile (PRICE position, disclaimer heard) ---------------------------------------
+
+
+def load_profile(handler_input: HandlerInput, runtime: Runtime) -> Profile:
+    store = runtime.store() if runtime.persistence_enabled else None
+    uid = user_id(handler_input)
+    if store is None or uid is None:
+        return Profile(available=not runtime.persistence_enabled)
+    from kneeskill.storage import StoreUnavailable, user_key
+
+    try:
+        record = store.load(user_key(uid))
+    except StoreUnavailable:
+        _log.warning("profile could not be loaded: storage unavailable")
+        return Profile(available=False)
+    saved: int | None = None
+    if record.price_step is not None:
+        ids = [step.value for step in PRICE_ORDER]
+        saved = ids.index(record.price_step) if record.price_step in ids else None
+    return Profile(disclaimer_heard=record.disclaimer_heard, saved_price_step=saved)
+
+
+def apply_effects(handler_input: HandlerInput, runtime: Runtime, effects: tuple[Effect, ...]) -> bool:
+    """Carry out the turn's effects; True when something could not be saved."""
+    if not effects or not runtime.persistence_enabled:
+        return False
+    store = runtime.store()
+    uid = user_id(handler_input)
+    if store is None or uid is None:
+        return store is None
+    from kneeskill.storage import StoreUnavailable, user_key
+
+    key = user_key(uid)
+    try:
+        record = store.load(key)
+        for effect in effects:
+            if effect.kind is EffectKind.MARK_DISCLAIMER_HEARD:
+                record = replace(record, disclaimer_heard=True)
+            elif effect.kind is EffectKind.SAVE_PRICE_STEP and effect.value is not None:
+                record = replace(
+                    record, price_step=PRICE_ORDER[effect.value].value, price_updated_at=datetime.now(UTC)
+                )
+            elif effect.kind is EffectKind.CLEAR_PRICE_STEP:
+                record = replace(record, price_step=None, price_updated_at=datetime.now(UTC))
+        store.save_profile(key, record)
+    except StoreUnavailable:
+        _log.warning("effects not saved: storage unavailable")
+        return True
+    return False

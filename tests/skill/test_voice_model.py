@@ -1,0 +1,175 @@
+"""The voice model obeys Alexa's rules, and content, models and handlers agree with each other."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import content
+from handlers.acts import INTENT_ACTS
+from handlers.icing import DeleteDataHandler, IcingHandler, IcingStatusHandler
+from voicemodel.build import catalogues, main as build_main, spoken_form
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "skill" / "interactionModels" / "custom"
+SKILL_JSON = json.loads((ROOT / "skill" / "skill.json").read_text(encoding="utf-8"))
+LOCALES = list(content.SUPPORTED_LOCALES)
+REQUIRED_BUILTINS = {
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+}
+#: Intents served by dedicated handlers rather than the intent-to-act table.
+DEDICATED = {"IcingIntent", "IcingStatusIntent", "DeleteDataIntent"}
+_SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
+_SAMPLE_CHARS = re.compile(r"^[a-z.' {}A-Z]+$")
+
+
+def model(locale: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((MODELS / f"{locale}.json").read_text(encoding="utf-8"))
+    return data["interactionModel"]["languageModel"]
+
+
+def test_the_models_on_disk_are_what_the_builder_makes_from_content() -> None:
+    assert build_main(["--check"]) == 0, "run: python -m voicemodel.build"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_model_is_invoked_as_knee_helper_and_has_the_required_built_ins(locale: str) -> None:
+    lm = model(locale)
+    assert lm["invocationName"] == "knee helper"
+    names = {intent["name"] for intent in lm["intents"]}
+    assert REQUIRED_BUILTINS <= names
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_samples_use_only_words_and_declared_slots_once_each(locale: str) -> None:
+    lm = model(locale)
+    types = {t["name"] for t in lm["types"]}
+    for intent in lm["intents"]:
+        assert re.fullmatch(r"[A-Za-z_.]+", intent["name"]), intent["name"]
+        declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for kind in declared.values():
+            assert kind.startswith("AMAZON.") or kind in types, f"{intent['name']}: unknown slot type {kind}"
+        for sample in intent["samples"]:
+            assert _SAMPLE_CHARS.match(sample), f"{intent['name']}: symbols or digits in {sample!r}"
+            assert not re.search(r"\d", sample), f"numbers must be spelled out: {sample!r}"
+            used = _SLOT.findall(sample)
+            assert len(used) == len(set(used)), f"a slot used twice in {sample!r}"
+            for slot in used:
+                assert slot in declared, f"{intent['name']}: {{{slot}}} is not declared"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_sample_utterance_belongs_to_two_intents(locale: str) -> None:
+    owner: dict[str, str] = {}
+    for intent in model(locale)["intents"]:
+        for sample in intent["samples"]:
+            key = sample.lower().strip()
+            assert key not in owner, f"{sample!r} is on {owner[key]} and {intent['name']}"
+            owner[key] = intent["name"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_intent_has_a_handler_and_every_handler_intent_is_in_the_model(locale: str) -> None:
+    in_model = {intent["name"] for intent in model(locale)["intents"]}
+    handled = set(INTENT_ACTS) | DEDICATED
+    assert in_model - handled == set(), "intents without a handler"
+    assert handled - in_model == set(), "handlers nobody can reach"
+
+
+def test_the_dedicated_handlers_claim_exactly_their_intents() -> None:
+    names = {"IcingIntent": IcingHandler, "IcingStatusIntent": IcingStatusHandler, "DeleteDataIntent": DeleteDataHandler}
+    assert set(names) == DEDICATED
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_cause_and_synonym_in_content_is_a_slot_value_and_the_other_way_round(locale: str) -> None:
+    c = content.load(locale)
+    cause_type = next(t for t in model(locale)["types"] if t["name"] == "CAUSE")
+    in_model = {
+        (value["id"], word)
+        for value in cause_type["values"]
+        for word in (value["name"]["value"], *value["name"].get("synonyms", []))
+    }
+    in_content = set()
+    for condition, cause in c.conditions.items():
+        words = [cause.name, *cause.synonyms]
+        for part in cause.parts.values():
+            words += [part.name, *part.synonyms]
+        in_content |= {(condition.value, spoken_form(word)) for word in words}
+    assert in_model == in_content
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_slot_type_is_filled_from_its_content_catalogue(locale: str) -> None:
+    lm = model(locale)
+    cats = catalogues(content.load(locale))
+    by_type = {t["name"]: {v["id"] for v in t["values"]} for t in lm["types"]}
+    assert by_type["CAUSE"] == {v.id for v in cats["causes"]}
+    assert by_type["SYMPTOM"] == {v.id for v in cats["symptoms"]}
+    assert by_type["DIAGNOSTIC_TEST"] == {"x_ray", "mri", "d_dimer", "ultrasound"}
+    assert by_type["PRICE_STEP"] == {"protection", "rest", "ice", "compression", "elevation"}
+    assert by_type["ANSWER"] == {"present", "absent", "unknown"}
+    for values in by_type.values():
+        assert values, "an empty slot type"
+
+
+def test_the_emergency_intent_names_each_locale_s_own_number() -> None:
+    for locale in LOCALES:
+        spoken = content.load(locale).terms.emergency_number_spoken
+        samples = next(i["samples"] for i in model(locale)["intents"] if i["name"] == "EmergencyIntent")
+        assert f"call {spoken}" in samples
+
+
+def test_the_manifest_lists_every_locale_with_a_medical_disclaimer() -> None:
+    manifest = SKILL_JSON["manifest"]
+    locales = manifest["publishingInformation"]["locales"]
+    assert set(locales) == set(LOCALES)
+    for entry in locales.values():
+        assert "not a substitute for professional medical advice" in entry["description"]
+        assert entry["name"] == "Knee Helper"
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesHealthInfo"] is False
+    permissions = {p["name"] for p in manifest["permissions"]}
+    assert "alexa::alerts:timers:skill:readwrite" in permissions
+
+
+def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
+    """Intents with a sample that matches the utterance literally; a slot matches one of its values."""
+    values = {
+        t["name"]: [w for v in t["values"] for w in (v["name"]["value"], *v["name"].get("synonyms", []))]
+        for t in lm["types"]
+    }
+    found = set()
+    for intent in lm["intents"]:
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            pattern = ""
+            for piece in re.split(r"(\{[A-Za-z0-9_]+\})", sample):
+                name = piece[1:-1] if piece.startswith("{") else None
+                if name is None:
+                    pattern += re.escape(piece)
+                else:
+                    words = values.get(kinds[name], [r"[a-z ]+"])
+                    pattern += "(?:" + "|".join(re.escape(w) if kinds[name] in values else w for w in words) + ")"
+            if re.fullmatch(pattern, utterance):
+                found.add(intent["name"])
+    return found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_example_phrase_in_the_manifest_reaches_the_right_intent(locale: str) -> None:
+    phrases = SKILL_JSON["manifest"]["publishingInformation"]["locales"][locale]["examplePhrases"]
+    assert phrases[0] == "Alexa, open knee helper"
+    lm = model(locale)
+    expected = {"why does the back of my knee hurt": "KneePainIntent", "what is a baker's cyst": "ExplainCauseIntent"}
+    for phrase in phrases[1:]:
+        utterance = phrase.removeprefix("Alexa, ask knee helper ").lower()
+        assert _matches(utterance, lm) == {expected[utterance]}, phrase

@@ -1,0 +1,1 @@
+"""Shared test helpers: Alexa request envelopes and conversation drivers."""

@@ -1,0 +1,182 @@
+"""Conversation scripts as data: load a YAML script and play it against a transport.
+
+A script is a list of turns. Each turn sends one request and checks the reply::
+
+    - launch: {}
+      expect: {says: ["knee helper"], ends: false}
+    - intent: ExplainCauseIntent
+      slots: {cause: bakers_cyst}
+      expect: {says: ["fluid"], emergency_first: false}
+    - interview: {yes_to: [pain_calf, swelling_calf], age: 45}   # answers every question until the result
+      expect: {emergency_first: true}
+
+Expectations compare against the plain words of the speech (tags stripped, entities unescaped),
+case-insensitively. ``{emergency_number}`` in an expectation becomes the locale's digits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import content
+from tests.support.envelopes import Session, card_of, reprompt_of, speech_of
+from tests.support.transports import Transport
+
+SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "conversations"
+_TAG = re.compile(r"<[^>]+>")
+MAX_INTERVIEW_TURNS = 40
+
+
+def plain(ssml: str) -> str:
+    """What a listener hears, as text: tags removed, entities decoded, spaces collapsed."""
+    text = html.unescape(_TAG.sub(" ", ssml))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Script:
+    name: str
+    path: Path
+    locales: list[str]
+    turns: list[dict[str, Any]]
+    persistence: bool = False
+    tags: list[str] = field(default_factory=list)
+
+
+def load_scripts() -> list[Script]:
+    scripts = []
+    for path in sorted(SCRIPTS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        locales = data.get("locales") or list(content.SUPPORTED_LOCALES)
+        scripts.append(
+            Script(
+                name=data["name"],
+                path=path,
+                locales=locales,
+                turns=data["turns"],
+                persistence=bool(data.get("persistence", False)),
+                tags=list(data.get("tags", [])),
+            )
+        )
+    return scripts
+
+
+def emergency_opening(locale: str) -> list[str]:
+    """The first sentence of each kind of emergency guidance, with the number as digits."""
+    c = content.load(locale)
+    t = c.emergency.templates
+    digits = c.terms.emergency_number
+    return [plain(s.replace("{emergency_number}", digits)) for s in (t.dvt_see_today[0], t.call_now[0])]
+
+
+class ScriptFailure(AssertionError):
+    pass
+
+
+def play(script: Script, locale: str, send: Transport, session: Session | None = None) -> list[dict[str, Any]]:
+    """Play every turn of a script; raise ScriptFailure naming the turn that did not match."""
+    session = session or Session(locale=locale)
+    responses = []
+    for number, turn in enumerate(script.turns, 1):
+        where = f"{script.path.name} [{locale}] turn {number}"
+        if "interview" in turn:
+            response = _interview(turn["interview"], session, send, where)
+        else:
+            response = send(_request(turn, session))
+            session.absorb(response)
+        _check(turn.get("expect") or {}, response, locale, where)
+        responses.append(response)
+    return responses
+
+
+def _request(turn: dict[str, Any], session: Session) -> dict[str, Any]:
+    if "launch" in turn:
+        return session.launch()
+    if "intent" in turn:
+        return session.intent(turn["intent"], **(turn.get("slots") or {}))
+    if "session_ended" in turn:
+        return session.session_ended(turn.get("session_ended") or "USER_INITIATED")
+    if "connections_response" in turn:
+        spec = turn["connections_response"]
+        return session.envelope(
+            {
+                "type": "Connections.Response",
+                "name": "AskFor",
+                "status": {"code": "200", "message": "OK"},
+                "token": spec.get("token", ""),
+                "payload": {"status": spec["status"]},
+            }
+        )
+    raise ScriptFailure(f"unknown turn {turn!r}")
+
+
+def _interview(spec: dict[str, Any], session: Session, send: Transport, where: str) -> dict[str, Any]:
+    """Answer each question the skill asks: yes for the listed findings, the age if asked, else no."""
+    yes = set(spec.get("yes_to", []))
+    unknown = set(spec.get("not_sure_to", []))
+    age = spec.get("age")
+    for _ in range(MAX_INTERVIEW_TURNS):
+        state = session.attributes.get("kh") or {}
+        if state.get("mode") != "interview":
+            raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
+        question = state.get("question")
+        if question == "age":
+            request = (
+                session.intent("AgeIntent", age={"name": "age", "value": str(age)})
+                if age is not None
+                else session.intent("DontKnowIntent")
+            )
+        elif question in yes:
+            request = session.intent("AMAZON.YesIntent")
+        elif question in unknown:
+            request = session.intent("DontKnowIntent")
+        else:
+            request = session.intent("AMAZON.NoIntent")
+        response = send(request)
+        session.absorb(response)
+        if (session.attributes.get("kh") or {}).get("mode") != "interview":
+            return response
+    raise ScriptFailure(f"{where}: the interview did not finish in {MAX_INTERVIEW_TURNS} answers")
+
+
+def _check(expect: dict[str, Any], response: dict[str, Any], locale: str, where: str) -> None:
+    c = content.load(locale)
+    speech = plain(speech_of(response))
+    low = speech.lower()
+
+    def fill(text: str) -> str:
+        return text.replace("{emergency_number}", c.terms.emergency_number).lower()
+
+    for fragment in expect.get("says", []):
+        if fill(fragment) not in low:
+            raise ScriptFailure(f"{where}: expected {fragment!r} in speech: {speech!r}")
+    for fragment in expect.get("says_not", []):
+        if fill(fragment) in low:
+            raise ScriptFailure(f"{where}: did not expect {fragment!r} in speech: {speech!r}")
+    if "emergency_first" in expect:
+        openings = [o.lower() for o in emergency_opening(locale)]
+        starts = any(low.startswith(o) for o in openings)
+        if starts != bool(expect["emergency_first"]):
+            raise ScriptFailure(f"{where}: emergency_first={expect['emergency_first']} but speech is {speech!r}")
+        if expect["emergency_first"]:
+            if c.terms.emergency_number not in plain(card_of(response)):
+                raise ScriptFailure(f"{where}: card lacks the emergency number")
+            ends = response.get("response", {}).get("shouldEndSession") is True
+            if not ends and c.terms.emergency_number not in plain(reprompt_of(response)):
+                raise ScriptFailure(f"{where}: reprompt lacks the emergency number")
+    if "ends" in expect:
+        ends = response.get("response", {}).get("shouldEndSession") is True
+        if ends != bool(expect["ends"]):
+            raise ScriptFailure(f"{where}: ends={ends}, expected {expect['ends']}: {speech!r}")
+    if "mode" in expect:
+        mode = (response.get("sessionAttributes", {}).get("kh") or {}).get("mode")
+        if mode != expect["mode"]:
+            raise ScriptFailure(f"{where}: mode {mode!r}, expected {expect['mode']!r}")
+    if "no_speech" in expect and expect["no_speech"] and speech_of(response):
+        raise ScriptFailure(f"{where}: expected no speech, got {speech!r}")
