@@ -22,7 +22,7 @@ from content.schema import (
 #: "you have" (or "you've") is a diagnosis; the content says "may" instead.
 YOU_HAVE_RE: Final = re.compile(r"\byou\s*(?:have|'ve|’ve)\b", re.IGNORECASE)
 _MARKUP_RE: Final = re.compile(r"[<>{}]|&")
-_NOT_SPOKEN: Final = frozenset({"source", "locale", "templates", "emergency_number"})
+_NOT_SPOKEN: Final = frozenset({"source", "locale", "templates", "emergency_number", "vocab"})  # vocab: heard, never said
 
 
 def iter_strings(obj: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
