@@ -35,5 +35,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     serializer = _SKILL.serializer
     envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
     response = _SKILL.invoke(request_envelope=envelope, context=context)
-    result: dict[str, Any] = serializer.serialize(response)
+    result = serializer.serialize(response)
+    assert isinstance(result, dict)
     return result

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import Any, Final
 
-from triage.vocabulary import Finding
 from content.schema import (
     REQUIRED_RULE_IDS,
     REQUIRED_SKILL_IDS,
@@ -18,11 +17,13 @@ from content.schema import (
     enum_key,
     is_slot_safe,
 )
+from triage.vocabulary import Finding
 
 #: "you have" (or "you've") is a diagnosis; the content says "may" instead.
 YOU_HAVE_RE: Final = re.compile(r"\byou\s*(?:have|'ve|’ve)\b", re.IGNORECASE)
 _MARKUP_RE: Final = re.compile(r"[<>{}]|&")
-_NOT_SPOKEN: Final = frozenset({"source", "locale", "templates", "emergency_number", "vocab"})  # vocab: heard, never said
+#: Not spoken: sources, ids, templates, and the vocabulary (words Alexa hears, never says).
+_NOT_SPOKEN: Final = frozenset({"source", "locale", "templates", "emergency_number", "vocab"})
 
 
 def iter_strings(obj: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:

@@ -426,11 +426,15 @@ class ActivityContent:
 class Vocab:
     """Slot catalogues of the voice model; the ids are what the handlers read."""
 
-    body_places: Mapping[str, tuple[str, ...]] = dataclasses.field(metadata=TEXT)  # Finding value -> place words ("calf")
+    #: Finding value -> place words ("calf").
+    body_places: Mapping[str, tuple[str, ...]] = dataclasses.field(metadata=TEXT)
     activities: Mapping[str, ActivityContent] = dataclasses.field()
-    price_steps: Mapping[PriceStep, tuple[str, ...]] = dataclasses.field(metadata=TEXT)  # words beside each step's name
-    medicines: Mapping[PainRelief, tuple[str, ...]] = dataclasses.field(metadata=TEXT)  # the first is the slot value's name
-    answers: Mapping[Answer, tuple[str, ...]] = dataclasses.field(metadata=TEXT)  # yes / no / not sure, inside longer answers
+    #: Words beside each step's name.
+    price_steps: Mapping[PriceStep, tuple[str, ...]] = dataclasses.field(metadata=TEXT)
+    #: The first word is the slot value's name.
+    medicines: Mapping[PainRelief, tuple[str, ...]] = dataclasses.field(metadata=TEXT)
+    #: Yes, no and not sure, as said inside longer answers ("yes and it's red").
+    answers: Mapping[Answer, tuple[str, ...]] = dataclasses.field(metadata=TEXT)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,12 +7,12 @@ never sees raw slot text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from triage.vocabulary import Answer, Finding
 
 
-class Act(str, Enum):
+class Act(StrEnum):
     """One kind of user turn."""
 
     LAUNCH = "launch"

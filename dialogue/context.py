@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from content import LocaleContent
 
@@ -26,7 +26,7 @@ class TurnContext:
     new_session: bool = False
 
 
-class EffectKind(str, Enum):
+class EffectKind(StrEnum):
     """Side effects the adapters carry out after the reply is chosen."""
 
     MARK_DISCLAIMER_HEARD = "mark_disclaimer_heard"

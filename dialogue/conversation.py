@@ -337,7 +337,9 @@ def _price_step(
 # --- explainers -------------------------------------------------------------------------------------
 
 
-def _topic(topic_for: Callable[[UserAct], str | None]) -> Callable[[SessionState, UserAct, TurnContext], Turn]:
+def _topic(
+    topic_for: Callable[[UserAct], str | None],
+) -> Callable[[SessionState, UserAct, TurnContext], Turn]:
     def handle(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         topic = topic_for(act)
         if topic is None:

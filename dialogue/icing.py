@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from enum import Enum
+from enum import StrEnum
 
 from content import LocaleContent
 from dialogue.presenter import CARD_TITLE, skill
@@ -18,7 +18,7 @@ from speech import Block, Priority, Reply
 DEFAULT_MINUTES = 20
 
 
-class TimerStatus(str, Enum):
+class TimerStatus(StrEnum):
     """What happened when the skill tried to time the icing."""
 
     SET = "set"
@@ -48,7 +48,9 @@ def icing_minutes(c: LocaleContent, asked: int | None) -> tuple[int, bool]:
     return min(DEFAULT_MINUTES, high), True
 
 
-def summarise(starts: tuple[datetime, ...], now: datetime, zone: tzinfo | None, c: LocaleContent) -> IcingSummary:
+def summarise(
+    starts: tuple[datetime, ...], now: datetime, zone: tzinfo | None, c: LocaleContent
+) -> IcingSummary:
     """Count today's icing sessions and work out the next window (2 to 3 hours after the last)."""
     local_now = now.astimezone(zone) if zone is not None else now
     if zone is not None:

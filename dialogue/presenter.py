@@ -10,18 +10,18 @@ import re
 from collections.abc import Sequence
 
 from content import (
-    AGE_QUESTION_ID,
     DiagnosticTest,
     LocaleContent,
     PainRelief,
     PriceStep,
 )
 from dialogue.acts import Act
-from dialogue.say import essential, guidance as build_guidance, items, para
+from dialogue.say import essential, items, para
+from dialogue.say import guidance as build_guidance
 from dialogue.state import EmergencyKind, Mode
-from speech import Block, EmergencyGuidance, ListStyle, Paragraph, Priority, Reply, Sentence, sentence
+from speech import Block, EmergencyGuidance, ListStyle, Priority, Reply, sentence
 from triage import Assessment, Question, QuestionKind, RankedCause
-from triage.vocabulary import CareLevel, Condition, Finding, Flag
+from triage.vocabulary import CareLevel, Condition, Flag
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -50,7 +50,9 @@ def _reply(
     title: str = CARD_TITLE,
 ) -> Reply:
     prompt = None if end else (para(reprompt or c.skill["reprompt"]),)
-    return Reply(blocks=tuple(b for b in blocks if _says(b)), reprompt=prompt, card_title=title, end_session=end)
+    return Reply(
+        blocks=tuple(b for b in blocks if _says(b)), reprompt=prompt, card_title=title, end_session=end
+    )
 
 
 def _says(block: Block) -> bool:
@@ -108,7 +110,10 @@ def launch_resume_price(c: LocaleContent, step: PriceStep) -> Reply:
 def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
     if mode is Mode.INTERVIEW and question is not None:
         return _reply(
-            c, essential(c.skill["help_interview"]), para(_question_text(c, question)), reprompt=_question_text(c, question)
+            c,
+            essential(c.skill["help_interview"]),
+            para(_question_text(c, question)),
+            reprompt=_question_text(c, question),
         )
     if mode is Mode.PRICE:
         return _reply(c, essential(c.skill["help_price"]))
@@ -238,9 +243,11 @@ def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
         blocks.append(items(c.skill["safety_net"], safety, style=ListStyle.OR, priority=Priority.HIGH))
     clot = Flag.SUSPECTED_DVT in a.flags or Flag.SUSPECTED_PE in a.flags
     if offer_price:
-        offer = c.skill["offer_price_arranging"] if clot or a.level >= CareLevel.CONSULTATION_24 else c.skill[
-            "offer_price"
-        ]
+        offer = (
+            c.skill["offer_price_arranging"]
+            if clot or a.level >= CareLevel.CONSULTATION_24
+            else c.skill["offer_price"]
+        )
         blocks.append(para(offer, priority=Priority.ESSENTIAL))
         return _reply(c, *blocks, reprompt=offer)
     blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
@@ -292,7 +299,9 @@ def price_step(
     content = price.steps[step]
     blocks: list[Block] = []
     if intro:
-        blocks.append(para(c.skill["price_arranging"] if clot_suspected else price.intro, priority=Priority.HIGH))
+        blocks.append(
+            para(c.skill["price_arranging"] if clot_suspected else price.intro, priority=Priority.HIGH)
+        )
     heading = skill(c, "price_step_of", count=str(index + 1), step=content.name)
     blocks.append(essential(heading, content.detail if detail else content.spoken))
     if step is PriceStep.ICE:
@@ -303,7 +312,11 @@ def price_step(
 
 def price_done(c: LocaleContent, *, clot_suspected: bool) -> Reply:
     price = c.treatment.price
-    blocks = [essential(c.skill["price_done"]), para(price.avoid), para(price.newer_guidance, priority=Priority.DETAIL)]
+    blocks = [
+        essential(c.skill["price_done"]),
+        para(price.avoid),
+        para(price.newer_guidance, priority=Priority.DETAIL),
+    ]
     if clot_suspected:
         blocks.insert(1, para(c.skill["price_arranging"], priority=Priority.ESSENTIAL))
     return _reply(c, *blocks)
@@ -374,15 +387,21 @@ def explainer_page(c: LocaleContent, pages: tuple[Page, ...], index: int) -> Rep
 
 
 def explainer_end(c: LocaleContent, topic: str) -> Reply:
-    return _reply(c, essential(skill(c, "explainer_end", topic=topic_name(c, topic))), para(c.skill["what_you_can_ask"]))
+    return _reply(
+        c, essential(skill(c, "explainer_end", topic=topic_name(c, topic))), para(c.skill["what_you_can_ask"])
+    )
 
 
 def unknown_topic(c: LocaleContent, act: Act | None) -> Reply:
-    key = {
-        Act.EXPLAIN_CAUSE: "unknown_cause",
-        Act.TESTS: "unknown_test",
-        Act.PAIN_RELIEF: "unknown_medicine",
-    }.get(act, "unknown_topic") if act else "unknown_topic"
+    key = (
+        {
+            Act.EXPLAIN_CAUSE: "unknown_cause",
+            Act.TESTS: "unknown_test",
+            Act.PAIN_RELIEF: "unknown_medicine",
+        }.get(act, "unknown_topic")
+        if act
+        else "unknown_topic"
+    )
     return _reply(c, essential(c.skill[key]))
 
 
@@ -447,7 +466,10 @@ def _treatment_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 def _all_relief_pages(c: LocaleContent) -> tuple[Page, ...]:
     t = c.treatment
-    first: Page = (essential(t.pain_relief_intro), para(t.medicine_cautions.ask_pharmacist, priority=Priority.HIGH))
+    first: Page = (
+        essential(t.pain_relief_intro),
+        para(t.medicine_cautions.ask_pharmacist, priority=Priority.HIGH),
+    )
     return (first, *(page for relief in PainRelief for page in _relief_pages(c, relief)))
 
 

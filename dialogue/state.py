@@ -8,7 +8,7 @@ Symptom answers live here only for the session; they are never persisted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 from triage import Facts
@@ -22,7 +22,7 @@ _MAX_TEXT = 9000
 _MAX_MORE = 40
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """What the conversation is doing now; decides how Yes, No, Next and More are read."""
 
     IDLE = "idle"
@@ -38,7 +38,7 @@ class Mode(str, Enum):
     CONFIRM_DELETE = "confirm_delete"
 
 
-class EmergencyKind(str, Enum):
+class EmergencyKind(StrEnum):
     """Why the emergency guidance is sticky in this session."""
 
     DVT = "dvt"

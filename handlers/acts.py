@@ -109,7 +109,7 @@ INTENT_ACTS: dict[str, ActBuilder] = {
 }
 
 
-class IntentActHandler(AbstractRequestHandler):  # type: ignore[misc]
+class IntentActHandler(AbstractRequestHandler):
     """Handles one intent by turning it into a user act."""
 
     def __init__(self, runtime: Runtime, intent_name: str, build: ActBuilder) -> None:
@@ -124,8 +124,8 @@ class IntentActHandler(AbstractRequestHandler):  # type: ignore[misc]
         return run_turn(handler_input, self.runtime, self.build(handler_input))
 
 
-class LaunchHandler(AbstractRequestHandler):  # type: ignore[misc]
-    """"Alexa, open knee helper": greet, disclaim, offer to continue an unfinished PRICE walk-through."""
+class LaunchHandler(AbstractRequestHandler):
+    """ "Alexa, open knee helper": greet, disclaim, offer to continue an unfinished PRICE walk-through."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -137,7 +137,7 @@ class LaunchHandler(AbstractRequestHandler):  # type: ignore[misc]
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
 
 
-class UnknownIntentHandler(AbstractRequestHandler):  # type: ignore[misc]
+class UnknownIntentHandler(AbstractRequestHandler):
     """Any intent the skill does not know (a model newer than the code) is treated as a fallback."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -148,4 +148,3 @@ class UnknownIntentHandler(AbstractRequestHandler):  # type: ignore[misc]
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))
-

@@ -24,7 +24,7 @@ from kneeskill.turns import load_state, locale_content, send
 _log = logging.getLogger("knee_helper.errors")
 
 
-class CatchAllExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+class CatchAllExceptionHandler(AbstractExceptionHandler):
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
@@ -44,7 +44,7 @@ def _fixed_reply(handler_input: HandlerInput) -> Response:
     locale = content.load(content.DEFAULT_LOCALE)
     try:
         locale = locale_content(handler_input)
-        attributes = handler_input.attributes_manager.session_attributes
+        attributes = handler_input.attributes_manager.session_attributes or {}
         state = SessionState.from_json(attributes.get(STATE_KEY))
     except Exception:
         state = SessionState()

@@ -33,7 +33,7 @@ TIMER_TOKEN = "ice-timer"
 REMINDER_TOKEN = "ice-reminder"
 
 
-class _Base(AbstractRequestHandler):  # type: ignore[misc]
+class _Base(AbstractRequestHandler):
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
@@ -60,7 +60,9 @@ def _timer(handler_input: HandlerInput, minutes: int, announce: str) -> services
         factory = handler_input.service_client_factory
     except ValueError:
         return services.ServiceOutcome.FAILED
-    result = services.start_ice_timer(factory, minutes=minutes, locale=_locale(handler_input), announce_text=announce)
+    result = services.start_ice_timer(
+        factory, minutes=minutes, locale=_locale(handler_input), announce_text=announce
+    )
     return result.outcome
 
 
@@ -71,7 +73,7 @@ def _status_for(outcome: services.ServiceOutcome) -> icing.TimerStatus:
 
 
 class IcingHandler(_Base):
-    """"I'm icing my knee now": safety guidance, a timer (asking permission if needed), and a record."""
+    """ "I'm icing my knee now": safety guidance, a timer (asking permission if needed), and a record."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("IcingIntent")(handler_input))
@@ -87,7 +89,9 @@ class IcingHandler(_Base):
         status = _status_for(outcome)
         if outcome is services.ServiceOutcome.NO_PERMISSION:
             status = icing.TimerStatus.ASKING_PERMISSION
-            handler_input.response_builder.add_directive(services.timer_permission_request_directive(TIMER_TOKEN))
+            handler_input.response_builder.add_directive(
+                services.timer_permission_request_directive(TIMER_TOKEN)
+            )
         new_state = replace(state, mode=Mode.ICING, offered_timer_minutes=minutes)
         reply = icing.icing_started(c, minutes=minutes, adjusted=adjusted, timer=status, saved=saved)
         return send(handler_input, Turn(state=new_state, reply=reply), c)
@@ -108,7 +112,7 @@ class IcingHandler(_Base):
 
 
 class IcingStatusHandler(_Base):
-    """"When can I ice again?" and "how many times have I iced today?"."""
+    """ "When can I ice again?" and "how many times have I iced today?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("IcingStatusIntent")(handler_input))
@@ -140,7 +144,7 @@ class IcingStatusHandler(_Base):
 
 
 class ReminderYesHandler(_Base):
-    """"Yes" to "shall I remind you?": schedule the next icing reminder."""
+    """ "Yes" to "shall I remind you?": schedule the next icing reminder."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_intent_name("AMAZON.YesIntent")(handler_input):
@@ -202,7 +206,9 @@ class PermissionResponseHandler(_Base):
             if answer is services.PermissionAnswer.ACCEPTED:
                 return schedule_next_reminder(handler_input, self)
             denied = answer is services.PermissionAnswer.DENIED
-            return send(handler_input, Turn(state=state, reply=icing.reminder_result(c, ok=False, denied=denied)), c)
+            return send(
+                handler_input, Turn(state=state, reply=icing.reminder_result(c, ok=False, denied=denied)), c
+            )
         minutes = state.offered_timer_minutes or icing.DEFAULT_MINUTES
         if answer is services.PermissionAnswer.ACCEPTED:
             status = _status_for(_timer(handler_input, minutes, c.skill["timer_announce"]))
@@ -213,7 +219,7 @@ class PermissionResponseHandler(_Base):
 
 
 class DeleteDataHandler(_Base):
-    """"Delete my data": remove every stored record of this user, then confirm."""
+    """ "Delete my data": remove every stored record of this user, then confirm."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("DeleteDataIntent")(handler_input))

@@ -12,7 +12,7 @@ from ask_sdk_model import Response, SessionEndedRequest
 _log = logging.getLogger("knee_helper.session")
 
 
-class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
+class SessionEndedHandler(AbstractRequestHandler):
     """The session is over: Alexa accepts no speech here, so the response is empty."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -26,7 +26,7 @@ class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
         return handler_input.response_builder.response
 
 
-class OtherRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
+class OtherRequestHandler(AbstractRequestHandler):
     """Anything else (system events, unknown request types): acknowledge without speech."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -23,7 +23,7 @@ def build_skill(settings: Settings) -> CustomSkill:
     from kneeskill.interceptors import request_interceptors, response_interceptors
 
     builder = CustomSkillBuilder(api_client=LoopbackAwareApiClient(settings.allow_loopback_http_apis))
-    builder.skill_id = settings.skill_id
+    builder.skill_id = settings.skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     builder.custom_user_agent = "knee-helper/0.1"
     for handler in request_handlers(settings):
         builder.add_request_handler(handler)

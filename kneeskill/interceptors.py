@@ -27,14 +27,14 @@ def request_summary(handler_input: HandlerInput) -> dict[str, str]:
     return summary
 
 
-class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class RequestLogInterceptor(AbstractRequestInterceptor):
     """Log request id, type and intent; never user ids, slot values or the envelope."""
 
     def process(self, handler_input: HandlerInput) -> None:
         _log.info("request %s", " ".join(f"{k}={v}" for k, v in request_summary(handler_input).items()))
 
 
-class ResponseLogInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+class ResponseLogInterceptor(AbstractResponseInterceptor):
     """Log that a response left and whether it ends the session; never its speech."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
@@ -43,7 +43,7 @@ class ResponseLogInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
         _log.info("response request_id=%s ends_session=%s", getattr(request, "request_id", ""), ends)
 
 
-class EmergencyGuardInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+class EmergencyGuardInterceptor(AbstractResponseInterceptor):
     """Defence in depth: a spoken response in a session with a suspected clot must open with the
     emergency guidance. Every reply already goes through ``kneeskill.turns.send``, which puts it
     first; if a future handler ever bypasses that, this puts it back and logs the bug."""
@@ -51,7 +51,7 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):  # type: ignore[mi
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         speech = getattr(response, "output_speech", None) if response is not None else None
         ssml = getattr(speech, "ssml", None)
-        if not isinstance(ssml, str) or handler_input.request_envelope.session is None:
+        if speech is None or not isinstance(ssml, str) or handler_input.request_envelope.session is None:
             return
         from kneeskill.turns import load_state, locale_content
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 _FALSE_WORDS = frozenset({"0", "false", "off", "no"})
 
 
-class PersistenceKind(str, Enum):
+class PersistenceKind(StrEnum):
     """Where the few non-health user records are kept."""
 
     NONE = "none"
@@ -38,7 +38,10 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, default_persistence: PersistenceKind = PersistenceKind.NONE
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        default_persistence: PersistenceKind = PersistenceKind.NONE,
     ) -> Settings:
         """Build settings from environment variables (``os.environ`` by default).
 

@@ -33,7 +33,7 @@ def load_state(handler_input: HandlerInput) -> SessionState:
     envelope = handler_input.request_envelope
     if envelope.session is None:
         return SessionState()
-    attributes = handler_input.attributes_manager.session_attributes
+    attributes = handler_input.attributes_manager.session_attributes or {}
     return SessionState.from_json(attributes.get(STATE_KEY))
 
 
@@ -84,7 +84,9 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     reply = sticky(turn.reply, state, locale)
     rendered = render(reply)
     builder.speak(rendered.ssml)
-    builder.set_card(SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text))
+    builder.set_card(
+        SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
+    )
     if rendered.end_session:
         builder.set_should_end_session(True)
     elif rendered.reprompt_ssml:
@@ -93,7 +95,7 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     last = LastSpeech(
         ssml=rendered.ssml,
         reprompt_ssml=rendered.reprompt_ssml or "",
-        card_title=rendered.card_title,
+        card_title=rendered.card_title or presenter.CARD_TITLE,
         card_text=rendered.card_text,
         plain=rendered.plain_text,
         end_session=rendered.end_session,
@@ -110,9 +112,10 @@ def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent) -> 
 
 
 def save_state(handler_input: HandlerInput, state: SessionState) -> None:
-    if handler_input.request_envelope.session is None:
+    attributes = handler_input.attributes_manager.session_attributes
+    if handler_input.request_envelope.session is None or attributes is None:
         return
-    handler_input.attributes_manager.session_attributes[STATE_KEY] = state.to_json()
+    attributes[STATE_KEY] = state.to_json()
 
 
 # --- the user's profile (PRICE position, disclaimer heard) ---------------------------------------

@@ -29,20 +29,35 @@ def envelope(kind: str, args: list[str]) -> dict[str, object]:
         slots = {}
         for pair in args[1:]:
             name, _, value = pair.partition("=")
-            authority = {"authority": "local", "status": {"code": "ER_SUCCESS_MATCH"},
-                         "values": [{"value": {"name": value.replace("_", " "), "id": value}}]}
-            slots[name] = {"name": name, "value": value.replace("_", " "),
-                           "resolutions": {"resolutionsPerAuthority": [authority]}}
-        request.update(type="IntentRequest", intent={"name": args[0], "confirmationStatus": "NONE", "slots": slots})
+            authority = {
+                "authority": "local",
+                "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": value.replace("_", " "), "id": value}}],
+            }
+            slots[name] = {
+                "name": name,
+                "value": value.replace("_", " "),
+                "resolutions": {"resolutionsPerAuthority": [authority]},
+            }
+        request.update(
+            type="IntentRequest", intent={"name": args[0], "confirmationStatus": "NONE", "slots": slots}
+        )
     else:
         raise SystemExit(__doc__)
     user = {"userId": "amzn1.ask.account.LOCALTRY"}
     app = {"applicationId": skill_id}
     return {
         "version": "1.0",
-        "session": {"new": kind == "launch", "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-                    "application": app, "attributes": {}, "user": user},
-        "context": {"System": {"application": app, "user": user, "apiEndpoint": "https://api.amazonalexa.com"}},
+        "session": {
+            "new": kind == "launch",
+            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "application": app,
+            "attributes": {},
+            "user": user,
+        },
+        "context": {
+            "System": {"application": app, "user": user, "apiEndpoint": "https://api.amazonalexa.com"}
+        },
         "request": request,
     }
 

@@ -47,7 +47,10 @@ def catalogues(c: LocaleContent) -> dict[str, list[SlotValue]]:
     """Every slot catalogue of one locale, by catalogue name (see ``slot_types`` in intents.yaml)."""
     causes = []
     for condition, cause in c.conditions.items():
-        synonyms = [*cause.synonyms, *(s for part in cause.parts.values() for s in (part.name, *part.synonyms))]
+        synonyms = [
+            *cause.synonyms,
+            *(s for part in cause.parts.values() for s in (part.name, *part.synonyms)),
+        ]
         causes.append(_value(condition.value, cause.name, synonyms))
     symptoms = [
         _value(finding.value, text.synonyms[0], text.synonyms[1:])
@@ -107,7 +110,10 @@ def build_model(locale: str, spec: dict[str, Any]) -> dict[str, Any]:
         {
             "name": type_name,
             "values": [
-                {"id": v.id, "name": {"value": v.name, **({"synonyms": list(v.synonyms)} if v.synonyms else {})}}
+                {
+                    "id": v.id,
+                    "name": {"value": v.name, **({"synonyms": list(v.synonyms)} if v.synonyms else {})},
+                }
                 for v in cats[catalogue]
             ],
         }
@@ -156,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             path.write_text(text, encoding="utf-8")
     if stale:
-        print(f"stale interaction models: {', '.join(stale)}; run: python -m voicemodel.build", file=sys.stderr)
+        print(
+            f"stale interaction models: {', '.join(stale)}; run: python -m voicemodel.build", file=sys.stderr
+        )
         return 1
     return 0
 

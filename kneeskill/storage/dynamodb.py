@@ -45,8 +45,8 @@ _AttributeMap = Mapping[str, Mapping[str, Any]]
 
 def make_client(endpoint_url: str | None = None, region_name: str | None = None) -> Any:
     """A boto3 DynamoDB client with the short timeouts and single retry this skill needs."""
-    import boto3  # noqa: PLC0415 - lazy on purpose: only the DynamoDB path pays for boto3
-    from botocore.config import Config  # noqa: PLC0415
+    import boto3
+    from botocore.config import Config
 
     region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     config = Config(
@@ -213,7 +213,7 @@ def _translated_errors() -> Iterator[None]:
     except StoreUnavailable:
         raise
     except Exception as error:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError
 
         if isinstance(error, ClientError):
             code = str(error.response.get("Error", {}).get("Code", "ClientError"))

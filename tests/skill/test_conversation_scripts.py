@@ -15,7 +15,11 @@ from tests.support.scripts import Script, load_scripts, play
 from tests.support.transports import Transport, http_transport, lambda_transport
 
 SCRIPTS = load_scripts()
-CASES = [pytest.param(script, locale, id=f"{script.path.stem}-{locale}") for script in SCRIPTS for locale in script.locales]
+CASES = [
+    pytest.param(script, locale, id=f"{script.path.stem}-{locale}")
+    for script in SCRIPTS
+    for locale in script.locales
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,5 +59,7 @@ def test_the_script_plays_through_lambda_handler(script: Script, locale: str, vi
 
 
 @pytest.mark.parametrize(("script", "locale"), CASES)
-def test_the_script_plays_over_http_to_the_flask_app(script: Script, locale: str, via_http: Transport) -> None:
+def test_the_script_plays_over_http_to_the_flask_app(
+    script: Script, locale: str, via_http: Transport
+) -> None:
     play(script, locale, via_http)

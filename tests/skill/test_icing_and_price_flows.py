@@ -4,6 +4,7 @@ the Alexa APIs played by a stand-in server on 127.0.0.1."""
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,13 @@ class Talk:
     def permission_answer(self, status: str, token: str) -> str:
         return self.send(
             self.session.envelope(
-                {"type": "Connections.Response", "name": "AskFor", "status": {"code": "200"},
-                 "token": token, "payload": {"status": status}}
+                {
+                    "type": "Connections.Response",
+                    "name": "AskFor",
+                    "status": {"code": "200"},
+                    "token": token,
+                    "payload": {"status": status},
+                }
             )
         )
 
@@ -77,7 +83,9 @@ def _timer_posts(standin: StandIn) -> list[Any]:
     return [r for r in standin.requests if r.method == "POST" and r.path == TIMERS]
 
 
-def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(skill_lambda: Any, standin: StandIn) -> None:
+def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(
+    skill_lambda: Any, standin: StandIn
+) -> None:
     talk = Talk(skill_lambda, standin)
     said = talk.intent("IcingIntent")
     assert "never straight on the skin" in said and "timer" in said
@@ -89,7 +97,9 @@ def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(skill
     assert announce["locale"] == "en-US" and "ice off" in announce["text"]
 
 
-def test_the_user_may_ask_for_fifteen_minutes_but_not_for_an_hour(skill_lambda: Any, standin: StandIn) -> None:
+def test_the_user_may_ask_for_fifteen_minutes_but_not_for_an_hour(
+    skill_lambda: Any, standin: StandIn
+) -> None:
     talk = Talk(skill_lambda, standin, locale="en-GB")
     talk.intent("IcingIntent", minutes={"name": "minutes", "value": "15"})
     talk.intent("IcingIntent", minutes={"name": "minutes", "value": "60"})
@@ -157,7 +167,9 @@ def test_a_user_with_no_history_hears_how_to_start(skill_lambda: Any, standin: S
     assert "don't have any icing sessions" in talk.intent("IcingStatusIntent")
 
 
-def test_a_walk_through_left_at_ice_is_offered_again_at_the_next_launch(skill_lambda: Any, standin: StandIn) -> None:
+def test_a_walk_through_left_at_ice_is_offered_again_at_the_next_launch(
+    skill_lambda: Any, standin: StandIn
+) -> None:
     talk = Talk(skill_lambda, standin, locale="en-AU")
     talk.intent("PriceIntent")
     talk.intent("AMAZON.NextIntent")
@@ -192,7 +204,9 @@ def test_two_users_never_see_each_other_s_icing(skill_lambda: Any, standin: Stan
     assert "one icing session" in alice.intent("IcingStatusIntent")
 
 
-def test_with_a_suspected_clot_icing_is_never_offered_instead_of_care(skill_lambda: Any, standin: StandIn) -> None:
+def test_with_a_suspected_clot_icing_is_never_offered_instead_of_care(
+    skill_lambda: Any, standin: StandIn
+) -> None:
     talk = Talk(skill_lambda, standin)
     talk.intent("EmergencyIntent")
     said = talk.intent("IcingIntent")
@@ -204,15 +218,16 @@ def test_with_a_suspected_clot_icing_is_never_offered_instead_of_care(skill_lamb
 def test_the_timer_stand_in_cannot_be_reached_over_plain_http_from_a_production_skill(
     standin: StandIn, tmp_path: Path
 ) -> None:
+    from ask_sdk_model import RequestEnvelope
+
     from kneeskill.factory import build_skill
     from kneeskill.settings import Settings
 
     skill = build_skill(Settings(skill_id=Session().skill_id))
     session = Session(api_endpoint=standin.url)
-    from ask_sdk_model import RequestEnvelope
-
-    envelope = skill.serializer.deserialize(payload=__import__("json").dumps(session.intent("IcingIntent")),
-                                            obj_type=RequestEnvelope)
+    payload = json.dumps(session.intent("IcingIntent"))
+    envelope = skill.serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
     response = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=None))
+    assert isinstance(response, dict)
     assert "couldn't set the timer" in plain(speech_of(response))
     assert standin.requests == []

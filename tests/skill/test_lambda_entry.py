@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +40,8 @@ def _fresh_import(env: dict[str, str], code: str) -> dict[str, Any]:
 def test_importing_the_lambda_entry_point_loads_neither_flask_nor_boto3() -> None:
     found = _fresh_import(
         {"KNEE_HELPER_PERSISTENCE": "none"},
-        "print(json.dumps({m: m in sys.modules for m in ('flask', 'boto3', 'botocore', 'requests', 'yaml')}))",
+        "mods = ('flask', 'boto3', 'botocore', 'requests', 'yaml')\n"
+        "print(json.dumps({m: m in sys.modules for m in mods}))",
     )
     assert found == {"flask": False, "boto3": False, "botocore": False, "requests": False, "yaml": False}
 
@@ -58,7 +59,9 @@ def test_the_lambda_exposes_only_lambda_handler() -> None:
 
 
 def test_without_a_skill_id_every_request_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lambda_function, "_SETTINGS", lambda_function.Settings(skill_id=None))
+    from kneeskill.settings import Settings
+
+    monkeypatch.setattr(lambda_function, "_SETTINGS", Settings(skill_id=None))
     with pytest.raises(lambda_function.SkillIdNotConfiguredError):
         lambda_function.lambda_handler(Session().launch(), None)
 
@@ -147,7 +150,13 @@ def test_logs_of_a_whole_conversation_carry_ids_and_intents_but_nothing_about_th
         spoken.append(plain(speech_of(response)))
     text = caplog.text
     assert "KneePainIntent" in text and "request_id=" in text
-    for secret in (session.user_id, session.device_id, "test-api-access-token", "my secret words", "swelling"):
+    for secret in (
+        session.user_id,
+        session.device_id,
+        "test-api-access-token",
+        "my secret words",
+        "swelling",
+    ):
         assert secret not in text, f"{secret!r} leaked into the logs"
     assert not re.search(r"(?<![\w.-])47(?![\w])", text), "the age leaked into the logs"
     for sentence in spoken:

@@ -37,7 +37,7 @@ _CfnLoader.add_multi_constructor("!", _tag)
 
 
 def load_template() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506
+    data: dict[str, Any] = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)
     return data
 
 
@@ -105,14 +105,21 @@ def test_the_table_is_on_demand_keyed_by_id_with_expiry(transformed: dict[str, A
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
-def test_the_function_may_touch_only_its_own_table_with_item_level_actions(transformed: dict[str, Any]) -> None:
+def test_the_function_may_touch_only_its_own_table_with_item_level_actions(
+    transformed: dict[str, Any],
+) -> None:
     role = transformed["Resources"]["KneeHelperFunctionRole"]["Properties"]
     statements = [s for policy in role.get("Policies", []) for s in policy["PolicyDocument"]["Statement"]]
     assert statements, "the role has an inline policy for the table"
     for statement in statements:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert all(a.startswith("dynamodb:") and "*" not in a for a in actions)
-        assert set(actions) <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+        assert set(actions) <= {
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+        }
         assert statement["Resource"] == {"Fn::GetAtt": ["UserRecordsTable", "Arn"]}
     managed = role.get("ManagedPolicyArns", [])
     assert all("AWSLambdaBasicExecutionRole" in str(arn) for arn in managed)

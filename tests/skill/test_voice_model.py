@@ -12,7 +12,8 @@ import pytest
 import content
 from handlers.acts import INTENT_ACTS
 from handlers.icing import DeleteDataHandler, IcingHandler, IcingStatusHandler
-from voicemodel.build import catalogues, main as build_main, spoken_form
+from voicemodel.build import catalogues, spoken_form
+from voicemodel.build import main as build_main
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "skill" / "interactionModels" / "custom"
@@ -33,7 +34,8 @@ _SAMPLE_CHARS = re.compile(r"^[a-z.' {}A-Z]+$")
 
 def model(locale: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((MODELS / f"{locale}.json").read_text(encoding="utf-8"))
-    return data["interactionModel"]["languageModel"]
+    language_model: dict[str, Any] = data["interactionModel"]["languageModel"]
+    return language_model
 
 
 def test_the_models_on_disk_are_what_the_builder_makes_from_content() -> None:
@@ -45,7 +47,7 @@ def test_every_model_is_invoked_as_knee_helper_and_has_the_required_built_ins(lo
     lm = model(locale)
     assert lm["invocationName"] == "knee helper"
     names = {intent["name"] for intent in lm["intents"]}
-    assert REQUIRED_BUILTINS <= names
+    assert names >= REQUIRED_BUILTINS
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -85,7 +87,11 @@ def test_every_intent_has_a_handler_and_every_handler_intent_is_in_the_model(loc
 
 
 def test_the_dedicated_handlers_claim_exactly_their_intents() -> None:
-    names = {"IcingIntent": IcingHandler, "IcingStatusIntent": IcingStatusHandler, "DeleteDataIntent": DeleteDataHandler}
+    names = {
+        "IcingIntent": IcingHandler,
+        "IcingStatusIntent": IcingStatusHandler,
+        "DeleteDataIntent": DeleteDataHandler,
+    }
     assert set(names) == DEDICATED
 
 
@@ -158,7 +164,9 @@ def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
                     pattern += re.escape(piece)
                 else:
                     words = values.get(kinds[name], [r"[a-z ]+"])
-                    pattern += "(?:" + "|".join(re.escape(w) if kinds[name] in values else w for w in words) + ")"
+                    pattern += (
+                        "(?:" + "|".join(re.escape(w) if kinds[name] in values else w for w in words) + ")"
+                    )
             if re.fullmatch(pattern, utterance):
                 found.add(intent["name"])
     return found
@@ -169,7 +177,10 @@ def test_every_example_phrase_in_the_manifest_reaches_the_right_intent(locale: s
     phrases = SKILL_JSON["manifest"]["publishingInformation"]["locales"][locale]["examplePhrases"]
     assert phrases[0] == "Alexa, open knee helper"
     lm = model(locale)
-    expected = {"why does the back of my knee hurt": "KneePainIntent", "what is a baker's cyst": "ExplainCauseIntent"}
+    expected = {
+        "why does the back of my knee hurt": "KneePainIntent",
+        "what is a baker's cyst": "ExplainCauseIntent",
+    }
     for phrase in phrases[1:]:
         utterance = phrase.removeprefix("Alexa, ask knee helper ").lower()
         assert _matches(utterance, lm) == {expected[utterance]}, phrase

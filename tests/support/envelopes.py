@@ -15,7 +15,9 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def slot(name: str, value_id: str | None = None, *, heard: str | None = None, status: str | None = None) -> dict[str, Any]:
+def slot(
+    name: str, value_id: str | None = None, *, heard: str | None = None, status: str | None = None
+) -> dict[str, Any]:
     """A slot as Alexa sends it: resolved to an id (ER_SUCCESS_MATCH) or heard but unresolved."""
     spoken = heard if heard is not None else (value_id.replace("_", " ") if value_id else None)
     entry: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}

@@ -79,7 +79,9 @@ class ScriptFailure(AssertionError):
     pass
 
 
-def play(script: Script, locale: str, send: Transport, session: Session | None = None) -> list[dict[str, Any]]:
+def play(
+    script: Script, locale: str, send: Transport, session: Session | None = None
+) -> list[dict[str, Any]]:
     """Play every turn of a script; raise ScriptFailure naming the turn that did not match."""
     session = session or Session(locale=locale)
     responses = []
@@ -163,7 +165,9 @@ def _check(expect: dict[str, Any], response: dict[str, Any], locale: str, where:
         openings = [o.lower() for o in emergency_opening(locale)]
         starts = any(low.startswith(o) for o in openings)
         if starts != bool(expect["emergency_first"]):
-            raise ScriptFailure(f"{where}: emergency_first={expect['emergency_first']} but speech is {speech!r}")
+            raise ScriptFailure(
+                f"{where}: emergency_first={expect['emergency_first']} but speech is {speech!r}"
+            )
         if expect["emergency_first"]:
             if c.terms.emergency_number not in plain(card_of(response)):
                 raise ScriptFailure(f"{where}: card lacks the emergency number")
