@@ -8,7 +8,15 @@ from triage import evidence
 from triage.facts import Facts
 from triage.interview import AGE_QUESTION, Question, QuestionKind, next_question
 from triage.rules import RuleId, fired_rules, level_and_flags
-from triage.vocabulary import EMERGENCY_GUIDANCE_FLAGS, Answer, CareLevel, Condition, Finding, Flag
+from triage.vocabulary import (
+    EMERGENCY_GUIDANCE_FLAGS,
+    GROUP_OF,
+    Answer,
+    CareLevel,
+    Condition,
+    Finding,
+    Flag,
+)
 
 F = Finding
 
@@ -64,36 +72,46 @@ class Assessment:
 
 
 _SAFETY_NET_SET = frozenset(SAFETY_NET_ORDER)
+#: Findings that, when present, mean a safety-net item was already reported: the item itself, or
+#: the group it belongs to (a "yes" to "warm, red or darker skin" covers warmth and discolouration).
+_ALREADY_REPORTED: tuple[tuple[Finding, frozenset[Finding]], ...] = tuple(
+    (f, frozenset({f, GROUP_OF[f]}) if f in GROUP_OF else frozenset({f})) for f in SAFETY_NET_ORDER
+)
+_SAFETY_NET_TRIGGERS = frozenset().union(*(reported for _, reported in _ALREADY_REPORTED))
 _CONDITIONS = evidence.CONDITIONS
 _RANGE = range(len(_CONDITIONS))
+_posterior = evidence.posterior
+_reasons = evidence.reasons
+_oa_suspected = evidence.oa_suspected
+_chondromalacia_suspected = evidence.chondromalacia_suspected
 
 
 def assess(facts: Facts) -> Assessment:
     """Evaluate every rule, rank the causes and choose the next question."""
     age = facts.age
-    present, absent = facts.present, facts.absent
-    present_set = frozenset(present)
+    present_set = facts.present_set
     rules = fired_rules(
         facts,
         present_set,
-        evidence.oa_suspected(present_set, age),
-        evidence.chondromalacia_suspected(present_set),
+        _oa_suspected(present_set, age),
+        _chondromalacia_suspected(present_set),
     )
     level, flags = level_and_flags(rules)
-    post = evidence.posterior(present, absent, age)
+    ev_present, ev_absent = facts.evidence_present, facts.evidence_absent
+    post = _posterior(ev_present, ev_absent, age)
     order = sorted(_RANGE, key=post.__getitem__, reverse=True)
     causes: list[RankedCause] = []
     for i in order[:MAX_CAUSES]:
         score = post[i]
         if score <= PLAUSIBLE_SCORE:
             break
-        supporting, against = evidence.reasons(present, absent, i)
+        supporting, against = _reasons(ev_present, ev_absent, i)
         causes.append(RankedCause(_CONDITIONS[i], round(score, 4), supporting, against))
-    if _SAFETY_NET_SET.isdisjoint(present_set):
+    if _SAFETY_NET_TRIGGERS.isdisjoint(present_set):
         safety_net = SAFETY_NET_ORDER
     else:
-        safety_net = tuple(f for f in SAFETY_NET_ORDER if f not in present_set)
-    question, left = next_question(facts, level, flags, post)
+        safety_net = tuple([f for f, reported in _ALREADY_REPORTED if reported.isdisjoint(present_set)])
+    question, left = next_question(facts, level, flags, post, order)
     return Assessment(level, flags, rules, tuple(causes), safety_net, question, left)
 
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
-from triage.vocabulary import Answer, Condition, Finding
+from triage.vocabulary import FINDING_GROUPS, Answer, Condition, Finding
 
 F = Finding
 C = Condition
@@ -259,17 +259,40 @@ def _p(c: Condition, f: Finding) -> float:
     return EVIDENCE[c].get(f, BASELINE.get(f, DEFAULT_P))
 
 
+def _group_p(c: Condition, group: Finding) -> float:
+    """P(group present | cause): any of its atoms present, atoms independent given the cause."""
+    p_none = 1.0
+    for atom in FINDING_GROUPS[group]:
+        p_none *= 1.0 - _p(c, atom)
+    return 1.0 - p_none
+
+
+def _p_any(c: Condition, f: Finding) -> float:
+    return _group_p(c, f) if f in FINDING_GROUPS else _p(c, f)
+
+
 #: Findings that change the ranking (some cause gives them a probability different from the others).
-INFORMATIVE: tuple[Finding, ...] = tuple(f for f in Finding if len({_p(c, f) for c in CONDITIONS}) > 1)
+#: A group is informative when its atoms are. Callers pass a group as evidence only when it is
+#: present and none of its atoms is (``Facts.evidence_present``), never when absent (its atoms,
+#: implied absent, carry exactly the same evidence), so nothing is counted twice.
+INFORMATIVE: tuple[Finding, ...] = tuple(f for f in Finding if len({_p_any(c, f) for c in CONDITIONS}) > 1)
 
 #: P(present | cause) per finding, as a tuple over CONDITIONS.
-P_PRESENT: dict[Finding, tuple[float, ...]] = {f: tuple(_p(c, f) for c in CONDITIONS) for f in INFORMATIVE}
+P_PRESENT: dict[Finding, tuple[float, ...]] = {
+    f: tuple(_p_any(c, f) for c in CONDITIONS) for f in INFORMATIVE
+}
 _LOG_PRESENT: dict[Finding, tuple[float, ...]] = {
     f: tuple(math.log(p) for p in ps) for f, ps in P_PRESENT.items()
 }
 _LOG_ABSENT: dict[Finding, tuple[float, ...]] = {
-    f: tuple(math.log(1.0 - p) for p in ps) for f, ps in P_PRESENT.items()
+    f: tuple(math.log(1.0 - p) for p in ps) for f, ps in P_PRESENT.items() if f not in FINDING_GROUPS
 }
+# A group stands for "every one of its atoms absent" (``Facts.evidence_absent`` passes the group
+# instead of its atoms then): one vector instead of several, the same sum.
+for _group, _atoms in FINDING_GROUPS.items():
+    _vecs = [_LOG_ABSENT[a] for a in _atoms if a in _LOG_ABSENT]
+    if _vecs:
+        _LOG_ABSENT[_group] = tuple(map(math.fsum, zip(*_vecs, strict=True)))
 _LOG_OLDER: tuple[float, ...] = tuple(math.log(OLDER_P.get(c, OLDER_DEFAULT_P)) for c in CONDITIONS)
 _LOG_YOUNGER: tuple[float, ...] = tuple(math.log(1.0 - OLDER_P.get(c, OLDER_DEFAULT_P)) for c in CONDITIONS)
 
@@ -296,19 +319,26 @@ AGAINST_ABSENT_P = 0.5
 AGAINST_PRESENT_P = 0.06
 
 
-def _index_sets(test: Callable[[Finding, float], bool]) -> tuple[frozenset[Finding], ...]:
+def _baseline(f: Finding) -> float:
+    if f in FINDING_GROUPS:
+        return 1.0 - math.prod(1.0 - BASELINE.get(a, DEFAULT_P) for a in FINDING_GROUPS[f])
+    return BASELINE.get(f, DEFAULT_P)
+
+
+def _index_sets(
+    test: Callable[[Finding, float], bool], *, groups: bool = True
+) -> tuple[frozenset[Finding], ...]:
     return tuple(
-        frozenset(f for f, ps in P_PRESENT.items() if test(f, ps[i])) for i in range(len(CONDITIONS))
+        frozenset(f for f, ps in P_PRESENT.items() if (groups or f not in FINDING_GROUPS) and test(f, ps[i]))
+        for i in range(len(CONDITIONS))
     )
 
 
 #: Per cause: findings that support it when present ...
-SUPPORTS: tuple[frozenset[Finding], ...] = _index_sets(
-    lambda f, p: p >= SUPPORT_P and p > BASELINE.get(f, DEFAULT_P)
-)
-#: ... that argue against it when absent ...
+SUPPORTS: tuple[frozenset[Finding], ...] = _index_sets(lambda f, p: p >= SUPPORT_P and p > _baseline(f))
+#: ... that argue against it when absent (never a group: its atoms speak for it) ...
 AGAINST_IF_ABSENT: tuple[frozenset[Finding], ...] = _index_sets(
-    lambda f, p: p >= AGAINST_ABSENT_P and p > BASELINE.get(f, DEFAULT_P)
+    lambda f, p: p >= AGAINST_ABSENT_P and p > _baseline(f), groups=False
 )
 #: ... and that argue against it when present.
 AGAINST_IF_PRESENT: tuple[frozenset[Finding], ...] = _index_sets(lambda f, p: p <= AGAINST_PRESENT_P)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from triage.vocabulary import FINDING_GROUPS, Answer, Finding
+from triage.vocabulary import FINDING_GROUPS, GROUP_OF, Answer, Finding
 
 #: Finding declaration order, used to keep answers in one canonical order.
 _ORDER: dict[Finding, int] = {f: i for i, f in enumerate(Finding)}
@@ -46,15 +46,25 @@ MAX_AGE = 130
 _MAX_JSON_ANSWERS = 256
 
 
+def _pair_order(pair: tuple[Finding, Answer]) -> int:
+    return _ORDER[pair[0]]
+
+
 class FrozenAnswers(Mapping[Finding, Answer]):
     """A read-only, hashable mapping of findings to answers, in finding declaration order."""
 
     __slots__ = ("_items", "_map")
 
     def __init__(self, items: Mapping[Finding, Answer] | None = None) -> None:
-        pairs = sorted((items or {}).items(), key=lambda kv: _ORDER[kv[0]])
+        pairs = sorted((items or {}).items(), key=_pair_order)
         self._items: tuple[tuple[Finding, Answer], ...] = tuple(pairs)
         self._map: dict[Finding, Answer] = dict(pairs)
+
+    def with_item(self, f: Finding, a: Answer) -> FrozenAnswers:
+        """A copy with ``f`` set to ``a``."""
+        items = self._map.copy()
+        items[f] = a
+        return FrozenAnswers(items)
 
     def __getitem__(self, key: Finding) -> Answer:
         return self._map[key]
@@ -83,19 +93,32 @@ class FrozenAnswers(Mapping[Finding, Answer]):
         return f"FrozenAnswers({inner})"
 
 
+#: (group, atoms) pairs, precomputed for ``_resolve``.
+_GROUPS: tuple[tuple[Finding, tuple[Finding, ...]], ...] = tuple(FINDING_GROUPS.items())
+_GROUP_SET: frozenset[Finding] = frozenset(FINDING_GROUPS)
+
+
 def _resolve(explicit: Mapping[Finding, Answer]) -> dict[Finding, Answer]:
     """Explicit answers plus the answers they imply (only ever filling gaps, except group presence)."""
     resolved: dict[Finding, Answer] = dict(explicit)
+    get = explicit.get
     present, absent = Answer.PRESENT, Answer.ABSENT
-    for group, atoms in FINDING_GROUPS.items():
-        atom_answers = [explicit.get(a) for a in atoms]
-        if present in atom_answers:
-            resolved[group] = present  # an atom present always makes the group present
-        elif explicit.get(group) is absent:
-            for atom in atoms:
-                resolved.setdefault(atom, absent)
-        elif all(a is absent for a in atom_answers):
-            resolved.setdefault(group, absent)
+    for group, atoms in _GROUPS:
+        all_absent = True
+        for atom in atoms:
+            answer = get(atom)
+            if answer is present:
+                resolved[group] = present  # an atom present always makes the group present
+                break
+            if answer is not absent:
+                all_absent = False
+        else:
+            if get(group) is absent:
+                for atom in atoms:
+                    if atom not in resolved:
+                        resolved[atom] = absent
+            elif all_absent and group not in resolved:
+                resolved[group] = absent
     for a, b in PRESENT_IMPLIES_PRESENT:
         if resolved.get(a) is present and b not in explicit:
             resolved[b] = present
@@ -103,7 +126,7 @@ def _resolve(explicit: Mapping[Finding, Answer]) -> dict[Finding, Answer]:
         if resolved.get(a) is absent and b not in explicit:
             resolved[b] = absent
     for a, b in PRESENT_IMPLIES_ABSENT:
-        if explicit.get(a) is present and b not in explicit:
+        if get(a) is present and b not in explicit:
             resolved[b] = absent
     return resolved
 
@@ -129,6 +152,15 @@ class Facts:
     )
     _present: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
     _absent: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
+    _present_set: frozenset[Finding] = field(
+        init=False, repr=False, compare=False, hash=False, default=frozenset()
+    )
+    _evidence_present: tuple[Finding, ...] = field(
+        init=False, repr=False, compare=False, hash=False, default=()
+    )
+    _evidence_absent: tuple[Finding, ...] = field(
+        init=False, repr=False, compare=False, hash=False, default=()
+    )
 
     _EMPTY: ClassVar[Facts]
 
@@ -142,9 +174,37 @@ class Facts:
         if age is not None and not self.age_asked:
             object.__setattr__(self, "age_asked", True)
         resolved = _resolve(answers)
-        object.__setattr__(self, "_resolved", resolved)
-        object.__setattr__(self, "_present", tuple(f for f, a in resolved.items() if a is Answer.PRESENT))
-        object.__setattr__(self, "_absent", tuple(f for f, a in resolved.items() if a is Answer.ABSENT))
+        pa, ab = Answer.PRESENT, Answer.ABSENT
+        present = tuple([f for f, a in resolved.items() if a is pa])
+        absent = tuple([f for f, a in resolved.items() if a is ab])
+        present_set = frozenset(present)
+        setattr_ = object.__setattr__
+        setattr_(self, "_resolved", resolved)
+        setattr_(self, "_present", present)
+        setattr_(self, "_absent", absent)
+        setattr_(self, "_present_set", present_set)
+        # Evidence for the cause ranking: a present group counts only while none of its atoms is
+        # present (otherwise the atoms carry it), so nothing is counted twice.
+        groups = FINDING_GROUPS
+        if present_set.isdisjoint(groups):
+            setattr_(self, "_evidence_present", present)
+        else:
+            shown = [f for f in present if f not in groups or present_set.isdisjoint(groups[f])]
+            setattr_(self, "_evidence_present", tuple(shown))
+        # A group absent with every atom absent stands for its atoms (one evidence vector, same sum);
+        # otherwise the atoms speak for themselves and the group is left out.
+        if _GROUP_SET.isdisjoint(absent):
+            setattr_(self, "_evidence_absent", absent)
+        else:
+            collapsed = [
+                g
+                for g, atoms in _GROUPS
+                if resolved.get(g) is ab and all(resolved.get(a) is ab for a in atoms)
+            ]
+            kept = [
+                f for f in absent if f in collapsed or (f not in groups and GROUP_OF.get(f) not in collapsed)
+            ]
+            setattr_(self, "_evidence_absent", tuple(kept))
 
     # --- reading ---------------------------------------------------------------
     def answer(self, f: Finding) -> Answer:
@@ -170,11 +230,26 @@ class Facts:
         """Findings resolved ABSENT (explicit or implied)."""
         return self._absent
 
+    @property
+    def present_set(self) -> frozenset[Finding]:
+        """``present`` as a set."""
+        return self._present_set
+
+    @property
+    def evidence_present(self) -> tuple[Finding, ...]:
+        """``present`` without groups that have a present atom (evidence for the cause ranking)."""
+        return self._evidence_present
+
+    @property
+    def evidence_absent(self) -> tuple[Finding, ...]:
+        """``absent`` for the cause ranking: a group whose atoms are all absent replaces them; any
+        other group is left out (its atoms carry the evidence)."""
+        return self._evidence_absent
+
     # --- building --------------------------------------------------------------
     def with_answer(self, f: Finding, a: Answer) -> Facts:
-        items = dict(self.answers)
-        items[Finding(f)] = Answer(a)
-        return Facts(FrozenAnswers(items), self.age, self.age_asked)
+        answers = cast(FrozenAnswers, self.answers)  # __post_init__ guarantees it
+        return Facts(answers.with_item(Finding(f), Answer(a)), self.age, self.age_asked)
 
     def with_age(self, years: int | None) -> Facts:
         return Facts(self.answers, _clean_age(years), True)

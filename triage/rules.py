@@ -105,6 +105,7 @@ _URGENCY_INDEX: dict[RuleId, int] = {r: i for i, r in enumerate(RULES_BY_URGENCY
 #: Leg signs that, with calf or back-of-knee pain, make a clot possible.
 DVT_LEG_SIGNS: tuple[Finding, ...] = (
     Finding.SWELLING_CALF,
+    Finding.SKIN_CHANGES,  # group: warm, red or darker skin
     Finding.SWELLING_WHOLE_LEG,
     Finding.WARMTH,
     Finding.REDNESS,
@@ -112,8 +113,12 @@ DVT_LEG_SIGNS: tuple[Finding, ...] = (
     Finding.HARD_TENDER_VEINS,
     Finding.PAIN_FLEXING_FOOT,
 )
-#: Clot risk factors asked as findings (age >= 60 is the other one).
+#: Clot risk factors (age >= 60 is the other one): the three screening groups, then their atoms
+#: (an atom present makes its group present, so listing both is belt and braces).
 CLOT_RISK_FACTORS: tuple[Finding, ...] = (
+    Finding.RECENT_IMMOBILITY,
+    Finding.HORMONAL_RISK,
+    Finding.CLOT_HISTORY,
     Finding.RECENT_SURGERY,
     Finding.BED_REST_3_DAYS,
     Finding.PLASTER_CAST,
@@ -129,14 +134,21 @@ OTTAWA_AGE = 55
 #: Signs that, with a lump behind the knee, suggest a burst or complicated Baker's cyst.
 BAKERS_COMPLICATION_SIGNS: tuple[Finding, ...] = (
     Finding.SUDDEN_WORSENING,
+    Finding.SKIN_CHANGES,
     Finding.WARMTH,
     Finding.REDNESS,
     Finding.DISCOLOURATION,
     Finding.SWELLING_CALF,
     Finding.SWELLING_WHOLE_LEG,
 )
-#: Signs of an inflamed joint (with fever: septic arthritis).
-HOT_JOINT_SIGNS: tuple[Finding, ...] = (Finding.SWELLING_KNEE, Finding.REDNESS, Finding.WARMTH)
+#: Signs of an inflamed joint (with fever: septic arthritis). A "yes" to the skin-changes group (warm,
+#: red or darker skin) counts too: with fever, escalate rather than ask which one it was.
+HOT_JOINT_SIGNS: tuple[Finding, ...] = (
+    Finding.SWELLING_KNEE,
+    Finding.REDNESS,
+    Finding.WARMTH,
+    Finding.SKIN_CHANGES,
+)
 
 #: Every finding that can, on its own or with others, fire a rule at CONSULTATION_24 or above.
 RED_FLAG_FINDINGS: frozenset[Finding] = frozenset(

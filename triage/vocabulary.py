@@ -7,10 +7,10 @@ Pure Python: this module never imports the ASK SDK or Flask.
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class Answer(str, Enum):
+class Answer(StrEnum):
     """What the user said about one finding."""
 
     PRESENT = "present"
@@ -18,7 +18,7 @@ class Answer(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Finding(str, Enum):
+class Finding(StrEnum):
     """One thing the user can tell us. Each is present, absent or unknown."""
 
     # --- where it hurts -------------------------------------------------------
@@ -57,6 +57,7 @@ class Finding(str, Enum):
     REDNESS = "redness"
     WARMTH = "warmth"
     DISCOLOURATION = "discolouration"  # red, dark or bluish skin
+    SKIN_CHANGES = "skin_changes"  # group: warm, red or darker skin around the pain
     HARD_TENDER_VEINS = "hard_tender_veins"
     PAIN_FLEXING_FOOT = "pain_flexing_foot"
     CRAMPING = "cramping"
@@ -86,6 +87,9 @@ class Finding(str, Enum):
     BLADDER_BOWEL_CHANGE = "bladder_bowel_change"  # includes numbness around the genitals or bottom
 
     # --- clot risk factors ----------------------------------------------------
+    RECENT_IMMOBILITY = "recent_immobility"  # group: surgery, bed rest, plaster cast, long journey
+    HORMONAL_RISK = "hormonal_risk"  # group: pregnancy or a recent birth, oestrogen hormones
+    CLOT_HISTORY = "clot_history"  # group: cancer, a previous clot
     RECENT_SURGERY = "recent_surgery"  # within 12 weeks
     BED_REST_3_DAYS = "bed_rest_3_days"  # hospital stay or bed rest of 3 days or more
     PLASTER_CAST = "plaster_cast"
@@ -99,12 +103,24 @@ class Finding(str, Enum):
 
 #: Group findings: one question screens several findings at once. An atom that is present makes
 #: its group present; a group answered absent makes every atom absent.
+#: Every atom belongs to at most one group, and groups never nest.
 FINDING_GROUPS: dict[Finding, tuple[Finding, ...]] = {
     Finding.PE_SIGNS: (Finding.BREATHLESSNESS, Finding.CHEST_PAIN, Finding.COUGHING_BLOOD, Finding.FAINTING),
+    Finding.SKIN_CHANGES: (Finding.WARMTH, Finding.REDNESS, Finding.DISCOLOURATION),
+    Finding.RECENT_IMMOBILITY: (
+        Finding.RECENT_SURGERY,
+        Finding.BED_REST_3_DAYS,
+        Finding.PLASTER_CAST,
+        Finding.LONG_JOURNEY,
+    ),
+    Finding.HORMONAL_RISK: (Finding.PREGNANT_OR_POSTPARTUM, Finding.HORMONES),
+    Finding.CLOT_HISTORY: (Finding.CANCER, Finding.PREVIOUS_CLOT),
 }
+#: The group each atom belongs to.
+GROUP_OF: dict[Finding, Finding] = {atom: group for group, atoms in FINDING_GROUPS.items() for atom in atoms}
 
 
-class AgeBand(str, Enum):
+class AgeBand(StrEnum):
     """Age bands that change a rule: Ottawa (55), clot risk (60), NSAID caution (65)."""
 
     UNKNOWN = "unknown"
@@ -140,7 +156,7 @@ class CareLevel(IntEnum):
         return self.name.lower()
 
 
-class Condition(str, Enum):
+class Condition(StrEnum):
     """The twelve causes of pain behind the knee in the source article."""
 
     HAMSTRING_INJURY = "hamstring_injury"
@@ -157,7 +173,7 @@ class Condition(str, Enum):
     REFERRED_PAIN = "referred_pain"
 
 
-class Flag(str, Enum):
+class Flag(StrEnum):
     """Safety flags raised by the triage rules."""
 
     SUSPECTED_DVT = "suspected_dvt"

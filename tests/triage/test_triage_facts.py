@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from triage_strategies import facts_strategy
@@ -125,3 +126,39 @@ def test_from_json_never_raises_on_almost_valid_session_attributes(
 @given(facts_strategy)
 def test_every_facts_value_survives_a_json_round_trip(facts: Facts) -> None:
     assert Facts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+
+
+@pytest.mark.parametrize("group", list(FINDING_GROUPS))
+def test_every_group_follows_the_same_rules(group: Finding) -> None:
+    atoms = FINDING_GROUPS[group]
+    assert all(Facts({a: P}).answer(group) is P for a in atoms)
+    assert all(Facts({group: A}).answer(a) is A for a in atoms)
+    assert Facts({group: A, atoms[0]: P}).answer(group) is P
+    assert Facts({group: P}).answer(atoms[0]) is U
+    assert Facts(dict.fromkeys(atoms, A)).answer(group) is A
+
+
+def test_a_group_is_evidence_only_while_none_of_its_atoms_is_present() -> None:
+    bare = Facts({Finding.RECENT_IMMOBILITY: P})
+    assert Finding.RECENT_IMMOBILITY in bare.evidence_present
+    with_atom = Facts({Finding.RECENT_IMMOBILITY: P, Finding.LONG_JOURNEY: P})
+    assert Finding.RECENT_IMMOBILITY not in with_atom.evidence_present
+    assert Finding.LONG_JOURNEY in with_atom.evidence_present
+    denied = Facts({Finding.RECENT_IMMOBILITY: A})
+    assert Finding.LONG_JOURNEY in denied.absent
+    # The group stands for its four absent atoms: the same evidence, one vector.
+    assert Finding.RECENT_IMMOBILITY in denied.evidence_absent
+    assert Finding.LONG_JOURNEY not in denied.evidence_absent
+    unsure = Facts({Finding.RECENT_IMMOBILITY: A, Finding.LONG_JOURNEY: U})
+    assert Finding.RECENT_IMMOBILITY not in unsure.evidence_absent
+    assert Finding.RECENT_SURGERY in unsure.evidence_absent
+
+
+@given(facts_strategy)
+def test_grouped_evidence_gives_the_same_ranking_as_the_atoms(facts: Facts) -> None:
+    from triage import evidence
+
+    atoms_only = [f for f in facts.absent if f not in FINDING_GROUPS]
+    by_atoms = evidence.posterior(facts.evidence_present, atoms_only, facts.age)
+    grouped = evidence.posterior(facts.evidence_present, facts.evidence_absent, facts.age)
+    assert grouped == pytest.approx(by_atoms, rel=1e-9, abs=1e-12)

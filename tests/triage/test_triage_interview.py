@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+import statistics
+from collections.abc import Callable
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from triage_strategies import ages, answers, facts_strategy
@@ -22,9 +28,18 @@ from triage import (
     answer_question,
     assess,
 )
-from triage.interview import MAX_DISCRIMINATING_QUESTIONS, MAX_QUESTIONS
+from triage.interview import (
+    CLOT_FINDINGS,
+    CLOT_RISK_QUESTIONS,
+    MAX_DISCRIMINATING_QUESTIONS,
+    MAX_QUESTIONS,
+    MAX_SAFETY_OVERRUN,
+)
+from triage.rules import CLOT_RISK_FACTORS
 
 P, A, U = Answer.PRESENT, Answer.ABSENT, Answer.UNKNOWN
+#: The most questions any interview can take.
+HARD_CAP = MAX_QUESTIONS + MAX_SAFETY_OVERRUN
 F = Finding
 STAGE_ORDER = list(Stage)
 
@@ -37,7 +52,7 @@ def run_interview(
     while result.next_question is not None:
         question = result.next_question
         assert question not in asked, f"asked twice: {question.id}"
-        assert len(asked) <= MAX_QUESTIONS + 1
+        assert len(asked) <= HARD_CAP
         asked.append(question)
         answer = choose.draw(answers, label=question.id) if choose else default
         years = choose.draw(ages, label="years") if choose else age
@@ -75,24 +90,54 @@ def test_answering_no_to_everything_walks_the_safety_stages_in_order() -> None:
     stages = [STAGE_ORDER.index(q.stage) for q in asked]
     assert stages == sorted(stages)
     assert result.complete and result.questions_left == 0
-    assert len(asked) <= MAX_QUESTIONS
+    assert len(asked) <= HARD_CAP
 
 
-def test_clot_risk_factors_are_asked_explicitly_one_by_one() -> None:
+def test_clot_risk_factors_are_asked_explicitly_as_grouped_screening_questions() -> None:
     _, asked, _ = run_interview(Facts({F.PAIN_BEHIND_KNEE: P}))
-    ids = {q.id for q in asked}
-    for f in (
-        F.RECENT_SURGERY,
-        F.BED_REST_3_DAYS,
-        F.PLASTER_CAST,
-        F.LONG_JOURNEY,
-        F.PREGNANT_OR_POSTPARTUM,
-        F.HORMONES,
-        F.CANCER,
-        F.PREVIOUS_CLOT,
-        F.BLOOD_THINNERS,
-    ):
-        assert f.value in ids
+    risk = [q.finding for q in asked if q.stage is Stage.CLOT_RISK]
+    assert risk == [None, *CLOT_RISK_QUESTIONS, F.BLOOD_THINNERS]  # None: the age question
+    assert [q.finding for q in asked if q.stage is Stage.CLOT] == [F.SWELLING_CALF, F.SKIN_CHANGES]
+    # Every clot risk factor that is asked about is covered by exactly one grouped question.
+    covered = [atom for group in CLOT_RISK_QUESTIONS for atom in FINDING_GROUPS[group]]
+    assert sorted(covered) == sorted(
+        f for f in CLOT_RISK_FACTORS if f not in FINDING_GROUPS and f is not F.MECH_LONG_SITTING_OR_TRAVEL
+    )
+
+
+def test_no_to_a_risk_group_rules_out_its_atoms_and_the_atoms_are_never_asked() -> None:
+    facts, asked, _ = run_interview(Facts({F.PAIN_CALF: P}))
+    for group in CLOT_RISK_QUESTIONS:
+        assert all(facts.answer(atom) is A for atom in FINDING_GROUPS[group])
+    atoms = {atom for group in FINDING_GROUPS.values() for atom in group}
+    assert not atoms & {q.finding for q in asked if q.stage is not Stage.DISCRIMINATE}
+
+
+@pytest.mark.parametrize("group", CLOT_RISK_QUESTIONS)
+def test_yes_to_a_risk_group_suspects_a_clot_and_ends_the_risk_block(group: Finding) -> None:
+    screen = (F.PE_SIGNS, F.COLD_PALE_LEG, F.BLADDER_BOWEL_CHANGE, F.SWELLING_CALF, F.SKIN_CHANGES)
+    facts = Facts(dict.fromkeys(screen, A)).with_age(30)
+    before = [f for f in CLOT_RISK_QUESTIONS[: CLOT_RISK_QUESTIONS.index(group)]]
+    facts = Facts({**facts.answers, **dict.fromkeys(before, A), group: P}, age=30)
+    result = assess(facts)
+    assert Flag.SUSPECTED_DVT in result.flags
+    assert result.level >= CareLevel.CONSULTATION_24
+    assert result.next_question is not None and result.next_question.finding is F.BLOOD_THINNERS
+
+
+@pytest.mark.parametrize("atom", [a for g in CLOT_RISK_QUESTIONS for a in FINDING_GROUPS[g]])
+def test_a_volunteered_risk_atom_counts_and_its_group_is_not_asked(atom: Finding) -> None:
+    facts, asked, result = run_interview(Facts({atom: P}))
+    group = next(g for g in CLOT_RISK_QUESTIONS if atom in FINDING_GROUPS[g])
+    assert group not in {q.finding for q in asked}
+    assert facts.answer(group) is P
+    assert Flag.SUSPECTED_DVT in result.flags
+
+
+def test_a_volunteered_long_sitting_story_still_counts_as_a_clot_risk() -> None:
+    _, asked, result = run_interview(Facts({F.MECH_LONG_SITTING_OR_TRAVEL: P}))
+    assert Flag.SUSPECTED_DVT in result.flags
+    assert not {q.finding for q in asked} & set(CLOT_RISK_QUESTIONS)
 
 
 def test_once_a_clot_is_suspected_only_blood_thinners_is_left_of_the_risk_block() -> None:
@@ -109,7 +154,20 @@ def test_a_reported_injury_leads_to_the_ottawa_and_emergency_questions() -> None
     facts = Facts({F.RECENT_INJURY: P})
     _, asked, _ = run_interview(facts)
     ids = {q.id for q in asked}
-    assert {"cannot_bear_weight", "cannot_bend_90", "deformity", "locked_now", "popping"} <= ids
+    assert {"cannot_bear_weight", "cannot_bend_90", "locked_now"} <= ids
+    # Deformity is asked unless the person can take four steps.
+    _, asked, _ = run_interview(facts, default=U)
+    assert {"cannot_bear_weight", "deformity", "locked_now"} <= {q.id for q in asked}
+
+
+def test_a_pop_brings_the_hamstring_tear_follow_ups() -> None:
+    screened = dict.fromkeys((F.PE_SIGNS, F.COLD_PALE_LEG, F.BLADDER_BOWEL_CHANGE, *CLOT_FINDINGS), A)
+    screened |= dict.fromkeys((*CLOT_RISK_QUESTIONS, F.BLOOD_THINNERS, F.LOCKED_NOW, F.CANNOT_BEND_90), A)
+    facts = Facts({**screened, F.RECENT_INJURY: P, F.POPPING: P, F.CANNOT_BEAR_WEIGHT: A}, age=30)
+    nxt = assess(facts).next_question
+    assert nxt is not None and nxt.finding is F.PAIN_THIGH
+    nxt = assess(facts.with_answer(F.PAIN_THIGH, P)).next_question
+    assert nxt is not None and nxt.finding is F.SEVERE_PAIN
 
 
 def test_a_hot_joint_brings_the_fever_question_forward() -> None:
@@ -134,6 +192,7 @@ def test_an_emergency_finishes_the_life_threat_screen_and_then_stops() -> None:
 def test_the_discriminating_stage_is_capped() -> None:
     _, asked, _ = run_interview(Facts({F.PAIN_BEHIND_KNEE: P}), default=U)
     assert sum(1 for q in asked if q.stage is Stage.DISCRIMINATE) <= MAX_DISCRIMINATING_QUESTIONS + 4
+    assert len(asked) <= HARD_CAP
 
 
 def test_answer_question_records_age_and_findings() -> None:
@@ -158,7 +217,7 @@ def test_questions_left_is_positive_until_complete() -> None:
 def test_arbitrary_answers_always_terminate_within_the_cap_without_repeating(data: st.DataObject) -> None:
     _, asked, result = run_interview(Facts.empty(), choose=data)
     assert result.complete
-    assert len(asked) <= MAX_QUESTIONS
+    assert len(asked) <= HARD_CAP
     assert len({q.id for q in asked}) == len(asked)
 
 
@@ -214,3 +273,82 @@ def test_the_fast_question_search_picks_the_most_informative_question(facts: Fac
         assert all(g <= MIN_GAIN_BITS + 0.01 for g in gains.values())
     else:
         assert gains[best] >= max(gains.values()) - 0.01
+
+
+# --- length and the "about N more to go" estimate --------------------------------------------------
+
+
+def _realistic(seed: int, p_yes: float) -> Callable[[Question], tuple[Answer, int]]:
+    """Answers as real users give them: mostly "no", some "yes", a few "I don't know"."""
+    rng = random.Random(seed)
+
+    def choose(_: Question) -> tuple[Answer, int]:
+        x = rng.random()
+        answer = P if x < p_yes else U if x < p_yes + 0.05 else A
+        return answer, rng.randint(18, 90)
+
+    return choose
+
+
+def _walk(facts: Facts, choose: Callable[[Question], tuple[Answer, int]]) -> tuple[list[int], Assessment]:
+    """questions_left before each question, and the final assessment."""
+    lefts: list[int] = []
+    seen: set[str] = set()
+    result = assess(facts)
+    while result.next_question is not None:
+        question = result.next_question
+        assert question.id not in seen
+        seen.add(question.id)
+        lefts.append(result.questions_left)
+        answer, years = choose(question)
+        facts = answer_question(facts, question, answer, years)
+        result = assess(facts)
+    return lefts, result
+
+
+def test_the_opening_estimate_is_honest_and_at_most_twelve() -> None:
+    first = assess(Facts.empty())
+    assert first.questions_left <= 12
+    lefts, _ = _walk(Facts.empty(), lambda q: (A, 40))
+    assert lefts[0] == first.questions_left
+    assert abs(len(lefts) - lefts[0]) <= 2  # "about N": all-"no" answers take N give or take two
+
+
+def test_answering_no_never_raises_the_estimate_and_it_ends_at_zero() -> None:
+    lefts, result = _walk(Facts.empty(), lambda q: (A, 40))
+    assert all(b <= a for a, b in itertools.pairwise(lefts))
+    assert all(n >= 1 for n in lefts)
+    assert result.questions_left == 0
+    assert len(lefts) <= 14
+
+
+@pytest.mark.parametrize("p_yes", [0.1, 0.2, 0.3])
+def test_a_typical_interview_is_short_and_never_over_the_cap(p_yes: float) -> None:
+    lengths: list[int] = []
+    for seed in range(300):
+        lefts, result = _walk(Facts.empty(), _realistic(seed, p_yes))
+        assert len(lefts) <= HARD_CAP
+        # The estimate never jumps up by much (an injury or a symptom can add its follow-ups) ...
+        assert all(b - a <= 4 for a, b in itertools.pairwise(lefts)), lefts
+        # ... and never promises more than the interview can still ask.
+        assert all(n <= HARD_CAP - i for i, n in enumerate(lefts))
+        if result.level < CareLevel.EMERGENCY:
+            lengths.append(len(lefts))
+    assert 8 <= statistics.median(lengths) <= 14
+    assert statistics.mean(lengths) <= 14
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_the_estimate_never_exceeds_the_questions_the_cap_allows(data: st.DataObject) -> None:
+    facts = Facts.empty()
+    result = assess(facts)
+    asked = 0
+    while result.next_question is not None:
+        assert 1 <= result.questions_left <= HARD_CAP - asked
+        facts = answer_question(
+            facts, result.next_question, data.draw(answers, label="a"), data.draw(ages, label="y")
+        )
+        asked += 1
+        result = assess(facts)
+    assert result.questions_left == 0

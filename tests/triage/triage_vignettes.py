@@ -12,10 +12,11 @@ from triage.interview import CLOT_FINDINGS, CLOT_RISK_QUESTIONS, LIFE_THREAT_FIN
 
 VIGNETTES_PATH = Path(__file__).resolve().parents[1] / "golden" / "triage" / "vignettes.yaml"
 
-#: What "screened: true" answers ABSENT unless the vignette says otherwise.
+#: What "screened: true" answers ABSENT unless the vignette says otherwise: the fixed screening
+#: questions (groups answered "no" imply their atoms absent unless the vignette lists them).
 SCREEN_ABSENT: tuple[Finding, ...] = (
     *LIFE_THREAT_FINDINGS,
-    *(f for f in CLOT_FINDINGS if f not in (Finding.PAIN_CALF, Finding.PAIN_BEHIND_KNEE, Finding.ONE_LEG)),
+    *CLOT_FINDINGS,
     *CLOT_RISK_QUESTIONS,
     Finding.BLOOD_THINNERS,
 )
