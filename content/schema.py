@@ -394,6 +394,7 @@ class EmergencyTemplates:
     """The emergency sentences with ``{emergency_number}`` left in, for say-as/sub rendering."""
 
     call_now: tuple[str, ...] = dataclasses.field(metadata=COMPILED)
+    cannot_call: tuple[str, ...] = dataclasses.field(metadata=COMPILED)
     do_not_drive: tuple[str, ...] = dataclasses.field(metadata=COMPILED)
     pe_warning: tuple[str, ...] = dataclasses.field(metadata=COMPILED)
     dvt_see_today: tuple[str, ...] = dataclasses.field(metadata=COMPILED)
@@ -406,6 +407,7 @@ class Emergency:
 
     source: tuple[str, ...] = dataclasses.field(metadata=FACTS)
     call_now: tuple[str, ...] = dataclasses.field(metadata=TEXT)
+    cannot_call: tuple[str, ...] = dataclasses.field(metadata=TEXT)
     do_not_drive: tuple[str, ...] = dataclasses.field(metadata=TEXT)
     pe_warning: tuple[str, ...] = dataclasses.field(metadata=TEXT)
     dvt_see_today: tuple[str, ...] = dataclasses.field(metadata=TEXT)

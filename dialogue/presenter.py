@@ -66,9 +66,9 @@ def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
     """The locale's emergency guidance for a suspected clot (DVT) or a call-now finding (PE and others)."""
     t = c.emergency.templates
     if kind is EmergencyKind.DVT:
-        full = (*t.dvt_see_today, *t.pe_warning, *t.call_now, *t.do_not_drive)
+        full = (*t.dvt_see_today, *t.pe_warning, *t.cannot_call, *t.do_not_drive)
     else:
-        full = (*t.call_now, *t.do_not_drive)
+        full = (*t.call_now, *t.cannot_call, *t.do_not_drive)
     return build_guidance(
         full, t.short, c.terms.emergency_number, c.terms.emergency_number_spoken, c.skill["emergency_title"]
     )
@@ -78,8 +78,8 @@ def guidance_plain(c: LocaleContent, kind: EmergencyKind) -> list[str]:
     """The same guidance as plain sentences (for the last-resort error reply)."""
     e = c.emergency
     if kind is EmergencyKind.DVT:
-        return [*e.dvt_see_today, *e.pe_warning, *e.call_now, *e.do_not_drive]
-    return [*e.call_now, *e.do_not_drive]
+        return [*e.dvt_see_today, *e.pe_warning, *e.cannot_call, *e.do_not_drive]
+    return [*e.call_now, *e.cannot_call, *e.do_not_drive]
 
 
 def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
@@ -230,14 +230,16 @@ def why_asking(c: LocaleContent, q: Question | None) -> Reply:
 
 def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
     level = c.care_levels[a.level]
-    blocks: list[Block] = [essential(level.action)]
+    blocks: list[Block] = []
+    if not _guidance_covers_level(a):
+        blocks.append(essential(level.action))
     for flag in _FLAG_ORDER:
         if flag in a.flags:
             blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
             break
     causes = a.causes[:MAX_CAUSES_SPOKEN]
     if causes:
-        blocks.append(para(*(_cause_sentence(c, cause) for cause in causes), priority=Priority.NORMAL))
+        blocks.append(para(*_cause_sentences(c, causes), priority=Priority.NORMAL))
     safety = [c.interview.findings[f].phrase for f in a.safety_net[:MAX_SAFETY_NET_SPOKEN]]
     if safety:
         blocks.append(items(c.skill["safety_net"], safety, style=ListStyle.OR, priority=Priority.HIGH))
@@ -254,16 +256,37 @@ def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
     return _reply(c, *blocks)
 
 
+def _guidance_covers_level(a: Assessment) -> bool:
+    """True when the sticky emergency guidance already says what the care level would."""
+    if a.level is CareLevel.EMERGENCY_AMBULANCE:
+        return True
+    return a.level is CareLevel.CONSULTATION_24 and Flag.SUSPECTED_DVT in a.flags
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _cause_sentence(c: LocaleContent, cause: RankedCause) -> str:
     name = c.conditions[cause.condition].name
     reasons = [c.interview.findings[f].phrase for f in cause.supporting[:2]]
     if not reasons:
-        return skill(c, "cause_possible", cause=name)
-    return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
+        return _capital(skill(c, "cause_possible_also", cause=name))
+    return _capital(skill(c, "cause_reason", cause=name, reasons=_and(c, reasons)))
 
 
-def _and(c: LocaleContent, words: Sequence[str]) -> str:
-    joiner = c.skill["and_word"]
+def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
+    """One sentence per cause with reasons; the causes without any share one sentence."""
+    sentences = [_cause_sentence(c, cause) for cause in causes if cause.supporting]
+    bare = [c.conditions[cause.condition].name for cause in causes if not cause.supporting]
+    if bare:
+        key = "cause_possible_also" if sentences else "cause_possible"
+        sentences.append(_capital(skill(c, key, cause=_and(c, bare, joiner=c.skill["or_word"]))))
+    return sentences
+
+
+def _and(c: LocaleContent, words: Sequence[str], *, joiner: str | None = None) -> str:
+    joiner = joiner or c.skill["and_word"]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
@@ -280,7 +303,7 @@ def why_think(c: LocaleContent, a: Assessment) -> Reply:
         sentences = [_cause_sentence(c, cause)]
         against = [c.interview.findings[f].phrase for f in cause.against[:2]]
         if against:
-            sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
+            sentences.append(_capital(skill(c, "cause_against", cause=name, reasons=_and(c, against))))
         blocks.append(para(*sentences, priority=Priority.NORMAL))
     return _reply(c, *blocks)
 

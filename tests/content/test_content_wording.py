@@ -75,7 +75,7 @@ def test_every_locales_emergency_guidance_names_its_own_number(bundles: dict[str
         for part in (em.call_now, em.pe_warning, em.short):
             assert any(spoken in s for s in part)
         assert any("ask someone" in s for s in em.call_now)
-        assert any("can't call" in s for s in em.call_now)
+        assert any("can't call" in s for s in em.cannot_call)
         assert any("drive" in s for s in em.do_not_drive)
         assert any("today" in s for s in em.dvt_see_today)
         pe = " ".join(em.pe_warning)
@@ -243,3 +243,12 @@ def test_symptom_synonyms_are_unique_and_slot_safe(bundles: dict[str, LocaleCont
 )
 def test_the_slot_safety_rule(synonym: str, safe: bool) -> None:
     assert is_slot_safe(synonym) is safe
+
+
+def test_a_yes_always_means_the_finding_is_present(bundles: dict[str, LocaleContent]) -> None:
+    """Questions about an inability ("cannot_…") must ask about the inability, so yes means present."""
+    for locale, bundle in bundles.items():
+        for finding, text in bundle.interview.findings.items():
+            if finding.value.startswith("cannot_"):
+                question = text.question.lower()
+                assert "unable" in question or "can't" in question or "cannot" in question, (locale, finding)
