@@ -15,7 +15,7 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
-.PHONY: run test lint content lock clean help venv package listen build-KneeHelperFunction
+.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -35,7 +35,18 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m webapp --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(NODE_STAMP)
+# System packages from Debian for the tests: Chromium for the simulator's browser tests (Playwright
+# never downloads a browser) and espeak-ng for listening to golden SSML. Installed only when missing.
+SYSTEM_BINARIES := /usr/bin/chromium /usr/bin/chromedriver /usr/bin/espeak-ng
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(SYSTEM_BINARIES) &:
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver espeak-ng
+
+browser: $(SYSTEM_BINARIES)
+
+test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
 	$(TEST_ENV) $(PY) -m pytest -q
 
 PACKAGES := triage content speech dialogue kneeskill handlers webapp voicemodel alexa_standin simulator
@@ -55,7 +66,7 @@ lock: $(STAMP)
 	( echo "# Full lock of every Python package the project installs (pip freeze of requirements/dev.txt)."; \
 	  echo "# Regenerate with: make lock"; $(PY) -m pip freeze --all --exclude pip --exclude setuptools ) > requirements/constraints.txt
 
-listen: $(STAMP)
+listen: $(STAMP) /usr/bin/espeak-ng
 	$(PY) scripts/listen.py
 
 clean:

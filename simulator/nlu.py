@@ -1,0 +1,652 @@
+"""A small offline NLU built from the skill's own interaction models.
+
+``resolve(utterance, locale, attributes)`` turns typed words into what Alexa would send: an intent
+with slots, each custom slot entity-resolved against the model's slot types (``ER_SUCCESS_MATCH``
+with the canonical name and id, or ``ER_SUCCESS_NO_MATCH``), ``AMAZON.NUMBER`` slots as digits, and
+``AMAZON.FallbackIntent`` when nothing fits well enough.
+
+How it decides, in order:
+
+1. a launch phrase ("open knee helper", "launch") or a one-shot ("ask knee helper why ...");
+2. an exact carrier-phrase match: every sample utterance is compiled to an anchored regex at load,
+   ``{slot}`` becoming a capture; the captured words are resolved against the slot type
+   (exactly, then with rapidfuzz for near matches such as "bakers sist");
+3. dialog context: while the skill is asking an interview question (``kh.mode == "interview"``),
+   a bare answer ("nope", "my calf", "forty two") is read as the answer to that question, and the
+   question's own finding is preferred when resolving a symptom;
+4. near matches of the whole utterance or of a carrier phrase (rapidfuzz);
+5. ``AMAZON.FallbackIntent``.
+
+Everything expensive (regexes, lookup tables) is built once per locale and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BUILTIN_SAMPLES",
+    "FALLBACK_INTENT",
+    "MODELS_DIR",
+    "MatchStatus",
+    "Resolution",
+    "SlotResult",
+    "Source",
+    "VoiceModel",
+    "load_model",
+    "normalise",
+    "parse_number",
+    "resolve",
+    "supported_locales",
+]
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "skill" / "interactionModels" / "custom"
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+NUMBER_TYPE = "AMAZON.NUMBER"
+
+#: A small sample list for the built-in intents (Alexa trains these itself; the model lists none).
+BUILTIN_SAMPLES: Mapping[str, tuple[str, ...]] = {
+    "AMAZON.YesIntent": (
+        "yes", "yeah", "yep", "yup", "yes please", "sure", "okay", "ok", "of course", "definitely",
+        "yes i do", "yes it is", "yes there is", "uh huh", "correct", "that's right", "i do", "it is",
+    ),
+    "AMAZON.NoIntent": (
+        "no", "nope", "nah", "no thanks", "no thank you", "not really", "no i don't", "no it isn't",
+        "no there isn't", "i don't", "it isn't", "there isn't", "negative", "not at all",
+    ),
+    "AMAZON.HelpIntent": (
+        "help", "help me", "what can i say", "what can you do", "i need help", "how does this work",
+    ),
+    "AMAZON.StopIntent": (
+        "stop", "quit", "exit", "goodbye", "bye", "that's all", "i'm done", "shut up", "be quiet",
+    ),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it", "cancel that"),
+    "AMAZON.RepeatIntent": (
+        "repeat", "repeat that", "say that again", "say it again", "pardon", "come again", "what did you say",
+    ),
+    "AMAZON.NextIntent": ("next", "next one", "go on", "continue", "carry on"),
+    "AMAZON.PreviousIntent": ("go back", "previous", "back", "last one", "the one before"),
+    "AMAZON.StartOverIntent": ("start over", "start again", "restart", "begin again", "from the beginning"),
+    "AMAZON.PauseIntent": ("pause", "hold on", "wait"),
+    "AMAZON.ResumeIntent": ("resume", "pick up where we left off", "keep going"),
+    "AMAZON.NavigateHomeIntent": ("home", "go home", "main menu"),
+}  # fmt: skip
+
+#: Lowest score (0..1) an intent needs before the fallback intent is preferred.
+THRESHOLD = 0.78
+#: rapidfuzz ``ratio`` (0..100) a slot value needs to resolve to a near match.
+SLOT_CUTOFF = 80.0
+#: rapidfuzz ``ratio`` (0..100) the whole utterance, or a carrier phrase, needs against a sample.
+UTTERANCE_CUTOFF = 85.0
+#: Context: the asked question's own value wins with this ``token_set_ratio``.
+CONTEXT_CUTOFF = 85.0
+
+_INVOCATION_VERBS = r"(?:open|launch|start|begin|load|run|play|use)"
+_ONE_SHOT_VERBS = r"(?:ask|tell|use)"
+_LEADING_WORDS = frozenset({"a", "an", "the", "my", "some"})
+_SLOT_TOKEN = re.compile(r"^\{([A-Za-z][A-Za-z0-9_]*)\}$")
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+class MatchStatus(StrEnum):
+    """Entity-resolution status codes, as Alexa sends them."""
+
+    MATCH = "ER_SUCCESS_MATCH"
+    NO_MATCH = "ER_SUCCESS_NO_MATCH"
+
+
+class Source(StrEnum):
+    """Which rule produced the resolution (shown by the simulator; Alexa does not send it)."""
+
+    LAUNCH = "launch"
+    SAMPLE = "sample"
+    CONTEXT = "context"
+    FUZZY = "fuzzy"
+    FALLBACK = "fallback"
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain apostrophes, words and digits only, single spaces."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").replace(".", " ")
+    text = _NOT_WORD.sub(" ", text)
+    text = " ".join(word.strip("'") for word in text.split())
+    return _SPACES.sub(" ", text).strip()
+
+
+def _key(text: str) -> str:
+    """A looser form for slot values: no apostrophes, no leading article or "my"."""
+    words = normalise(text).replace("'", "").split()
+    while len(words) > 1 and words[0] in _LEADING_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------------- numbers
+
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+
+
+def parse_number(text: str) -> int | None:
+    """Digits, or English number words up to 999 ("forty two", "a hundred and five"), or None."""
+    words = normalise(text).split()
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) <= 6:
+        return int(words[0])
+    if not words or words in (["a"], ["oh"]):
+        return None
+    total = 0
+    current = 0
+    seen_any = False
+    for word in words:
+        if word == "and" and seen_any:
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            if current % 100 != 0:
+                return None
+            current += _TENS[word]
+        elif word == "hundred":
+            if current == 0 and not seen_any:
+                return None
+            current = (current or 1) * 100
+        elif word.isdigit() and not seen_any and len(word) <= 3:
+            current = int(word)
+        else:
+            return None
+        seen_any = True
+    total += current
+    return total if seen_any else None
+
+
+# ---------------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class SlotType:
+    """One custom slot type: exact keys and the choices for near matches."""
+
+    name: str
+    by_key: Mapping[str, tuple[_Entry, ...]]
+    keys: tuple[str, ...]
+    keys_by_id: Mapping[str, tuple[str, ...]]
+    first: _Entry | None
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    text: str
+    pattern: re.Pattern[str]
+    slot_names: tuple[str, ...]
+    literal_words: int
+    prefix: str  # literal words before a single slot ("" if none or not single-slot)
+    suffix: str  # literal words after a single slot
+
+
+@dataclass(frozen=True)
+class VoiceModel:
+    """One locale's interaction model, compiled for matching."""
+
+    locale: str
+    invocation: str
+    intents: frozenset[str]
+    slot_types_of: Mapping[str, Mapping[str, str]]  # intent -> slot name -> type name
+    types: Mapping[str, SlotType]
+    samples: tuple[_Sample, ...]
+    exact: Mapping[str, str]  # slotless sample text -> intent
+    plain_texts: tuple[str, ...]  # slotless samples (custom and built-in) for near matches
+    single_slot: tuple[_Sample, ...]
+    launch: re.Pattern[str]
+    one_shot: re.Pattern[str]
+
+    def samples_of(self, intent: str) -> list[str]:
+        """The model's own sample utterances of ``intent`` (not the built-in lists)."""
+        return [s.text for s in self.samples if s.intent == intent]
+
+
+def supported_locales() -> list[str]:
+    """Every locale with an interaction model, sorted."""
+    return sorted(p.stem for p in MODELS_DIR.glob("*.json"))
+
+
+@functools.cache
+def load_model(locale: str) -> VoiceModel:
+    """Read and compile ``skill/interactionModels/custom/<locale>.json`` (cached)."""
+    if locale not in supported_locales():
+        raise ValueError(f"no interaction model for locale {locale!r}")
+    data = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    language_model = data["interactionModel"]["languageModel"]
+    import rapidfuzz.process  # noqa: F401  # imported here so the first turn is not slower
+
+    return _compile(locale, language_model)
+
+
+def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
+    types = {t["name"]: _slot_type(t) for t in language_model.get("types", [])}
+    intents: set[str] = set()
+    slot_types_of: dict[str, dict[str, str]] = {}
+    samples: list[_Sample] = []
+    exact: dict[str, str] = {}
+    for intent in language_model.get("intents", []):
+        name = intent["name"]
+        intents.add(name)
+        slot_types_of[name] = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for text in intent.get("samples", []):
+            sample = _sample(name, text)
+            samples.append(sample)
+            if not sample.slot_names:
+                exact.setdefault(sample.text, name)
+    for name, builtin in BUILTIN_SAMPLES.items():
+        if name in intents:
+            for text in builtin:
+                exact.setdefault(normalise(text), name)  # the model's own samples win
+    invocation = normalise(language_model.get("invocationName", "knee helper"))
+    name_pattern = re.escape(invocation)
+    launch = re.compile(
+        rf"^(?:alexa )?(?:(?:{_INVOCATION_VERBS}) (?:the )?{name_pattern}(?: skill)?(?: please)?|"
+        rf"{_INVOCATION_VERBS}|{name_pattern})$"
+    )
+    one_shot = re.compile(
+        rf"^(?:alexa )?(?:{_ONE_SHOT_VERBS} {name_pattern}|(?:{_INVOCATION_VERBS}) {name_pattern} and)"
+        rf" (?:(?:to|about|for|if|whether) )?(?P<rest>.+)$"
+    )
+    return VoiceModel(
+        locale=locale,
+        invocation=invocation,
+        intents=frozenset(intents),
+        slot_types_of=slot_types_of,
+        types=types,
+        samples=tuple(samples),
+        exact=exact,
+        plain_texts=tuple(exact),
+        single_slot=tuple(s for s in samples if len(s.slot_names) == 1 and (s.prefix or s.suffix)),
+        launch=launch,
+        one_shot=one_shot,
+    )
+
+
+def _slot_type(data: Mapping[str, Any]) -> SlotType:
+    by_key: dict[str, list[_Entry]] = {}
+    keys_by_id: dict[str, list[str]] = {}
+    first: _Entry | None = None
+    for value in data.get("values", []):
+        name = value["name"]
+        entry = _Entry(id=value.get("id") or name["value"], canonical=name["value"])
+        first = first or entry
+        for phrase in (name["value"], *name.get("synonyms", [])):
+            key = _key(phrase)
+            if not key:
+                continue
+            bucket = by_key.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+            keys_by_id.setdefault(entry.id, []).append(key)
+    return SlotType(
+        name=data["name"],
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        keys=tuple(by_key),
+        keys_by_id={k: tuple(v) for k, v in keys_by_id.items()},
+        first=first,
+    )
+
+
+def _sample(intent: str, text: str) -> _Sample:
+    tokens: list[str] = []
+    for raw in text.split():
+        tokens.extend([raw] if _SLOT_TOKEN.match(raw) else normalise(raw).split())
+    parts: list[str] = []
+    slot_names: list[str] = []
+    literal = 0
+    for token in tokens:
+        found = _SLOT_TOKEN.match(token)
+        if found:
+            slot_names.append(found.group(1))
+            parts.append(f"(?P<{found.group(1)}>.+?)")
+        else:
+            literal += 1
+            parts.append(re.escape(token))
+    prefix = suffix = ""
+    if len(slot_names) == 1:
+        at = next(i for i, t in enumerate(tokens) if _SLOT_TOKEN.match(t))
+        prefix, suffix = " ".join(tokens[:at]), " ".join(tokens[at + 1 :])
+    return _Sample(
+        intent=intent,
+        text=" ".join(tokens),
+        pattern=re.compile("^" + " ".join(parts) + "$"),
+        slot_names=tuple(slot_names),
+        literal_words=literal,
+        prefix=prefix,
+        suffix=suffix,
+    )
+
+
+# ------------------------------------------------------------------------------ resolutions
+
+
+@dataclass(frozen=True)
+class SlotResult:
+    """One slot as resolved: the heard words and, for custom types, the entity resolution."""
+
+    name: str
+    slot_type: str
+    value: str | None = None
+    status: MatchStatus | None = None  # None for built-in types and empty slots
+    id: str | None = None
+    canonical: str | None = None
+    score: float = 0.0  # 0..100: how close the heard words were to the value
+
+    def to_alexa(self, skill_id: str) -> dict[str, Any]:
+        """The slot as it appears in ``request.intent.slots`` of a real envelope."""
+        slot: dict[str, Any] = {"name": self.name, "confirmationStatus": "NONE"}
+        if self.value is None:
+            return slot
+        slot["value"] = self.value
+        slot["source"] = "USER"
+        if self.status is not None:
+            authority: dict[str, Any] = {
+                "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{self.slot_type}",
+                "status": {"code": self.status.value},
+            }
+            if self.status is MatchStatus.MATCH and self.id is not None:
+                authority["values"] = [{"value": {"name": self.canonical, "id": self.id}}]
+            slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
+        return slot
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.slot_type,
+            "value": self.value,
+            "status": self.status.value if self.status else None,
+            "id": self.id,
+            "canonical": self.canonical,
+            "score": round(self.score, 1),
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the simulator's NLU made of one utterance."""
+
+    utterance: str
+    request_type: str  # "LaunchRequest" or "IntentRequest"
+    intent: str | None = None
+    slots: tuple[SlotResult, ...] = ()
+    confidence: float = 0.0
+    source: Source = Source.FALLBACK
+    sample: str | None = None  # the sample utterance that matched, if any
+    new_session: bool = False  # a launch phrase or a one-shot ("ask knee helper ...")
+
+    def slot(self, name: str) -> SlotResult | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "utterance": self.utterance,
+            "request_type": self.request_type,
+            "intent": self.intent,
+            "slots": [s.to_json() for s in self.slots if s.value is not None],
+            "confidence": round(self.confidence, 3),
+            "source": self.source.value,
+            "sample": self.sample,
+            "new_session": self.new_session,
+        }
+
+
+@dataclass
+class _Candidate:
+    intent: str
+    filled: dict[str, SlotResult] = field(default_factory=dict)
+    score: float = 0.0
+    source: Source = Source.SAMPLE
+    sample: str | None = None
+
+
+def resolve(utterance: str, locale: str, attributes: Mapping[str, Any] | None = None) -> Resolution:
+    """Resolve ``utterance`` against ``locale``'s model, in the context of the session attributes."""
+    model = load_model(locale)
+    text = normalise(utterance)
+    if not text:
+        return _fallback(model, utterance)
+    if model.launch.match(text):
+        return Resolution(utterance, "LaunchRequest", confidence=1.0, source=Source.LAUNCH, new_session=True)
+    one_shot = model.one_shot.match(text)
+    if one_shot:
+        inner = _resolve_text(model, one_shot.group("rest"), utterance, context=None)
+        return Resolution(
+            utterance,
+            inner.request_type,
+            inner.intent,
+            inner.slots,
+            inner.confidence,
+            inner.source,
+            inner.sample,
+            new_session=True,
+        )
+    return _resolve_text(model, text, utterance, context=_Context.of(attributes))
+
+
+@dataclass(frozen=True)
+class _Context:
+    question: str | None
+
+    @classmethod
+    def of(cls, attributes: Mapping[str, Any] | None) -> _Context | None:
+        state = (attributes or {}).get("kh")
+        if not isinstance(state, Mapping) or state.get("mode") != "interview":
+            return None
+        question = state.get("question")
+        return cls(question if isinstance(question, str) else None)
+
+
+def _resolve_text(model: VoiceModel, text: str, utterance: str, context: _Context | None) -> Resolution:
+    prefer = {context.question} if context and context.question else set()
+    # 1. exact: a slotless sample, or a carrier phrase whose slots resolve.
+    intent = model.exact.get(text)
+    if intent is not None:
+        return _finish(model, utterance, _Candidate(intent, score=1.0, sample=text))
+    best = _best_carrier(model, text, prefer)
+    if best is not None and best.score >= 0.95:
+        return _finish(model, utterance, best)
+    # 2. dialog context: a bare answer to the question being asked.
+    if context is not None:
+        bare = _bare_answer(model, text, prefer, context)
+        if bare is not None:
+            return _finish(model, utterance, bare)
+    # 3. near matches.
+    candidates = [c for c in (best, _near_plain(model, text), _near_carrier(model, text, prefer)) if c]
+    if candidates:
+        top = max(candidates, key=lambda c: c.score)
+        if top.score >= THRESHOLD:
+            return _finish(model, utterance, top)
+    return _fallback(model, utterance)
+
+
+def _best_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate | None:
+    best: _Candidate | None = None
+    best_rank = (-1.0, -1)
+    for sample in model.samples:
+        if not sample.slot_names:
+            continue
+        found = sample.pattern.match(text)
+        if not found:
+            continue
+        filled: dict[str, SlotResult] = {}
+        scores: list[float] = []
+        unresolved = False
+        types = model.slot_types_of.get(sample.intent, {})
+        for name in sample.slot_names:
+            result = _resolve_value(model, name, types.get(name, ""), found.group(name), prefer)
+            if result is None:  # e.g. not a number
+                unresolved = True
+                break
+            filled[name] = result
+            if result.status is MatchStatus.NO_MATCH:
+                unresolved = True
+            scores.append(result.score / 100.0)
+        if unresolved:
+            if sample.literal_words < 2 or len(filled) < len(sample.slot_names):
+                continue  # "{cause}" alone must not swallow every sentence
+            score = 0.8
+        else:
+            score = 0.85 + 0.15 * min(scores) if scores else 1.0
+            if min(scores) >= 1.0:
+                score = 1.0
+        rank = (score, sample.literal_words)
+        if rank > best_rank:
+            best_rank = rank
+            best = _Candidate(sample.intent, filled, score, Source.SAMPLE, sample.text)
+    return best
+
+
+def _resolve_value(
+    model: VoiceModel, name: str, type_name: str, heard: str, prefer: set[str]
+) -> SlotResult | None:
+    if type_name == NUMBER_TYPE:
+        number = parse_number(heard)
+        if number is None:
+            return None
+        return SlotResult(name, type_name, str(number), score=100.0)
+    slot_type = model.types.get(type_name)
+    if slot_type is None:  # another built-in type: pass the words through
+        return SlotResult(name, type_name, heard, score=90.0)
+    key = _key(heard)
+    entries = slot_type.by_key.get(key)
+    if entries:
+        chosen = sorted(entries, key=lambda e: e.id not in prefer)
+        return _matched(name, slot_type, heard, chosen[0], 100.0)
+    from rapidfuzz import fuzz, process
+
+    for preferred in prefer:
+        keys = slot_type.keys_by_id.get(preferred)
+        if keys:
+            score = max(fuzz.token_set_ratio(key, k) for k in keys)
+            if score >= CONTEXT_CUTOFF:
+                entry = slot_type.by_key[keys[0]][0]
+                for candidate in slot_type.by_key[keys[0]]:
+                    if candidate.id == preferred:
+                        entry = candidate
+                return _matched(name, slot_type, heard, entry, min(score, 99.0))
+    near = process.extractOne(key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF)
+    if near is not None:
+        return _matched(name, slot_type, heard, slot_type.by_key[near[0]][0], float(near[1]))
+    return SlotResult(name, type_name, heard, MatchStatus.NO_MATCH, score=0.0)
+
+
+def _matched(name: str, slot_type: SlotType, heard: str, entry: _Entry, score: float) -> SlotResult:
+    return SlotResult(name, slot_type.name, heard, MatchStatus.MATCH, entry.id, entry.canonical, score)
+
+
+_BARE_ANSWER_INTENTS = {
+    "present": "AMAZON.YesIntent",
+    "absent": "AMAZON.NoIntent",
+    "unknown": "DontKnowIntent",
+}
+
+
+def _bare_answer(model: VoiceModel, text: str, prefer: set[str], context: _Context) -> _Candidate | None:
+    """A short answer to the interview question: a number, yes/no/not sure, or a symptom or place."""
+    number = parse_number(text)
+    if number is not None and "AgeIntent" in model.intents:
+        age = SlotResult("age", NUMBER_TYPE, str(number), score=100.0)
+        return _Candidate("AgeIntent", {"age": age}, 1.0, Source.CONTEXT)
+    answer_type = model.types.get("ANSWER")
+    if answer_type is not None:
+        entries = answer_type.by_key.get(_key(text))
+        if entries and _BARE_ANSWER_INTENTS.get(entries[0].id) in model.intents:
+            return _Candidate(_BARE_ANSWER_INTENTS[entries[0].id], {}, 1.0, Source.CONTEXT)
+    if "SymptomIntent" not in model.intents:
+        return None
+    types = model.slot_types_of.get("SymptomIntent", {})
+    best: _Candidate | None = None
+    for slot_name in ("symptom", "bodyPlace"):
+        type_name = types.get(slot_name)
+        if type_name is None:
+            continue
+        result = _resolve_value(model, slot_name, type_name, text, prefer)
+        if result is None or result.status is not MatchStatus.MATCH:
+            continue
+        score = 0.85 + 0.15 * result.score / 100.0
+        if best is None or score > best.score or (score == best.score and result.id in prefer):
+            best = _Candidate("SymptomIntent", {slot_name: result}, score, Source.CONTEXT)
+    return best
+
+
+def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
+    from rapidfuzz import fuzz, process
+
+    near = process.extractOne(text, model.plain_texts, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF)
+    if near is None:
+        return None
+    return _Candidate(model.exact[near[0]], {}, float(near[1]) / 100.0, Source.FUZZY, near[0])
+
+
+def _near_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate | None:
+    """A misspelt carrier phrase around one slot: "tel me abut bakers cyst"."""
+    from rapidfuzz import fuzz
+
+    words = text.split()
+    best: _Candidate | None = None
+    for sample in model.single_slot:
+        before = len(sample.prefix.split()) if sample.prefix else 0
+        after = len(sample.suffix.split()) if sample.suffix else 0
+        if len(words) <= before + after:
+            continue
+        head = " ".join(words[:before])
+        tail = " ".join(words[len(words) - after :]) if after else ""
+        carrier = fuzz.ratio(f"{head}|{tail}", f"{sample.prefix}|{sample.suffix}")
+        if carrier < UTTERANCE_CUTOFF:
+            continue
+        value = " ".join(words[before : len(words) - after])
+        name = sample.slot_names[0]
+        type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")
+        result = _resolve_value(model, name, type_name, value, prefer)
+        if result is None or result.status is not MatchStatus.MATCH:
+            continue
+        score = (carrier / 100.0) * (0.85 + 0.15 * result.score / 100.0)
+        if best is None or score > best.score:
+            best = _Candidate(sample.intent, {name: result}, score, Source.FUZZY, sample.text)
+    return best
+
+
+def _finish(model: VoiceModel, utterance: str, candidate: _Candidate) -> Resolution:
+    """Every slot the intent declares appears, filled or empty, as in a real request."""
+    declared = model.slot_types_of.get(candidate.intent, {})
+    slots = tuple(
+        candidate.filled.get(name) or SlotResult(name, type_name) for name, type_name in declared.items()
+    )
+    return Resolution(
+        utterance,
+        "IntentRequest",
+        candidate.intent,
+        slots,
+        min(candidate.score, 1.0),
+        candidate.source,
+        candidate.sample,
+    )
+
+
+def _fallback(model: VoiceModel, utterance: str) -> Resolution:
+    return Resolution(utterance, "IntentRequest", FALLBACK_INTENT, (), 0.0, Source.FALLBACK)

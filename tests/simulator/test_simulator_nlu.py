@@ -1,0 +1,223 @@
+"""The simulator's NLU reads typed words the way Alexa would, from the skill's own models."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from simulator.nlu import (
+    BUILTIN_SAMPLES,
+    FALLBACK_INTENT,
+    MatchStatus,
+    Source,
+    load_model,
+    parse_number,
+    resolve,
+    supported_locales,
+)
+
+LOCALES = supported_locales()
+_SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
+
+
+def interview(question: str) -> dict[str, Any]:
+    return {"kh": {"mode": "interview", "question": question}}
+
+
+def filled_samples() -> list[Any]:
+    """Every sample of every locale with each {slot} filled by its type's first value."""
+    cases = []
+    for locale in LOCALES:
+        model = load_model(locale)
+        for sample in model.samples:
+            text = sample.text
+            expected: dict[str, str] = {}
+            for name in sample.slot_names:
+                type_name = model.slot_types_of[sample.intent][name]
+                slot_type = model.types.get(type_name)
+                if slot_type is not None and slot_type.first is not None:
+                    text = text.replace("{" + name + "}", slot_type.first.canonical, 1)
+                    expected[name] = slot_type.first.id
+                else:
+                    text = text.replace("{" + name + "}", "twenty", 1)
+                    expected[name] = "20"
+            cases.append(pytest.param(locale, sample.intent, text, expected, id=f"{locale}:{text}"))
+    return cases
+
+
+def test_every_locale_has_a_model_with_samples() -> None:
+    assert LOCALES == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+    for locale in LOCALES:
+        assert len(load_model(locale).samples) > 100
+
+
+@pytest.mark.parametrize(("locale", "intent", "utterance", "expected"), filled_samples())
+def test_every_sample_utterance_resolves_to_its_own_intent_and_slot_ids(
+    locale: str, intent: str, utterance: str, expected: dict[str, str]
+) -> None:
+    resolution = resolve(utterance, locale)
+    assert resolution.intent == intent, utterance
+    for name, value in expected.items():
+        slot = resolution.slot(name)
+        assert slot is not None
+        if slot.status is None:  # AMAZON.NUMBER
+            assert slot.value == value
+        else:
+            assert slot.status is MatchStatus.MATCH
+            assert slot.id == value
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_built_in_intents_the_model_declares_have_samples_that_resolve(locale: str) -> None:
+    model = load_model(locale)
+    for intent, samples in BUILTIN_SAMPLES.items():
+        if intent not in model.intents:
+            continue
+        for sample in samples:
+            got = resolve(sample, locale).intent
+            own = model.exact.get(sample)
+            assert got == (own or intent), sample
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    ("utterance", "intent", "slot", "value_id"),
+    [
+        ("tell me about bakers sist", "ExplainCauseIntent", "cause", "bakers_cyst"),
+        ("bakers sist", "ExplainCauseIntent", "cause", "bakers_cyst"),
+        ("what is a popliteal cyst", "ExplainCauseIntent", "cause", "bakers_cyst"),
+        ("tel me abut bakers cyst", "ExplainCauseIntent", "cause", "bakers_cyst"),
+        ("what is a d. dimer", "DiagnosticTestIntent", "test", "d_dimer"),
+        ("i have a lump", "SymptomIntent", "symptom", "lump_behind_knee"),
+        ("why does the bak of my kne hurt", "KneePainIntent", None, None),
+        ("Why does the BACK of my knee hurt?", "KneePainIntent", None, None),
+    ],
+)
+def test_misspellings_and_synonyms_resolve_to_the_canonical_id(
+    locale: str, utterance: str, intent: str, slot: str | None, value_id: str | None
+) -> None:
+    resolution = resolve(utterance, locale)
+    assert resolution.intent == intent
+    if slot is not None:
+        got = resolution.slot(slot)
+        assert got is not None and got.status is MatchStatus.MATCH
+        assert got.id == value_id
+        assert got.canonical
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("utterance", ["purple elephants dance", "", "   ", "zzz qqq", "the quick brown fox"])
+def test_nonsense_falls_back(locale: str, utterance: str) -> None:
+    resolution = resolve(utterance, locale)
+    assert resolution.intent == FALLBACK_INTENT
+    assert resolution.source is Source.FALLBACK
+
+
+def test_a_captured_value_that_matches_nothing_is_er_success_no_match() -> None:
+    resolution = resolve("tell me about purple elephants", "en-US")
+    assert resolution.intent == "ExplainCauseIntent"
+    cause = resolution.slot("cause")
+    assert cause is not None and cause.status is MatchStatus.NO_MATCH and cause.id is None
+    alexa = cause.to_alexa("skill")
+    assert alexa["value"] == "purple elephants"
+    assert alexa["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == "ER_SUCCESS_NO_MATCH"
+
+
+def test_a_matched_slot_is_sent_like_alexa_sends_it() -> None:
+    cause = resolve("tell me about bakers sist", "en-GB").slot("cause")
+    assert cause is not None
+    alexa = cause.to_alexa("amzn1.ask.skill.x")
+    authority = alexa["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["authority"] == "amzn1.er-authority.echo-sdk.amzn1.ask.skill.x.CAUSE"
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert authority["values"][0]["value"]["id"] == "bakers_cyst"
+
+
+def test_every_declared_slot_appears_even_when_empty() -> None:
+    resolution = resolve("why does the back of my knee hurt", "en-US")
+    assert {s.name for s in resolution.slots} == {"symptom", "bodyPlace", "activity"}
+    assert all(s.value is None for s in resolution.slots)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "launch", "intent"),
+    [
+        ("open knee helper", True, None),
+        ("launch", True, None),
+        ("Alexa, open Knee Helper", True, None),
+        ("start knee helper", True, None),
+        ("ask knee helper why does the back of my knee hurt", False, "KneePainIntent"),
+        ("ask knee helper about bakers cyst", False, "ExplainCauseIntent"),
+    ],
+)
+def test_launch_phrases_and_one_shots_open_a_new_session(
+    utterance: str, launch: bool, intent: str | None
+) -> None:
+    resolution = resolve(utterance, "en-US")
+    assert resolution.new_session
+    assert (resolution.request_type == "LaunchRequest") is launch
+    assert resolution.intent == intent
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    ("utterance", "question", "expected"),
+    [
+        ("yes", "pain_calf", ("AMAZON.YesIntent", None, None)),
+        ("yeah", "pain_calf", ("AMAZON.YesIntent", None, None)),
+        ("nope", "pain_calf", ("AMAZON.NoIntent", None, None)),
+        ("not sure", "pain_calf", ("DontKnowIntent", None, None)),
+        ("possibly", "pain_calf", ("DontKnowIntent", None, None)),
+        ("my calf", "pain_calf", ("SymptomIntent", "bodyPlace", "pain_calf")),
+        ("it's swollen", "swelling_calf", ("SymptomIntent", "symptom", "swelling_calf")),
+        ("swollen", "swelling_calf", ("SymptomIntent", "symptom", "swelling_calf")),
+        ("pins and needles", "numbness_tingling", ("SymptomIntent", "symptom", "numbness_tingling")),
+        ("forty two", "age", ("AgeIntent", "age", "42")),
+        ("42", "age", ("AgeIntent", "age", "42")),
+    ],
+)
+def test_a_bare_answer_during_the_interview_answers_the_question(
+    locale: str, utterance: str, question: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    intent, slot, value = expected
+    resolution = resolve(utterance, locale, interview(question))
+    assert resolution.intent == intent
+    if slot is not None:
+        got = resolution.slot(slot)
+        assert got is not None
+        assert (got.id or got.value) == value
+
+
+@pytest.mark.parametrize("utterance", ["my calf", "forty two", "swollen"])
+def test_a_bare_answer_outside_the_interview_is_not_read_as_an_answer(utterance: str) -> None:
+    assert resolve(utterance, "en-US", {"kh": {"mode": "idle"}}).intent == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("42", 42),
+        ("forty two", 42),
+        ("forty-two", 42),
+        ("seven", 7),
+        ("twelve", 12),
+        ("a hundred", 100),
+        ("one hundred and five", 105),
+        ("three hundred and sixty five", 365),
+        ("nine hundred ninety nine", 999),
+        ("zero", 0),
+        ("banana", None),
+        ("forty banana", None),
+        ("", None),
+        ("two forty", None),
+    ],
+)
+def test_numbers_are_read_as_digits_or_english_words(text: str, number: int | None) -> None:
+    assert parse_number(text) == number
+
+
+def test_an_unknown_locale_is_refused() -> None:
+    with pytest.raises(ValueError, match="no interaction model"):
+        load_model("fr-FR")
