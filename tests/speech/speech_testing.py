@@ -86,12 +86,13 @@ def disallowed_markup(ssml: str) -> list[str]:
 def spoken_words(element: ET.Element) -> str:
     """The words of an element as a reader would see them (digits for <sub>), whitespace collapsed.
 
-    Sentence, paragraph and break boundaries separate words; inline tags do not.
+    Sentence and paragraph boundaries separate words; inline tags and breaks do not (the builder
+    already puts a space around a pause wherever the plain text has one).
     """
     pieces: list[str] = []
 
     def walk(node: ET.Element) -> None:
-        boundary = node.tag in {"speak", "prosody", "p", "s", "break"}
+        boundary = node.tag in {"speak", "prosody", "p", "s"}  # a break adds no word boundary
         if boundary:
             pieces.append(" ")
         pieces.append(node.text or "")

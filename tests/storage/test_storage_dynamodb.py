@@ -172,9 +172,37 @@ def test_delete(store: DynamoDbUserStore, moto_url: str) -> None:
     assert store.load(KEY) == UserRecord()
 
 
-def test_concurrent_appends_lose_nothing(moto_url: str) -> None:
+@pytest.fixture(scope="module")
+def serialised_moto_url() -> Iterator[str]:
+    """moto answering one request at a time, as DynamoDB applies each UpdateItem atomically.
+
+    moto's threaded server updates items without locks, so two concurrent UpdateItem calls can
+    overwrite each other there (never on DynamoDB). Serialising requests keeps the server honest,
+    while the clients below still race: a read-modify-write client would still lose appends.
+    """
+    from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", 0, app, False, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    props = table_properties()
+    make_client(url).create_table(
+        TableName=TABLE,
+        KeySchema=props["KeySchema"],
+        AttributeDefinitions=props["AttributeDefinitions"],
+        BillingMode=props["BillingMode"],
+    )
+    yield url
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_concurrent_appends_lose_nothing(serialised_moto_url: str) -> None:
     key = user_key("concurrent", salt="test-salt")
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto_url)
+    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=serialised_moto_url)
     store.delete(key)
     now = datetime.now(UTC).replace(microsecond=0)
     errors: list[BaseException] = []
