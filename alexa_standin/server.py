@@ -7,7 +7,6 @@ codes, bodies and delays per path prefix.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import threading
@@ -19,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
+
+from kneeskill.api_client import is_loopback_host  # the same rule the skill's API client uses
 
 _MAX_BODY = 256 * 1024
 _DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
@@ -61,16 +62,6 @@ class _Script:
 class _State:
     timers: dict[str, dict[str, Any]] = field(default_factory=dict)
     reminders: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (the stand-in never listens elsewhere)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_duration(text: str) -> timedelta | None:

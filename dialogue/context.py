@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from content import LocaleContent
@@ -15,15 +14,12 @@ class Profile:
 
     disclaimer_heard: bool = False
     saved_price_step: int | None = None  # where an unfinished PRICE walk-through stopped
-    available: bool = True  # False when storage could not be reached this turn
 
 
 @dataclass(frozen=True)
 class TurnContext:
     content: LocaleContent
     profile: Profile = Profile()
-    now: datetime | None = None
-    new_session: bool = False
 
 
 class EffectKind(StrEnum):

@@ -246,7 +246,6 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
         questions_left=assessment.questions_left,
         intro=intro,
         asked=state.asked,
-        emergency_note=assessment.emergency_guidance_required and state.emergency is None,
     )
     return _reply(new_state, ctx, reply)
 

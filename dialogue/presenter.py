@@ -208,7 +208,6 @@ def question(
     questions_left: int,
     intro: bool,
     asked: int,
-    emergency_note: bool = False,
 ) -> Reply:
     text = _question_text(c, q)
     blocks: list[Block] = []

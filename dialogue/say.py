@@ -28,10 +28,6 @@ def essential(*texts: str) -> Paragraph:
     return para(*texts, priority=Priority.ESSENTIAL)
 
 
-def detail(*texts: str) -> Paragraph:
-    return para(*texts, priority=Priority.DETAIL)
-
-
 def items(
     intro: str,
     entries: tuple[str, ...] | list[str],

@@ -35,7 +35,6 @@ class Mode(StrEnum):
     OFFER_PRICE = "offer_price"
     OFFER_RESUME_PRICE = "offer_resume_price"
     OFFER_REMINDER = "offer_reminder"
-    CONFIRM_DELETE = "confirm_delete"
 
 
 class EmergencyKind(StrEnum):

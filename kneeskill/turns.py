@@ -55,8 +55,6 @@ def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Res
     ctx = TurnContext(
         content=locale_content(handler_input),
         profile=load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
-        now=datetime.now(UTC),
-        new_session=bool(getattr(handler_input.request_envelope.session, "new", False)),
     )
     turn = respond(state, act, ctx)
     failed = apply_effects(handler_input, runtime, turn.effects)
@@ -125,14 +123,14 @@ def load_profile(handler_input: HandlerInput, runtime: Runtime) -> Profile:
     store = runtime.store() if runtime.persistence_enabled else None
     uid = user_id(handler_input)
     if store is None or uid is None:
-        return Profile(available=not runtime.persistence_enabled)
+        return Profile()
     from kneeskill.storage import StoreUnavailable, user_key
 
     try:
         record = store.load(user_key(uid))
     except StoreUnavailable:
         _log.warning("profile could not be loaded: storage unavailable")
-        return Profile(available=False)
+        return Profile()
     saved: int | None = None
     if record.price_step is not None:
         ids = [step.value for step in PRICE_ORDER]
