@@ -189,12 +189,16 @@ def serialised_moto_url() -> Iterator[str]:
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     props = table_properties()
-    make_client(url).create_table(
-        TableName=TABLE,
-        KeySchema=props["KeySchema"],
-        AttributeDefinitions=props["AttributeDefinitions"],
-        BillingMode=props["BillingMode"],
-    )
+    client = make_client(url)
+    try:
+        client.create_table(
+            TableName=TABLE,
+            KeySchema=props["KeySchema"],
+            AttributeDefinitions=props["AttributeDefinitions"],
+            BillingMode=props["BillingMode"],
+        )
+    except client.exceptions.ResourceInUseException:
+        pass  # moto keeps one in-memory backend per process: another server here made it already
     yield url
     server.shutdown()
     thread.join(timeout=5)
