@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -190,15 +191,14 @@ def serialised_moto_url() -> Iterator[str]:
     url = f"http://127.0.0.1:{server.server_port}"
     props = table_properties()
     client = make_client(url)
-    try:
+    # moto keeps one in-memory backend per process: another server here may have made it already.
+    with contextlib.suppress(client.exceptions.ResourceInUseException):
         client.create_table(
             TableName=TABLE,
             KeySchema=props["KeySchema"],
             AttributeDefinitions=props["AttributeDefinitions"],
             BillingMode=props["BillingMode"],
         )
-    except client.exceptions.ResourceInUseException:
-        pass  # moto keeps one in-memory backend per process: another server here made it already
     yield url
     server.shutdown()
     thread.join(timeout=5)
