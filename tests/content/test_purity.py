@@ -1,4 +1,4 @@
-"""The pure layers (triage/, content/, speech/) never import the ASK SDK, Flask or boto3."""
+"""The pure layers (triage/, content/, speech/, dialogue/) never import the ASK SDK, Flask or boto3."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PURE_PACKAGES = ("triage", "content", "speech")
+PURE_PACKAGES = ("triage", "content", "speech", "dialogue")
 FORBIDDEN = (
     "ask_sdk",
     "ask_sdk_core",
