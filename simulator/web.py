@@ -14,7 +14,8 @@ API (JSON in and out; POST bodies must be ``application/json``):
 - ``POST /simulator/api/start-over`` ``{"conversation", "locale"}`` -> ``{"conversation", "locale"}``
 - ``GET  /simulator/api/export?conversation=ID`` -> the conversation as a YAML script
 
-The simulator answers loopback clients only (403 otherwise).
+The simulator answers loopback clients only (403 otherwise), and never requests that came
+through a proxy or tunnel (X-Forwarded-For, Forwarded or X-Real-IP present).
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ def simulator_blueprint(settings: Settings | None = None, *, simulator: Simulato
     def _loopback_only() -> None:
         if not _is_loopback(request.remote_addr or ""):
             raise Forbidden("the simulator answers loopback clients only")
+        # An HTTPS tunnel (for the Alexa console) connects from loopback too, but forwards the
+        # caller's address: anything that came through a proxy is not a local user.
+        if any(request.headers.get(name) for name in ("X-Forwarded-For", "Forwarded", "X-Real-IP")):
+            raise Forbidden("the simulator is not served through proxies or tunnels")
 
     @blueprint.after_request
     def _headers(response: Response) -> Response:

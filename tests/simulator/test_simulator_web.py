@@ -165,6 +165,12 @@ def test_the_simulator_answers_loopback_clients_only(client: FlaskClient) -> Non
     assert reply.status_code == 403
 
 
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])
+def test_the_simulator_refuses_requests_that_came_through_a_tunnel(client: FlaskClient, header: str) -> None:
+    reply = client.get("/simulator", headers={header: "for=198.51.100.4"})
+    assert reply.status_code == 403
+
+
 def test_the_alexa_endpoint_still_checks_signatures(client: FlaskClient) -> None:
     envelope = Session().launch()
     reply = client.post("/", json=envelope)
