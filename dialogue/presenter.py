@@ -487,27 +487,25 @@ def _treatment_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 
 def _all_relief_pages(c: LocaleContent) -> tuple[Page, ...]:
+    """The overview (with the pharmacist advice once), each medicine, then blood thinners."""
     t = c.treatment
-    first: Page = (
-        essential(t.pain_relief_intro),
-        para(t.medicine_cautions.ask_pharmacist, priority=Priority.HIGH),
-    )
-    return (first, *(page for relief in PainRelief for page in _relief_pages(c, relief)))
+    cautions = t.medicine_cautions
+    first: Page = (essential(t.pain_relief_intro), para(cautions.ask_pharmacist, priority=Priority.HIGH))
+    medicines = (page for relief in PainRelief for page in _relief_pages(c, relief, pharmacist=False))
+    return (first, *medicines, (essential(cautions.blood_thinners),))
 
 
-def _relief_pages(c: LocaleContent, relief: PainRelief) -> tuple[Page, ...]:
+def _relief_pages(c: LocaleContent, relief: PainRelief, *, pharmacist: bool = True) -> tuple[Page, ...]:
     item = c.treatment.pain_relief[relief]
-    cautions = c.treatment.medicine_cautions
-    pages: list[Page] = [(essential(item.summary), para(cautions.ask_pharmacist, priority=Priority.HIGH))]
-    pages.append((items(c.skill["cautions_intro"], item.cautions, priority=Priority.ESSENTIAL),))
-    if relief is PainRelief.IBUPROFEN:
-        pages.append((essential(cautions.blood_thinners), para(cautions.ibuprofen_timing)))
-    return tuple(pages)
+    summary: list[Block] = [essential(item.summary)]
+    if pharmacist:
+        summary.append(para(c.treatment.medicine_cautions.ask_pharmacist, priority=Priority.HIGH))
+    return (tuple(summary), (essential(*item.cautions),))
 
 
 def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:
     p = c.prevention
-    return ((essential(p.summary), items(c.skill["prevention_intro"], p.tips, priority=Priority.HIGH)),)
+    return ((essential(p.summary), para(*p.tips, priority=Priority.HIGH)),)
 
 
 # --- more, slowly ---------------------------------------------------------------------------------

@@ -7,12 +7,19 @@ import re
 from speech import EmergencyGuidance, ListStyle, Paragraph, PhoneNumber, Priority, Sentence, SpokenList
 
 _PLACEHOLDER = "{emergency_number}"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'])")
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
-    """Split plain text into sentences."""
-    return tuple(Sentence((part.strip(),)) for part in _SENTENCE_END.split(text.strip()) if part.strip())
+    """Split plain text into sentences, each starting with a capital (terms such as
+    "acetaminophen" may open a sentence in the content)."""
+    return tuple(
+        Sentence((_capital(part.strip()),)) for part in _SENTENCE_END.split(text.strip()) if part.strip()
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def para(*texts: str, priority: Priority = Priority.NORMAL) -> Paragraph:

@@ -7,7 +7,8 @@ Symptom answers live here only for the session; they are never persisted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
@@ -20,6 +21,8 @@ STATE_KEY = "kh"
 STATE_VERSION = 1
 _MAX_TEXT = 9000
 _MAX_MORE = 40
+# What the skill itself remembers (last speech + overflow) always fits in a 24 KB response; more is hostile.
+_MAX_REMEMBERED_JSON = 20_000
 
 
 class Mode(StrEnum):
@@ -132,6 +135,8 @@ class SessionState:
             if isinstance(more_raw, list)
             else ()
         )
+        if len(json.dumps([asdict(last), more])) > _MAX_REMEMBERED_JSON:
+            last, more = LastSpeech(), ()
         question = data.get("question")
         topic = data.get("topic")
         return cls(

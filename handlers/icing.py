@@ -124,8 +124,8 @@ class IcingStatusHandler(_Base):
             return send(handler_input, Turn(state=state, reply=icing.clot_no_icing(c)), c)
         found = self.store_and_key(handler_input)
         if found is None:
-            reply = presenter.essential_reply(c, c.skill["icing_history_unavailable"])
-            return send(handler_input, Turn(state=state, reply=reply), c)
+            key = "icing_history_unavailable" if self.runtime.persistence_enabled else "icing_history_off"
+            return send(handler_input, Turn(state=state, reply=presenter.essential_reply(c, c.skill[key])), c)
         store, key = found
         from kneeskill.storage import StoreUnavailable
 

@@ -18,7 +18,7 @@ import json
 import sys
 from typing import TextIO
 
-from kneeskill.settings import Settings
+from kneeskill.settings import PersistenceKind, Settings
 from simulator.engine import Simulator, TurnResult
 from simulator.nlu import supported_locales
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     interactive = source.isatty() and out.isatty() and not args.json
     if interactive:
         out.write("Knee Helper simulator. Try 'open knee helper'. Commands: :reset :export :quit\n")
-    with Simulator(Settings.from_env()) as simulator:
+    with Simulator(Settings.from_env(default_persistence=PersistenceKind.SQLITE)) as simulator:
         session = simulator.store.create(args.locale)
         while True:
             if interactive:
