@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
+import content
 from alexa_standin import StandIn
 from tests.support.envelopes import Session, speech_of
 from tests.support.scripts import plain
 
+LOCALES = list(content.SUPPORTED_LOCALES)
 TIMERS = "/v1/alerts/timers"
 REMINDERS = "/v1/alerts/reminders"
 
@@ -83,10 +85,11 @@ def _timer_posts(standin: StandIn) -> list[Any]:
     return [r for r in standin.requests if r.method == "POST" and r.path == TIMERS]
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(
-    skill_lambda: Any, standin: StandIn
+    skill_lambda: Any, standin: StandIn, locale: str
 ) -> None:
-    talk = Talk(skill_lambda, standin)
+    talk = Talk(skill_lambda, standin, locale=locale)
     said = talk.intent("IcingIntent")
     assert "never straight on the skin" in said and "timer" in said
     posts = _timer_posts(standin)
@@ -94,7 +97,7 @@ def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(
     assert posts[0].body["duration"] == "PT20M"
     assert posts[0].bearer_token_present
     announce = posts[0].body["triggeringBehavior"]["operation"]["textToAnnounce"][0]
-    assert announce["locale"] == "en-US" and "ice off" in announce["text"]
+    assert announce["locale"] == locale and "ice off" in announce["text"]
 
 
 def test_the_user_may_ask_for_fifteen_minutes_but_not_for_an_hour(
@@ -167,10 +170,11 @@ def test_a_user_with_no_history_hears_how_to_start(skill_lambda: Any, standin: S
     assert "don't have any icing sessions" in talk.intent("IcingStatusIntent")
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_walk_through_left_at_ice_is_offered_again_at_the_next_launch(
-    skill_lambda: Any, standin: StandIn
+    skill_lambda: Any, standin: StandIn, locale: str
 ) -> None:
-    talk = Talk(skill_lambda, standin, locale="en-AU")
+    talk = Talk(skill_lambda, standin, locale=locale)
     talk.intent("PriceIntent")
     talk.intent("AMAZON.NextIntent")
     assert "step 3 of five" in talk.intent("AMAZON.NextIntent").lower()

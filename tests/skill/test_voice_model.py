@@ -184,3 +184,13 @@ def test_every_example_phrase_in_the_manifest_reaches_the_right_intent(locale: s
     for phrase in phrases[1:]:
         utterance = phrase.removeprefix("Alexa, ask knee helper ").lower()
         assert _matches(utterance, lm) == {expected[utterance]}, phrase
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_medicine_slot_names_paracetamol_in_the_locale_s_own_word(locale: str) -> None:
+    medicine = next(t for t in model(locale)["types"] if t["name"] == "MEDICINE")
+    value = next(v for v in medicine["values"] if v["id"] == "paracetamol")
+    expected = "acetaminophen" if locale in ("en-US", "en-CA") else "paracetamol"
+    assert value["name"]["value"] == expected
+    other = "paracetamol" if expected == "acetaminophen" else "acetaminophen"
+    assert other in value["name"]["synonyms"], "the other name is still understood"
