@@ -15,7 +15,7 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
-.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction
+.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction bench
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -99,3 +99,15 @@ package: $(STAMP)
 	rm -rf build/lambda && $(MAKE) --no-print-directory build-KneeHelperFunction ARTIFACTS_DIR=$(CURDIR)/build/lambda PYTHON=$(PY)
 	cd build/lambda && zip -q -r ../knee-helper-lambda.zip .
 	@du -h build/knee-helper-lambda.zip
+
+# --- Benchmarks (bench/, issue 8) ---------------------------------------------------------------
+# Knee Helper against a minimal ASK SDK skill in the same run; ratios, a table, bench/results/*.json.
+# wrk (HTTP load) and zip (deployment package) come from Debian, installed only when missing.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	command -v wrk >/dev/null && command -v zip >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk zip; }
+	$(TEST_ENV) $(PY) bench/bench_skill.py $(BENCH_ARGS)
+	$(PY) bench/bench_triage.py
+	$(PY) bench/bench_content.py
+	$(PY) bench/bench_nlu.py

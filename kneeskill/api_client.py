@@ -11,16 +11,18 @@ plain http. This client:
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
 from ask_sdk_model.services.api_client_response import ApiClientResponse
+
+if TYPE_CHECKING:
+    import http.client
 
 DEFAULT_TIMEOUT_SECONDS = 2.5
 _MAX_RESPONSE_BYTES = 256 * 1024
@@ -44,6 +46,8 @@ class LoopbackAwareApiClient(ApiClient):
         self.timeout = timeout
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        import http.client  # here, not at module top: ssl and email cost ~10 ms at cold start
+
         parts = urlsplit(request.url or "")
         host = parts.hostname or ""
         if parts.scheme == "https":
