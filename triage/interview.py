@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import combinations
 
 from triage import evidence
 from triage.facts import Facts
@@ -341,13 +340,18 @@ def _rows_for(causes: tuple[int, ...], mechanisms: bool) -> tuple[_Row, ...]:
     )
 
 
-#: For every set of IN_PLAY causes (sorted indexes), the rows of the pool findings that can tell them
-#: apart, with and without the mechanisms. Built once at import (495 sets, a few milliseconds): the
-#: search then skips every finding with zero information and does no indexing per candidate.
-_CANDIDATES: dict[tuple[int, ...], tuple[tuple[_Row, ...], tuple[_Row, ...]]] = {
-    combo: (_rows_for(combo, True), _rows_for(combo, False))
-    for combo in combinations(range(len(evidence.CONDITIONS)), IN_PLAY)
-}
+#: For a set of IN_PLAY causes (sorted indexes), the rows of the pool findings that can tell them
+#: apart, with and without the mechanisms. Filled on first use of each set (at most 495 sets), not
+#: at import, so a cold start does not pay for sets it never meets: the search then skips every
+#: finding with zero information and does no indexing per candidate.
+_CANDIDATES: dict[tuple[int, ...], tuple[tuple[_Row, ...], tuple[_Row, ...]]] = {}
+
+
+def _candidates(combo: tuple[int, ...]) -> tuple[tuple[_Row, ...], tuple[_Row, ...]]:
+    found = _CANDIDATES.get(combo)
+    if found is None:
+        found = _CANDIDATES[combo] = (_rows_for(combo, True), _rows_for(combo, False))
+    return found
 
 
 def best_discriminating(
@@ -369,7 +373,7 @@ def best_discriminating(
     w0, w1, w2, w3 = post[c0] / total, post[c1] / total, post[c2] / total, post[c3] / total
     table = _ENTROPY_TABLE
     steps = _ENTROPY_STEPS
-    with_mechanisms, without = _CANDIDATES[combo]
+    with_mechanisms, without = _candidates(combo)
     rows = with_mechanisms if r.get(F.RECENT_INJURY) is not _A else without
     best: Finding | None = None
     best_gain = MIN_GAIN_BITS
