@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from content import (
     DiagnosticTest,
@@ -15,6 +16,7 @@ from content import (
     PainRelief,
     PriceStep,
 )
+from content import load as content_load
 from dialogue.acts import Act
 from dialogue.say import essential, items, para
 from dialogue.say import guidance as build_guidance
@@ -359,7 +361,21 @@ Page = tuple[Block, ...]
 
 
 def topic_pages(c: LocaleContent, topic: str) -> tuple[Page, ...]:
-    """The pages of an explainer topic, read one at a time with more, next and previous."""
+    """The pages of an explainer topic, read one at a time with more, next and previous.
+
+    Content and pages are immutable, so each (locale, topic) is built once per process.
+    """
+    if len(topic) > 64:
+        return ()
+    return _topic_pages(c.locale, topic)
+
+
+@lru_cache(maxsize=256)
+def _topic_pages(locale: str, topic: str) -> tuple[Page, ...]:
+    return _build_topic_pages(content_load(locale), topic)
+
+
+def _build_topic_pages(c: LocaleContent, topic: str) -> tuple[Page, ...]:
     kind, _, ident = topic.partition(":")
     if kind == "cause":
         try:
