@@ -15,7 +15,7 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
-.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction bench
+.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction stress bench
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -61,6 +61,12 @@ lint: $(STAMP)
 
 content: $(STAMP)
 	$(PY) -m content.compile
+
+# The long form of tests/reliability (fuzzing, security, privacy, load, faults) and its summary table.
+# wrk adds a raw-throughput row; it is installed from Debian when missing.
+stress: $(STAMP)
+	command -v wrk >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+	$(TEST_ENV) $(PY) -m stress
 
 lock: $(STAMP)
 	( echo "# Full lock of every Python package the project installs (pip freeze of requirements/dev.txt)."; \

@@ -7,9 +7,11 @@ guidance is put first in the speech, the card and the reprompt — on every path
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
+from xml.etree import ElementTree
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -22,7 +24,7 @@ from dialogue.context import Effect, EffectKind, Profile, TurnContext
 from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
 from dialogue.state import STATE_KEY, LastSpeech, SessionState
 from kneeskill.runtime import Runtime
-from speech import Reply, render, with_emergency
+from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
 
 _log = logging.getLogger("knee_helper.turns")
 _PROFILE_ACTS = frozenset({Act.LAUNCH, Act.RESUME})
@@ -70,6 +72,13 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     if turn.reply is presenter.REPLAY or turn.reply is presenter.REPLAY_SLOWLY:
         last = state.last
         ssml = last.ssml if turn.reply is presenter.REPLAY else presenter.slowly(last.ssml)
+        guard = presenter.guidance(locale, state.emergency) if state.emergency is not None else None
+        opening, short = (guard.full_ssml, guard.short_ssml) if guard is not None else ("", "")
+        reprompt_ok = _replayable(last.reprompt_ssml, short) if last.reprompt_ssml else True
+        card_ok = len(last.card_title) + len(last.card_text) < DEFAULT_LIMITS.card_chars
+        if not (_replayable(ssml, opening) and reprompt_ok and card_ok):
+            # Session attributes come back from the client: replay only speech that is our own kind.
+            return send(handler_input, replace(turn, reply=presenter.nothing_to_repeat(locale)), locale)
         builder.speak(ssml)
         if last.card_text:
             builder.set_card(SimpleCard(title=last.card_title, content=last.card_text))
@@ -79,8 +88,7 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.ask(last.reprompt_ssml or ssml)
         save_state(handler_input, state)
         return builder.response
-    reply = sticky(turn.reply, state, locale)
-    rendered = render(reply)
+    rendered, new_state = _fit(sticky(turn.reply, state, locale), state)
     builder.speak(rendered.ssml)
     builder.set_card(
         SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
@@ -90,16 +98,45 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     elif rendered.reprompt_ssml:
         builder.ask(rendered.reprompt_ssml)
     # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
-    last = LastSpeech(
-        ssml=rendered.ssml,
-        reprompt_ssml=rendered.reprompt_ssml or "",
-        card_title=rendered.card_title or presenter.CARD_TITLE,
-        card_text=rendered.card_text,
-        plain=rendered.plain_text,
-        end_session=rendered.end_session,
-    )
-    save_state(handler_input, remember(state, last, presenter.plain_overflow(rendered.overflow)))
+    save_state(handler_input, new_state)
     return builder.response
+
+
+def _fit(reply: Reply, state: SessionState) -> tuple[Rendered, SessionState]:
+    """Render so that the response AND the session attributes it carries (which remember the
+    speech for Repeat and the overflow for More) stay under Alexa's 24 KB response limit."""
+    extra = 0
+    for _ in range(4):
+        rendered = render(reply, session_attributes_json_size=extra)
+        last = LastSpeech(
+            ssml=rendered.ssml,
+            reprompt_ssml=rendered.reprompt_ssml or "",
+            card_title=rendered.card_title or presenter.CARD_TITLE,
+            card_text=rendered.card_text,
+            plain=rendered.plain_text,
+            end_session=rendered.end_session,
+        )
+        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow))
+        size = len(json.dumps({STATE_KEY: new_state.to_json()}, separators=(",", ":")))
+        if response_size_ok(rendered, size) or size <= extra:
+            return rendered, new_state
+        extra = min(size, DEFAULT_LIMITS.response_bytes // 2)
+    return rendered, remember(state, last, ())  # pragma: no cover - converges in two rounds
+
+
+def _replayable(ssml: str, opening: str) -> bool:
+    """True when remembered SSML is safe to speak again as it is: one well-formed ``<speak>``
+    document under Alexa's length limit that starts with ``opening`` (the emergency guidance)."""
+    if not ssml or len(ssml) >= DEFAULT_LIMITS.speech_chars:
+        return False
+    try:
+        root = ElementTree.fromstring(ssml)
+    except ElementTree.ParseError:
+        return False
+    if root.tag != "speak":
+        return False
+    body = ssml.removeprefix("<speak>").removeprefix('<prosody rate="slow">')
+    return body.startswith(opening)
 
 
 def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent) -> Reply:
@@ -113,6 +150,7 @@ def save_state(handler_input: HandlerInput, state: SessionState) -> None:
     attributes = handler_input.attributes_manager.session_attributes
     if handler_input.request_envelope.session is None or attributes is None:
         return
+    attributes.clear()  # only our own state goes back: nothing else the request carried is echoed
     attributes[STATE_KEY] = state.to_json()
 
 

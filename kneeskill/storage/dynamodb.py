@@ -19,6 +19,7 @@ Item layout::
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -39,6 +40,9 @@ CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 2.0
 MAX_ATTEMPTS = 2  # the first try plus at most one retry
 _MAX_TRIM = 25  # old icing entries removed per write, at most
+#: After a call timed out, further calls fail at once for this long: a slow table costs one timeout
+#: per turn, not one per call, so the turn still answers inside Alexa's 8-second window.
+TIMEOUT_COOLDOWN_SECONDS = 5.0
 
 _AttributeMap = Mapping[str, Mapping[str, Any]]
 
@@ -84,9 +88,25 @@ class DynamoDbUserStore:
             with _translated_errors():
                 client = make_client(endpoint_url)
         self._client = client
+        self._open_until = 0.0  # monotonic time until which calls fail fast after a timeout
+
+    @contextmanager
+    def _calls(self) -> Iterator[None]:
+        """One call to the table: fail fast while the breaker is open; open it on a timeout."""
+        if time.monotonic() < self._open_until:
+            raise StoreUnavailable("dynamodb: timed out recently")
+        try:
+            with _translated_errors():
+                yield
+        except StoreUnavailable as error:
+            from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+            if isinstance(error.__cause__, ConnectTimeoutError | ReadTimeoutError):
+                self._open_until = time.monotonic() + TIMEOUT_COOLDOWN_SECONDS
+            raise
 
     def load(self, key: str) -> UserRecord:
-        with _translated_errors():
+        with self._calls():
             answer = self._client.get_item(TableName=self.table_name, Key=_key(key), ConsistentRead=True)
         item = answer.get("Item")
         return self._record(item, self._clock()) if item else UserRecord()
@@ -119,7 +139,7 @@ class DynamoDbUserStore:
         expression = "SET " + ", ".join(sets)
         if removes:
             expression += " REMOVE " + ", ".join(removes)
-        with _translated_errors():
+        with self._calls():
             self._client.update_item(
                 TableName=self.table_name,
                 Key=_key(key),
@@ -129,7 +149,7 @@ class DynamoDbUserStore:
 
     def add_icing_start(self, key: str, at: datetime) -> UserRecord:
         now = self._clock()
-        with _translated_errors():
+        with self._calls():
             answer = self._client.update_item(
                 TableName=self.table_name,
                 Key=_key(key),
@@ -149,7 +169,7 @@ class DynamoDbUserStore:
         return self._record(item, now)
 
     def delete(self, key: str) -> None:
-        with _translated_errors():
+        with self._calls():
             self._client.delete_item(TableName=self.table_name, Key=_key(key))
 
     # -- helpers -------------------------------------------------------------------------------
@@ -170,7 +190,7 @@ class DynamoDbUserStore:
             return
         values = {f":o{i}": _number(stored[i]) for i in range(old)}
         try:
-            with _translated_errors():
+            with self._calls():
                 self._client.update_item(
                     TableName=self.table_name,
                     Key=_key(key),
