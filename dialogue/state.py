@@ -12,32 +12,26 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
+from dialogue.modes import STATE_KEY, Mode
 from triage import Facts
 from triage.vocabulary import Flag
 
+__all__ = [
+    "STATE_KEY",
+    "EmergencyKind",
+    "LastSpeech",
+    "Mode",
+    "SessionState",
+    "emergency_kind_for",
+]
+
 _E = TypeVar("_E", bound=Enum)
 
-STATE_KEY = "kh"
 STATE_VERSION = 1
 _MAX_TEXT = 9000
 _MAX_MORE = 40
 # What the skill itself remembers (last speech + overflow) always fits in a 24 KB response; more is hostile.
 _MAX_REMEMBERED_JSON = 20_000
-
-
-class Mode(StrEnum):
-    """What the conversation is doing now; decides how Yes, No, Next and More are read."""
-
-    IDLE = "idle"
-    INTERVIEW = "interview"
-    RESULT = "result"
-    EXPLAINER = "explainer"
-    PRICE = "price"
-    ICING = "icing"
-    OFFER_INTERVIEW = "offer_interview"
-    OFFER_PRICE = "offer_price"
-    OFFER_RESUME_PRICE = "offer_resume_price"
-    OFFER_REMINDER = "offer_reminder"
 
 
 class EmergencyKind(StrEnum):

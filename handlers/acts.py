@@ -16,7 +16,6 @@ from ask_sdk_model import Response
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
 from kneeskill.slots import read_number, read_slot
-from kneeskill.turns import locale_content, run_turn
 from triage.vocabulary import Answer, Finding
 
 ActBuilder = Callable[[HandlerInput], UserAct]
@@ -28,6 +27,8 @@ def _plain(act: Act) -> ActBuilder:
 
 def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     """An act carrying every finding the symptom, body-place and activity slots resolved to."""
+    from kneeskill.turns import locale_content
+
     locale = locale_content(handler_input)
     found: list[Finding] = []
     unresolved = False
@@ -121,6 +122,8 @@ class IntentActHandler(AbstractRequestHandler):
         return bool(is_intent_name(self.intent_name)(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from kneeskill.turns import run_turn
+
         return run_turn(handler_input, self.runtime, self.build(handler_input))
 
 
@@ -134,6 +137,8 @@ class LaunchHandler(AbstractRequestHandler):
         return bool(is_request_type("LaunchRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from kneeskill.turns import run_turn
+
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
 
 
@@ -147,4 +152,6 @@ class UnknownIntentHandler(AbstractRequestHandler):
         return bool(is_request_type("IntentRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from kneeskill.turns import run_turn
+
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))

@@ -30,13 +30,28 @@ _log = logging.getLogger("knee_helper.turns")
 _PROFILE_ACTS = frozenset({Act.LAUNCH, Act.RESUME})
 
 
+_STATE_CACHE = "knee_helper.state"  # per-request attribute: the parsed (or just saved) state
+
+
 def load_state(handler_input: HandlerInput) -> SessionState:
-    """The session's conversation state (a fresh one for a new or out-of-session request)."""
+    """The session's conversation state (a fresh one for a new or out-of-session request).
+
+    Parsed once per request; later calls (the emergency guard, the error handler) reuse it, and
+    ``save_state`` replaces it, so every reader sees the state this request will send back.
+    """
+    cache = handler_input.attributes_manager.request_attributes
+    cached = cache.get(_STATE_CACHE) if isinstance(cache, dict) else None
+    if isinstance(cached, SessionState):
+        return cached
     envelope = handler_input.request_envelope
     if envelope.session is None:
-        return SessionState()
-    attributes = handler_input.attributes_manager.session_attributes or {}
-    return SessionState.from_json(attributes.get(STATE_KEY))
+        state = SessionState()
+    else:
+        attributes = handler_input.attributes_manager.session_attributes or {}
+        state = SessionState.from_json(attributes.get(STATE_KEY))
+    if isinstance(cache, dict):
+        cache[_STATE_CACHE] = state
+    return state
 
 
 def locale_content(handler_input: HandlerInput) -> content.LocaleContent:
@@ -152,6 +167,9 @@ def save_state(handler_input: HandlerInput, state: SessionState) -> None:
         return
     attributes.clear()  # only our own state goes back: nothing else the request carried is echoed
     attributes[STATE_KEY] = state.to_json()
+    cache = handler_input.attributes_manager.request_attributes
+    if isinstance(cache, dict):
+        cache[_STATE_CACHE] = state
 
 
 # --- the user's profile (PRICE position, disclaimer heard) ---------------------------------------
