@@ -50,7 +50,6 @@ class LastSpeech:
     reprompt_ssml: str = ""
     card_title: str = ""
     card_text: str = ""
-    plain: str = ""
     end_session: bool = False
 
 
@@ -96,7 +95,6 @@ class SessionState:
                 "reprompt": self.last.reprompt_ssml,
                 "card_title": self.last.card_title,
                 "card_text": self.last.card_text,
-                "plain": self.last.plain,
                 "end": self.last.end_session,
             },
             "timer_minutes": self.offered_timer_minutes,
@@ -120,7 +118,6 @@ class SessionState:
                 reprompt_ssml=_text(last_raw.get("reprompt")),
                 card_title=_text(last_raw.get("card_title")),
                 card_text=_text(last_raw.get("card_text")),
-                plain=_text(last_raw.get("plain")),
                 end_session=last_raw.get("end") is True,
             )
         more_raw = data.get("more")

@@ -128,7 +128,6 @@ def _fit(reply: Reply, state: SessionState) -> tuple[Rendered, SessionState]:
             reprompt_ssml=rendered.reprompt_ssml or "",
             card_title=rendered.card_title or presenter.CARD_TITLE,
             card_text=rendered.card_text,
-            plain=rendered.plain_text,
             end_session=rendered.end_session,
         )
         new_state = remember(state, last, presenter.plain_overflow(rendered.overflow))
