@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.acts import INTENT_ACTS, IntentActHandler, LaunchHandler, UnknownIntentHandler
+from handlers.acts import IntentActHandler, LaunchHandler, UnknownIntentHandler
 from handlers.errors import CatchAllExceptionHandler
 from handlers.icing import (
     DeleteDataHandler,
@@ -30,7 +30,7 @@ def request_handlers(settings: Settings, runtime: Runtime | None = None) -> list
         PermissionResponseHandler(runtime),
         DeleteDataHandler(runtime),
     ]
-    handlers.extend(IntentActHandler(runtime, name, build) for name, build in INTENT_ACTS.items())
+    handlers.append(IntentActHandler(runtime))
     handlers.extend([UnknownIntentHandler(runtime), OtherRequestHandler()])
     return handlers
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import Response
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import IntentRequest, Response
 
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
@@ -111,20 +111,28 @@ INTENT_ACTS: dict[str, ActBuilder] = {
 
 
 class IntentActHandler(AbstractRequestHandler):
-    """Handles one intent by turning it into a user act."""
+    """Handles every intent of :data:`INTENT_ACTS` by turning it into a user act (one dictionary
+    look-up per request, instead of one handler per intent for the dispatcher to try in turn)."""
 
-    def __init__(self, runtime: Runtime, intent_name: str, build: ActBuilder) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.intent_name = intent_name
-        self.build = build
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(self.intent_name)(handler_input))
+        return _intent_name(handler_input) in INTENT_ACTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from kneeskill.turns import run_turn
 
-        return run_turn(handler_input, self.runtime, self.build(handler_input))
+        build = INTENT_ACTS[_intent_name(handler_input) or ""]
+        return run_turn(handler_input, self.runtime, build(handler_input))
+
+
+def _intent_name(handler_input: HandlerInput) -> str | None:
+    request = handler_input.request_envelope.request
+    if not isinstance(request, IntentRequest) or request.intent is None:
+        return None
+    name = request.intent.name
+    return name if isinstance(name, str) else None
 
 
 class LaunchHandler(AbstractRequestHandler):
