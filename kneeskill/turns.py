@@ -138,6 +138,10 @@ def _fit(reply: Reply, state: SessionState) -> tuple[Rendered, SessionState]:
     return rendered, remember(state, last, ())  # pragma: no cover - converges in two rounds
 
 
+#: The only tags the SSML builder writes: remembered speech with any other (say ``<audio>``) is not ours.
+_BUILDER_TAGS = frozenset({"speak", "p", "s", "break", "emphasis", "say-as", "sub", "prosody"})
+
+
 def _replayable(ssml: str, opening: str) -> bool:
     """True when remembered SSML is safe to speak again as it is: one well-formed ``<speak>``
     document under Alexa's length limit that starts with ``opening`` (the emergency guidance)."""
@@ -147,7 +151,7 @@ def _replayable(ssml: str, opening: str) -> bool:
         root = ElementTree.fromstring(ssml)
     except ElementTree.ParseError:
         return False
-    if root.tag != "speak":
+    if root.tag != "speak" or any(element.tag not in _BUILDER_TAGS for element in root.iter()):
         return False
     body = ssml.removeprefix("<speak>").removeprefix('<prosody rate="slow">')
     return body.startswith(opening)

@@ -21,6 +21,7 @@ def test_repeat_never_replays_hostile_session_speech() -> None:
     for hostile in (
         "<speak>a & b</speak>",
         "<speak><audio src='https://evil'/>",
+        "<speak><audio src='https://evil.example/x.mp3'/></speak>",
         "x" * 9000,
         "<speak>]]></speak>",
     ):
