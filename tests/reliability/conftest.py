@@ -5,26 +5,12 @@ The short form runs in ``make test``; ``make stress`` sets KNEE_HELPER_STRESS=lo
 
 from __future__ import annotations
 
-import os
+# The environment (no cloud, dummy credentials, a region) is set by tests/conftest.py.
+from collections.abc import Iterator
 
-for _name, _value in {
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-}.items():
-    os.environ.setdefault(_name, _value)
+import pytest
 
-
-from collections.abc import Iterator  # noqa: E402
-
-import pytest  # noqa: E402
-
-from alexa_standin.server import StandIn  # noqa: E402
+from alexa_standin.server import StandIn
 
 
 @pytest.fixture(scope="session")
