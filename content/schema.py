@@ -135,9 +135,7 @@ REQUIRED_SKILL_IDS: Final[frozenset[str]] = frozenset(
         "fallback",
         "error",
         "say_more",
-        "delete_data_confirm",
         "delete_data_done",
-        "cannot_call",
         "reprompt",
     }
 )

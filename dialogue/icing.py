@@ -13,7 +13,7 @@ from enum import StrEnum
 from content import LocaleContent
 from dialogue.presenter import CARD_TITLE, skill
 from dialogue.say import essential, para
-from speech import Block, Priority, Reply
+from speech import Block, Duration, Priority, Reply
 
 DEFAULT_MINUTES = 20
 
@@ -147,7 +147,8 @@ def icing_status(c: LocaleContent, summary: IcingSummary, now: datetime, zone: t
         )
     else:
         minutes = int((summary.next_earliest - now).total_seconds() // 60) + 1
-        window = skill(c, "ice_again_in", count=_hours_minutes(minutes))
+        hours, rest = divmod(minutes, 60)
+        window = skill(c, "ice_again_in", count=Duration(hours=hours, minutes=rest).text_plain())
     blocks.append(para(window, priority=Priority.ESSENTIAL))
     blocks.append(para(c.skill["reminder_offer"], priority=Priority.ESSENTIAL))
     return _reply(c, *blocks, reprompt=c.skill["reminder_offer"])
@@ -158,13 +159,3 @@ def reminder_result(c: LocaleContent, *, ok: bool, asking: bool = False, denied:
         return Reply(blocks=(essential(c.skill["reminder_asking_permission"]),), card_title=CARD_TITLE)
     key = "reminder_set" if ok else "reminder_denied" if denied else "reminder_failed"
     return _reply(c, essential(c.skill[key]), end=ok)
-
-
-def _hours_minutes(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour" + ("s" if hours != 1 else ""))
-    if rest:
-        parts.append(f"{rest} minute" + ("s" if rest != 1 else ""))
-    return " and ".join(parts) or "a minute"

@@ -64,13 +64,24 @@ def _says(block: Block) -> bool:
 # --- emergency guidance ---------------------------------------------------------------------------
 
 
-def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
-    """The locale's emergency guidance for a suspected clot (DVT) or a call-now finding (PE and others)."""
-    t = c.emergency.templates
+def _guidance_parts(kind: EmergencyKind) -> tuple[str, ...]:
+    """Which parts of the locale's emergency text a kind reads, in order. A possible clot: see a
+    doctor today, act on the lung-clot signs; otherwise: phone now. Both: Alexa can't call, don't drive."""
     if kind is EmergencyKind.DVT:
-        full = (*t.dvt_see_today, *t.pe_warning, *t.cannot_call, *t.do_not_drive)
-    else:
-        full = (*t.call_now, *t.cannot_call, *t.do_not_drive)
+        return ("dvt_see_today", "pe_warning", "cannot_call", "do_not_drive")
+    return ("call_now", "cannot_call", "do_not_drive")
+
+
+def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
+    """The locale's emergency guidance, built once per locale and kind (content is immutable)."""
+    return _guidance(c.locale, kind)
+
+
+@lru_cache(maxsize=32)
+def _guidance(locale: str, kind: EmergencyKind) -> EmergencyGuidance:
+    c = content_load(locale)
+    t = c.emergency.templates
+    full = tuple(sentence for part in _guidance_parts(kind) for sentence in getattr(t, part))
     return build_guidance(
         full, t.short, c.terms.emergency_number, c.terms.emergency_number_spoken, c.skill["emergency_title"]
     )
@@ -78,17 +89,15 @@ def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
 
 def guidance_plain(c: LocaleContent, kind: EmergencyKind) -> list[str]:
     """The same guidance as plain sentences (for the last-resort error reply)."""
-    e = c.emergency
-    if kind is EmergencyKind.DVT:
-        return [*e.dvt_see_today, *e.pe_warning, *e.cannot_call, *e.do_not_drive]
-    return [*e.call_now, *e.cannot_call, *e.do_not_drive]
+    return [sentence for part in _guidance_parts(kind) for sentence in getattr(c.emergency, part)]
 
 
 def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
     """After "I can't breathe" and the like: the guidance (added as sticky) and one plain reason."""
     flags = [flag for flag in _FLAG_ORDER if flag in assessment.flags]
     reason = c.flags[flags[0]].explanation if flags else c.skill["emergency_generic"]
-    return _reply(c, essential(reason), para(c.skill["cannot_call"]), reprompt=c.skill["emergency_reprompt"])
+    # The guidance itself (put first by the response path) says that Alexa cannot make the call.
+    return _reply(c, essential(reason), reprompt=c.skill["emergency_reprompt"])
 
 
 # --- launch, help, goodbye ------------------------------------------------------------------------
@@ -121,7 +130,9 @@ def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
         return _reply(c, essential(c.skill["help_price"]))
     if mode is Mode.EXPLAINER:
         return _reply(c, essential(c.skill["help_explainer"]))
-    return _reply(c, essential(c.skill["help"]), para(c.skill["what_you_can_ask"]))
+    return _reply(
+        c, essential(c.skill["help"]), para(c.skill["what_you_can_ask"]), para(c.skill["disclaimer"])
+    )
 
 
 def goodbye(c: LocaleContent, state_mode: object) -> Reply:
@@ -264,16 +275,12 @@ def _guidance_covers_level(a: Assessment) -> bool:
     return a.level is CareLevel.CONSULTATION_24 and Flag.SUSPECTED_DVT in a.flags
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _cause_sentence(c: LocaleContent, cause: RankedCause) -> str:
     name = c.conditions[cause.condition].name
     reasons = [c.interview.findings[f].phrase for f in cause.supporting[:2]]
     if not reasons:
-        return _capital(skill(c, "cause_possible_also", cause=name))
-    return _capital(skill(c, "cause_reason", cause=name, reasons=_and(c, reasons)))
+        return skill(c, "cause_possible_also", cause=name)
+    return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
 
 
 def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
@@ -282,7 +289,7 @@ def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[st
     bare = [c.conditions[cause.condition].name for cause in causes if not cause.supporting]
     if bare:
         key = "cause_possible_also" if sentences else "cause_possible"
-        sentences.append(_capital(skill(c, key, cause=_and(c, bare, joiner=c.skill["or_word"]))))
+        sentences.append(skill(c, key, cause=_and(c, bare, joiner=c.skill["or_word"])))
     return sentences
 
 
@@ -304,7 +311,7 @@ def why_think(c: LocaleContent, a: Assessment) -> Reply:
         sentences = [_cause_sentence(c, cause)]
         against = [c.interview.findings[f].phrase for f in cause.against[:2]]
         if against:
-            sentences.append(_capital(skill(c, "cause_against", cause=name, reasons=_and(c, against))))
+            sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
         blocks.append(para(*sentences, priority=Priority.NORMAL))
     return _reply(c, *blocks)
 

@@ -103,7 +103,7 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.ask(last.reprompt_ssml or ssml)
         save_state(handler_input, state)
         return builder.response
-    rendered, new_state = _fit(sticky(turn.reply, state, locale), state)
+    rendered, new_state = _fit(sticky(turn.reply, state, locale), state, locale.skill["say_more"])
     builder.speak(rendered.ssml)
     builder.set_card(
         SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
@@ -117,12 +117,12 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     return builder.response
 
 
-def _fit(reply: Reply, state: SessionState) -> tuple[Rendered, SessionState]:
+def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, SessionState]:
     """Render so that the response AND the session attributes it carries (which remember the
     speech for Repeat and the overflow for More) stay under Alexa's 24 KB response limit."""
     extra = 0
     for _ in range(4):
-        rendered = render(reply, session_attributes_json_size=extra)
+        rendered = render(reply, session_attributes_json_size=extra, say_more=say_more)
         last = LastSpeech(
             ssml=rendered.ssml,
             reprompt_ssml=rendered.reprompt_ssml or "",

@@ -20,7 +20,6 @@ through a proxy or tunnel (X-Forwarded-For, Forwarded or X-Real-IP present).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, ServiceUnavailable, UnsupportedMediaType
 
+from kneeskill.api_client import is_loopback_host
 from kneeskill.settings import Settings
 from simulator.engine import MAX_UTTERANCE_CHARS, Simulator
 from simulator.nlu import supported_locales
@@ -63,7 +63,7 @@ def simulator_blueprint(settings: Settings | None = None, *, simulator: Simulato
 
     @blueprint.before_request
     def _loopback_only() -> None:
-        if not _is_loopback(request.remote_addr or ""):
+        if not is_loopback_host((request.remote_addr or "").split("%", 1)[0]):
             raise Forbidden("the simulator answers loopback clients only")
         # An HTTPS tunnel (for the Alexa console) connects from loopback too, but forwards the
         # caller's address: anything that came through a proxy is not a local user.
@@ -138,13 +138,6 @@ def simulator_blueprint(settings: Settings | None = None, *, simulator: Simulato
         return response
 
     return blueprint
-
-
-def _is_loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
 
 
 def _json_body() -> dict[str, Any]:
