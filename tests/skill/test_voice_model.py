@@ -86,13 +86,24 @@ def test_every_intent_has_a_handler_and_every_handler_intent_is_in_the_model(loc
     assert handled - in_model == set(), "handlers nobody can reach"
 
 
-def test_the_dedicated_handlers_claim_exactly_their_intents() -> None:
-    names = {
-        "IcingIntent": IcingHandler,
-        "IcingStatusIntent": IcingStatusHandler,
-        "DeleteDataIntent": DeleteDataHandler,
+def test_each_dedicated_handler_claims_its_own_intent_and_no_other() -> None:
+    from kneeskill.runtime import Runtime
+    from kneeskill.settings import Settings
+    from tests.support.envelopes import Session
+    from tests.support.handler_input import handler_input
+
+    runtime = Runtime(Settings())
+    handlers = {
+        "IcingIntent": IcingHandler(runtime),
+        "IcingStatusIntent": IcingStatusHandler(runtime),
+        "DeleteDataIntent": DeleteDataHandler(runtime),
     }
-    assert set(names) == DEDICATED
+    assert set(handlers) == DEDICATED
+    names = {intent["name"] for intent in model("en-US")["intents"]}
+    for name in names:
+        request = handler_input(Session().intent(name))
+        claimed = {intent for intent, handler in handlers.items() if handler.can_handle(request)}
+        assert claimed == ({name} & DEDICATED), name
 
 
 @pytest.mark.parametrize("locale", LOCALES)
