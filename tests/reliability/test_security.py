@@ -9,11 +9,10 @@ id) is a 400 from the full skill, not just from the small test skill.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -30,6 +29,7 @@ from tests.webapp.webapp_testkit import (
     launch_body,
     make_test_ca,
     serve,
+    serve_handler,
     signed_headers,
 )
 from webapp.server import create_app
@@ -65,13 +65,8 @@ def ca() -> CertAuthority:
 
 @pytest.fixture(scope="module")
 def drip() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_handler(_Drip) as url:
+        yield url
 
 
 def _app(ca: CertAuthority, fetcher: Callable[[str], bytes], *, skill_id: str = SKILL_ID) -> Any:
