@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from typing import Any
 
 STATE_KEY = "kh"
+#: A longer state attribute is not the skill's own (a whole response is at most 24 KB).
+MAX_STATE_CHARS = 32_768
+
+
+def state_data(value: object) -> dict[str, Any] | None:
+    """The session's state attribute as a dict, or None when it is missing or damaged.
+
+    The skill stores its state as one compact JSON string: the SDK deep-copies and serialises
+    session attributes value by value on every request, and one string costs it far less than a
+    nested dict. A dict (a session begun before that change, or a hand-written test) is read as is.
+    """
+    if isinstance(value, str):
+        if len(value) > MAX_STATE_CHARS:
+            return None
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            return None
+    return value if isinstance(value, dict) else None
 
 
 class Mode(StrEnum):

@@ -8,11 +8,11 @@ Symptom answers live here only for the session; they are never persisted.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
-from dialogue.modes import STATE_KEY, Mode
+from dialogue.modes import STATE_KEY, Mode, state_data
 from triage import Facts
 from triage.vocabulary import Flag
 
@@ -77,6 +77,10 @@ class SessionState:
             return self
         return replace(self, emergency=kind)
 
+    def encode(self) -> str:
+        """The state as the compact JSON string stored in the session attributes."""
+        return json.dumps(self.to_json(), separators=(",", ":"))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "v": STATE_VERSION,
@@ -102,12 +106,14 @@ class SessionState:
 
     @classmethod
     def from_json(cls, data: object) -> SessionState:
-        """Read state from session attributes; anything malformed falls back to safe defaults.
+        """Read state from session attributes (the ``encode`` string, or its dict); anything
+        malformed falls back to safe defaults.
 
         The emergency marker is read first and kept even when the rest is damaged, so a corrupted
         session can never silence the guidance.
         """
-        if not isinstance(data, dict):
+        data = state_data(data)
+        if data is None:
             return cls()
         emergency = _enum(EmergencyKind, data.get("emergency"), None)
         last_raw = data.get("last")
@@ -126,7 +132,7 @@ class SessionState:
             if isinstance(more_raw, list)
             else ()
         )
-        if len(json.dumps([asdict(last), more])) > _MAX_REMEMBERED_JSON:
+        if _remembered_size(last, more) > _MAX_REMEMBERED_JSON:
             last, more = LastSpeech(), ()
         question = data.get("question")
         topic = data.get("topic")
@@ -162,6 +168,11 @@ def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
         return kind(value)
     except ValueError:
         return default
+
+
+def _remembered_size(last: LastSpeech, more: tuple[str, ...]) -> int:
+    """The JSON size of the remembered speech and overflow, escapes included."""
+    return len(json.dumps([last.ssml, last.reprompt_ssml, last.card_title, last.card_text, *more]))
 
 
 def _text(value: object) -> str:

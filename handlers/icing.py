@@ -11,7 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from dialogue.modes import STATE_KEY, Mode
+from dialogue.modes import STATE_KEY, Mode, state_data
 from kneeskill.runtime import Runtime
 
 
@@ -51,8 +51,8 @@ class ReminderYesHandler(_FlowHandler):
         if not is_intent_name("AMAZON.YesIntent")(handler_input):
             return False
         attributes = handler_input.attributes_manager.session_attributes or {}
-        state = attributes.get(STATE_KEY)
-        return isinstance(state, dict) and state.get("mode") == Mode.OFFER_REMINDER.value
+        state = state_data(attributes.get(STATE_KEY))
+        return state is not None and state.get("mode") == Mode.OFFER_REMINDER.value
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from handlers.icing_flows import schedule_next_reminder

@@ -103,7 +103,7 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.ask(last.reprompt_ssml or ssml)
         save_state(handler_input, state)
         return builder.response
-    rendered, new_state = _fit(sticky(turn.reply, state, locale), state, locale.skill["say_more"])
+    rendered, new_state, encoded = _fit(sticky(turn.reply, state, locale), state, locale.skill["say_more"])
     builder.speak(rendered.ssml)
     builder.set_card(
         SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
@@ -113,13 +113,15 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     elif rendered.reprompt_ssml:
         builder.ask(rendered.reprompt_ssml)
     # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
-    save_state(handler_input, new_state)
+    save_state(handler_input, new_state, encoded)
     return builder.response
 
 
-def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, SessionState]:
+def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, SessionState, str]:
     """Render so that the response AND the session attributes it carries (which remember the
-    speech for Repeat and the overflow for More) stay under Alexa's 24 KB response limit."""
+    speech for Repeat and the overflow for More) stay under Alexa's 24 KB response limit.
+
+    Returns the rendering, the new state and that state encoded for the session attributes."""
     extra = 0
     for _ in range(4):
         rendered = render(reply, session_attributes_json_size=extra, say_more=say_more)
@@ -131,11 +133,18 @@ def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, Se
             end_session=rendered.end_session,
         )
         new_state = remember(state, last, presenter.plain_overflow(rendered.overflow))
-        size = len(json.dumps({STATE_KEY: new_state.to_json()}, separators=(",", ":")))
-        if response_size_ok(rendered, size) or size <= extra:
-            return rendered, new_state
+        encoded = new_state.encode()
+        size = _attributes_json_size(encoded)
+        if size <= extra or response_size_ok(rendered, size):
+            return rendered, new_state, encoded
         extra = min(size, DEFAULT_LIMITS.response_bytes // 2)
-    return rendered, remember(state, last, ())  # pragma: no cover - converges in two rounds
+    new_state = remember(state, last, ())  # pragma: no cover - converges in two rounds
+    return rendered, new_state, new_state.encode()  # pragma: no cover
+
+
+def _attributes_json_size(encoded: str) -> int:
+    """Bytes of ``{"kh": <encoded>}`` in the response JSON (the string is escaped once more)."""
+    return len(json.dumps(encoded)) + len(STATE_KEY) + 5
 
 
 #: The only tags the SSML builder writes: remembered speech with any other (say ``<audio>``) is not ours.
@@ -164,12 +173,13 @@ def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent) -> 
     return with_emergency(reply, presenter.guidance(locale, state.emergency))
 
 
-def save_state(handler_input: HandlerInput, state: SessionState) -> None:
+def save_state(handler_input: HandlerInput, state: SessionState, encoded: str | None = None) -> None:
+    """Put ``state`` (``encoded`` when the caller has already encoded it) in the session attributes."""
     attributes = handler_input.attributes_manager.session_attributes
     if handler_input.request_envelope.session is None or attributes is None:
         return
     attributes.clear()  # only our own state goes back: nothing else the request carried is echoed
-    attributes[STATE_KEY] = state.to_json()
+    attributes[STATE_KEY] = encoded if encoded is not None else state.encode()
     cache = handler_input.attributes_manager.request_attributes
     if isinstance(cache, dict):
         cache[_STATE_CACHE] = state

@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from dialogue.modes import STATE_KEY, state_data
 from kneeskill.settings import Settings
 from simulator.nlu import Resolution, resolve, supported_locales
 from simulator.session import DEFAULT_SKILL_ID, SessionStore, SimulatorSession
@@ -52,8 +53,8 @@ def emergency_split(response: dict[str, Any]) -> tuple[str, str]:
     body = response.get("response") if isinstance(response.get("response"), dict) else {}
     ssml = str(((body or {}).get("outputSpeech") or {}).get("ssml", ""))
     speech = plain_words(ssml)
-    state = (response.get("sessionAttributes") or {}).get("kh")
-    if not isinstance(state, dict) or not state.get("emergency"):
+    state = state_data((response.get("sessionAttributes") or {}).get(STATE_KEY))
+    if state is None or not state.get("emergency"):
         return "", speech
     found = _FIRST_PARAGRAPH.match(ssml)
     guidance = plain_words(found.group(1)) if found else ""
@@ -84,6 +85,11 @@ class TurnResult:
         return attributes if isinstance(attributes, dict) else {}
 
     @property
+    def state(self) -> dict[str, Any]:
+        """The skill's conversation state from the session attributes, decoded ({} when none)."""
+        return state_data(self.session_attributes.get(STATE_KEY)) or {}
+
+    @property
     def speech_ssml(self) -> str:
         return str((self.body.get("outputSpeech") or {}).get("ssml", ""))
 
@@ -97,8 +103,7 @@ class TurnResult:
 
     @property
     def emergency_kind(self) -> str | None:
-        state = self.session_attributes.get("kh")
-        kind = state.get("emergency") if isinstance(state, dict) else None
+        kind = self.state.get("emergency")
         return kind if isinstance(kind, str) and kind else None
 
     @property
@@ -114,7 +119,7 @@ class TurnResult:
         card = self.body.get("card") if isinstance(self.body.get("card"), dict) else None
         speech = self.speech
         emergency, rest = emergency_split(self.response)
-        kh = self.session_attributes.get("kh")
+        kh = self.state
         return {
             "conversation": self.conversation_id,
             "locale": self.locale,
@@ -135,8 +140,8 @@ class TurnResult:
                 "kind": self.emergency_kind,
                 "text": emergency,
             },
-            "mode": kh.get("mode") if isinstance(kh, dict) else None,
-            "question": kh.get("question") if isinstance(kh, dict) else None,
+            "mode": kh.get("mode"),
+            "question": kh.get("question"),
             "session_attributes": self.session_attributes,
             "directives": self.body.get("directives") or [],
             "services": list(self.services),

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogue.modes import STATE_KEY, state_data
 from simulator.engine import emergency_split, plain_words
 from simulator.nlu import MatchStatus
 from simulator.session import RecordedTurn, SimulatorSession
@@ -80,8 +81,8 @@ def _expect(response: dict[str, Any], locale: str) -> dict[str, Any]:
             expect["emergency_first"] = True
         guidance, rest = emergency_split(response)
         expect["says"] = [_fragment(rest or guidance or speech)]
-    state = (response.get("sessionAttributes") or {}).get("kh")
-    if isinstance(state, dict) and isinstance(state.get("mode"), str):
+    state = state_data((response.get("sessionAttributes") or {}).get(STATE_KEY))
+    if state is not None and isinstance(state.get("mode"), str):
         expect["mode"] = state["mode"]
     if body.get("shouldEndSession") is True:
         expect["ends"] = True

@@ -31,6 +31,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from dialogue.modes import STATE_KEY, state_data
+
 __all__ = [
     "BUILTIN_SAMPLES",
     "FALLBACK_INTENT",
@@ -454,8 +456,8 @@ class _Context:
 
     @classmethod
     def of(cls, attributes: Mapping[str, Any] | None) -> _Context | None:
-        state = (attributes or {}).get("kh")
-        if not isinstance(state, Mapping) or state.get("mode") != "interview":
+        state = state_data((attributes or {}).get(STATE_KEY))
+        if state is None or state.get("mode") != "interview":
             return None
         question = state.get("question")
         return cls(question if isinstance(question, str) else None)

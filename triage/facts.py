@@ -98,7 +98,7 @@ _GROUPS: tuple[tuple[Finding, tuple[Finding, ...]], ...] = tuple(FINDING_GROUPS.
 _GROUP_SET: frozenset[Finding] = frozenset(FINDING_GROUPS)
 
 
-def _resolve(explicit: Mapping[Finding, Answer]) -> dict[Finding, Answer]:
+def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
     """Explicit answers plus the answers they imply (only ever filling gaps, except group presence)."""
     resolved: dict[Finding, Answer] = dict(explicit)
     get = explicit.get
@@ -173,7 +173,7 @@ class Facts:
         object.__setattr__(self, "age", age)
         if age is not None and not self.age_asked:
             object.__setattr__(self, "age_asked", True)
-        resolved = _resolve(answers)
+        resolved = _resolve(answers._map)  # the plain dict: Mapping.get is several times slower
         pa, ab = Answer.PRESENT, Answer.ABSENT
         present = tuple([f for f, a in resolved.items() if a is pa])
         absent = tuple([f for f, a in resolved.items() if a is ab])
@@ -290,6 +290,8 @@ class Facts:
                     items[finding] = answer
         age = _clean_age(data.get("age"))
         age_asked = data.get("age_asked") is True or age is not None
+        if not items and not age_asked:
+            return cls._EMPTY  # the common start of a session: nothing to resolve
         return cls(FrozenAnswers(items), age, age_asked)
 
 

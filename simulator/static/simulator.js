@@ -114,7 +114,12 @@
     $("reprompt-ssml").textContent = turn.reprompt.ssml || "(no reprompt)";
     showCard(turn.card);
     showServices(turn);
-    $("attributes").textContent = JSON.stringify(turn.session_attributes, null, 2);
+    // The skill keeps its state as one JSON string ("kh"): shown decoded, to be readable.
+    const shown = { ...turn.session_attributes };
+    if (typeof shown.kh === "string") {
+      try { shown.kh = JSON.parse(shown.kh); } catch (e) { /* shown as it came */ }
+    }
+    $("attributes").textContent = JSON.stringify(shown, null, 2);
     $("request-json").textContent = JSON.stringify(turn.request, null, 2);
     $("response-json").textContent = JSON.stringify(turn.response, null, 2);
   }

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 from hypothesis import strategies as st
 
 import content
+from dialogue.modes import state_data
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
 from tests.support.scripts import emergency_opening, plain
 
@@ -280,8 +281,8 @@ def expected_emergency(envelope: dict[str, Any]) -> bool:
     """A valid "kh" with a suspected DVT or PE in a session: the guidance must come first."""
     session = envelope.get("session")
     attributes = session.get("attributes") if isinstance(session, dict) else None
-    kh = attributes.get("kh") if isinstance(attributes, dict) else None
-    return isinstance(kh, dict) and kh.get("emergency") in ("dvt", "pe")
+    kh = state_data(attributes.get("kh")) if isinstance(attributes, dict) else None
+    return kh is not None and kh.get("emergency") in ("dvt", "pe")
 
 
 def ssml_problem(ssml: object, what: str) -> str | None:

@@ -33,7 +33,7 @@ def test_session_attributes_are_carried_from_each_response_into_the_next_request
 ) -> None:
     session = simulator.store.create("en-US")
     first = simulator.turn(session, "why does the back of my knee hurt")
-    assert first.session_attributes["kh"]["mode"] == "interview"
+    assert first.state["mode"] == "interview"
     second = simulator.turn(session, "no")
     assert second.request["session"]["new"] is False
     assert second.request["session"]["sessionId"] == first.request["session"]["sessionId"]
@@ -65,7 +65,7 @@ def test_the_clot_answers_bring_the_emergency_guidance_first(simulator: Simulato
     turn = simulator.turn(session, "why does the back of my knee hurt")
     yes = {"pain_calf", "swelling_calf", "warmth", "one_leg", "leg_signs"}
     for _ in range(40):
-        question = turn.session_attributes["kh"].get("question")
+        question = turn.state.get("question")
         turn = simulator.turn(session, "fifty" if question == "age" else "yes" if question in yes else "no")
         if turn.emergency_kind is not None:
             break

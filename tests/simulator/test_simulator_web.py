@@ -12,6 +12,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
+from dialogue.modes import state_data
 from kneeskill.settings import Settings
 from simulator.engine import Simulator
 from simulator.web import EXTENSION_KEY, STATIC_DIR
@@ -78,7 +79,7 @@ def test_a_turn_answers_the_resolution_speech_card_and_session_attributes(client
     assert turn["speech"]["ssml"].startswith("<speak>")
     assert turn["speech"]["plain"] and "<" not in turn["speech"]["plain"]
     assert turn["card"]["text"]
-    assert turn["session_attributes"]["kh"]["question"] == turn["question"]
+    assert state_data(turn["session_attributes"]["kh"])["question"] == turn["question"]
     assert turn["emergency"] == {"active": False, "kind": None, "text": ""}
     follow = say(client, "nope", turn["conversation"], locale="en-AU")
     assert follow["conversation"] == turn["conversation"]
@@ -97,7 +98,7 @@ def test_conversations_are_kept_apart(client: FlaskClient) -> None:
     two = say(client, "open knee helper")
     assert one["conversation"] != two["conversation"]
     assert (
-        say(client, "no", two["conversation"])["request"]["session"]["attributes"]["kh"]["mode"]
+        state_data(say(client, "no", two["conversation"])["request"]["session"]["attributes"]["kh"])["mode"]
         != "interview"
     )
 

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 import content
+from dialogue.modes import state_data
 from tests.support.envelopes import Session, card_of, reprompt_of, speech_of
 from tests.support.transports import Transport
 
@@ -124,7 +125,7 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
     unknown = set(spec.get("not_sure_to", []))
     age = spec.get("age")
     for _ in range(MAX_INTERVIEW_TURNS):
-        state = session.attributes.get("kh") or {}
+        state = state_data(session.attributes.get("kh")) or {}
         if state.get("mode") != "interview":
             raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
         question = state.get("question")
@@ -142,7 +143,7 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
             request = session.intent("AMAZON.NoIntent")
         response = send(request)
         session.absorb(response)
-        if (session.attributes.get("kh") or {}).get("mode") != "interview":
+        if (state_data(session.attributes.get("kh")) or {}).get("mode") != "interview":
             return response
     raise ScriptFailure(f"{where}: the interview did not finish in {MAX_INTERVIEW_TURNS} answers")
 
@@ -179,7 +180,7 @@ def _check(expect: dict[str, Any], response: dict[str, Any], locale: str, where:
         if ends != bool(expect["ends"]):
             raise ScriptFailure(f"{where}: ends={ends}, expected {expect['ends']}: {speech!r}")
     if "mode" in expect:
-        mode = (response.get("sessionAttributes", {}).get("kh") or {}).get("mode")
+        mode = (state_data(response.get("sessionAttributes", {}).get("kh")) or {}).get("mode")
         if mode != expect["mode"]:
             raise ScriptFailure(f"{where}: mode {mode!r}, expected {expect['mode']!r}")
     if "no_speech" in expect and expect["no_speech"] and speech_of(response):
