@@ -105,6 +105,13 @@ def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
 
 def launch(c: LocaleContent, *, first_time: bool) -> Reply:
     """The greeting (with the disclaimer the first time) ending in an offer to start the questions."""
+    return _launch(c.locale, first_time)
+
+
+@lru_cache(maxsize=32)
+def _launch(locale: str, first_time: bool) -> Reply:
+    """Built once per locale (content is immutable): every session opens with it."""
+    c = content_load(locale)
     text = c.skill["launch"] if first_time else c.skill["launch_returning"]
     return _reply(c, essential(text), reprompt=c.skill["launch_reprompt"])
 
@@ -222,12 +229,21 @@ def question(
     intro: bool,
     asked: int,
 ) -> Reply:
-    text = _question_text(c, q)
+    """An interview question, after the introduction on the first one and, every third question,
+    how many are left about."""
+    progress = intro or asked % 3 == 2
+    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro)
+
+
+@lru_cache(maxsize=1024)
+def _question(locale: str, question_id: str, left: int, intro: bool) -> Reply:
+    """Built once per locale, question and progress note: about 40 questions, a dozen counts."""
+    c = content_load(locale)
+    text = c.interview.question(question_id).question
     blocks: list[Block] = []
     if intro:
         blocks.append(para(c.skill["interview_intro"], priority=Priority.HIGH))
-    if intro or asked % 3 == 2:
-        left = max(1, questions_left)
+    if left:
         blocks.append(para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL))
     blocks.append(essential(text))
     return _reply(c, *blocks, reprompt=text)

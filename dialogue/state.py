@@ -32,6 +32,8 @@ _MAX_TEXT = 9000
 _MAX_MORE = 40
 # What the skill itself remembers (last speech + overflow) always fits in a 24 KB response; more is hostile.
 _MAX_REMEMBERED_JSON = 20_000
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps builds one per call
+_escaped = json.encoder.encode_basestring_ascii  # the exact escaped form json.dumps writes (C)
 
 
 class EmergencyKind(StrEnum):
@@ -79,7 +81,7 @@ class SessionState:
 
     def encode(self) -> str:
         """The state as the compact JSON string stored in the session attributes."""
-        return json.dumps(self.to_json(), separators=(",", ":"))
+        return _ENCODER.encode(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,7 +174,8 @@ def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
 
 def _remembered_size(last: LastSpeech, more: tuple[str, ...]) -> int:
     """The JSON size of the remembered speech and overflow, escapes included."""
-    return len(json.dumps([last.ssml, last.reprompt_ssml, last.card_title, last.card_text, *more]))
+    texts = (last.ssml, last.reprompt_ssml, last.card_title, last.card_text, *more)
+    return sum(len(_escaped(text)) for text in texts)
 
 
 def _text(value: object) -> str:

@@ -27,6 +27,7 @@ from kneeskill.runtime import Runtime
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
 
 _log = logging.getLogger("knee_helper.turns")
+_escaped = json.encoder.encode_basestring_ascii  # the exact escaped form json.dumps writes (C)
 _PROFILE_ACTS = frozenset({Act.LAUNCH, Act.RESUME})
 
 
@@ -144,7 +145,7 @@ def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, Se
 
 def _attributes_json_size(encoded: str) -> int:
     """Bytes of ``{"kh": <encoded>}`` in the response JSON (the string is escaped once more)."""
-    return len(json.dumps(encoded)) + len(STATE_KEY) + 5
+    return len(_escaped(encoded)) + len(STATE_KEY) + 5
 
 
 #: The only tags the SSML builder writes: remembered speech with any other (say ``<audio>``) is not ours.

@@ -14,6 +14,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from speech._xml import clean
@@ -75,17 +76,36 @@ class Rendered:
         return bool(self.overflow)
 
 
-def response_size(rendered: Rendered, session_attributes_json_size: int = 0) -> int:
-    """Bytes of the JSON response carrying ``rendered`` (ASCII-escaped, the worst case), envelope excluded."""
+#: The exact ASCII-escaped form ``json.dumps`` writes for a string, from the C encoder itself:
+#: sizing a response this way costs a fraction of encoding a dict per candidate rendering.
+_escaped = json.encoder.encode_basestring_ascii
+
+
+@lru_cache(maxsize=4)
+def _skeleton_size(with_reprompt: bool, end_session: bool) -> int:
+    """Bytes of the response JSON with every string empty (strings are added as they come)."""
     response: dict[str, object] = {
-        "outputSpeech": {"type": "SSML", "ssml": rendered.ssml},
-        "card": {"type": "Simple", "title": rendered.card_title or "", "content": rendered.card_text},
-        "shouldEndSession": rendered.end_session,
+        "outputSpeech": {"type": "SSML", "ssml": ""},
+        "card": {"type": "Simple", "title": "", "content": ""},
+        "shouldEndSession": end_session,
     }
-    if rendered.reprompt_ssml is not None:
-        response["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": rendered.reprompt_ssml}}
+    if with_reprompt:
+        response["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": ""}}
     body = {"version": "1.0", "sessionAttributes": {}, "response": response}
-    return len(json.dumps(body, separators=(",", ":"))) - 2 + max(2, session_attributes_json_size)
+    return len(json.dumps(body, separators=(",", ":"))) - 2
+
+
+def response_size(rendered: Rendered, session_attributes_json_size: int = 0) -> int:
+    """Bytes of the JSON response carrying ``rendered`` (ASCII-escaped, the worst case), envelope
+    excluded: exactly ``len(json.dumps(body, separators=(",", ":")))`` of that response, with
+    ``session_attributes_json_size`` in place of ``{}``."""
+    reprompt = rendered.reprompt_ssml
+    size = _skeleton_size(reprompt is not None, rendered.end_session)
+    size += len(_escaped(rendered.ssml)) + len(_escaped(rendered.card_title or ""))
+    size += len(_escaped(rendered.card_text)) - 6
+    if reprompt is not None:
+        size += len(_escaped(reprompt)) - 2
+    return size + max(2, session_attributes_json_size)
 
 
 def response_size_ok(
@@ -114,7 +134,17 @@ def render(
     Raises ``ResponseTooLarge`` only if the emergency guidance plus the say-more offer cannot fit
     (possible with tiny custom limits or huge session attributes, never with the defaults and
     session attributes under 8 KB).
+
+    Memoised: replies and renderings are immutable values, and a skill says the same few hundred
+    replies (greetings, questions, explainer pages) over and over.
     """
+    return _render(reply, limits, session_attributes_json_size, say_more)
+
+
+@lru_cache(maxsize=512)
+def _render(
+    reply: Reply, limits: Limits, session_attributes_json_size: int, say_more: str | Sentence
+) -> Rendered:
     offer = say_more if isinstance(say_more, Sentence) else Sentence((say_more,))
     emergency = reply.emergency
 
@@ -199,7 +229,7 @@ def _speak(inner: str, slow: bool) -> str:
 
 
 def _json_len(text: str) -> int:
-    return len(json.dumps(text)) - 2
+    return len(_escaped(text)) - 2
 
 
 def _join_text(pieces: Sequence[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -152,3 +153,38 @@ def test_any_text_round_trips_through_escaping(text: str) -> None:
         return
     assert spoken_words(root) == " ".join(rendered.plain_text.split())
     assert rendered.card_text == rendered.plain_text
+
+
+@PROPERTY_SETTINGS
+@given(
+    ssml=st.text(max_size=300),
+    reprompt=st.none() | st.text(max_size=100),
+    title=st.none() | st.text(max_size=40),
+    card=st.text(max_size=300),
+    end=st.booleans(),
+    attributes=st.dictionaries(st.text(max_size=5), st.text(max_size=50), max_size=3),
+)
+def test_response_size_is_exactly_the_length_of_the_json_sent(
+    *, ssml: str, reprompt: str | None, title: str | None, card: str, end: bool, attributes: dict[str, str]
+) -> None:
+    rendered = Rendered(
+        ssml=ssml,
+        reprompt_ssml=reprompt,
+        card_title=title,
+        card_text=card,
+        plain_text="",
+        reprompt_text=None,
+        overflow=(),
+        end_session=end,
+    )
+    response: dict[str, object] = {
+        "outputSpeech": {"type": "SSML", "ssml": ssml},
+        "card": {"type": "Simple", "title": title or "", "content": card},
+        "shouldEndSession": end,
+    }
+    if reprompt is not None:
+        response["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": reprompt}}
+    body = {"version": "1.0", "sessionAttributes": attributes, "response": response}
+    exact = len(json.dumps(body, separators=(",", ":")))
+    attributes_size = len(json.dumps(attributes, separators=(",", ":")))
+    assert response_size(rendered, attributes_size) == exact
