@@ -14,6 +14,7 @@ from typing import Any
 from ask_sdk_model import RequestEnvelope
 
 from kneeskill.factory import build_skill
+from kneeskill.serializer import FastSerializer
 from kneeskill.settings import Settings
 
 __all__ = ["lambda_handler"]
@@ -33,7 +34,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         _log.error("SKILL_ID is not set: refusing the request (fail closed)")
         raise SkillIdNotConfiguredError("SKILL_ID is not configured")
     serializer = _SKILL.serializer
-    envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+    if isinstance(serializer, FastSerializer):
+        envelope = serializer.decode(event, RequestEnvelope)  # the event is parsed JSON already
+    else:  # pragma: no cover - build_skill always installs FastSerializer
+        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
     response = _SKILL.invoke(request_envelope=envelope, context=context)
     result = serializer.serialize(response)
     assert isinstance(result, dict)

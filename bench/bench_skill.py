@@ -303,6 +303,7 @@ def _load_skills(standin_url: str) -> tuple[ModuleType, ModuleType]:
     os.environ.update(KNEE_ENV)
     os.environ["KNEE_HELPER_ALLOW_LOOPBACK_APIS"] = "1"
     os.environ.pop("MINIMAL_SKILL_TABLE", None)
+    os.environ["MINIMAL_SKILL_TIMERS"] = "1"  # its timer intent: the counterpart of icing
     import lambda_function as knee
 
     spec = importlib.util.spec_from_file_location(
@@ -356,6 +357,7 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
         minimal_requests = {name: color for name in knee_requests}
         minimal_requests["launch"] = ms.launch()
         minimal_requests["raises"] = ms.intent("AMAZON.HelpIntent")
+        minimal_requests["icing_timer"] = Session(api_endpoint=standin.url).intent("TimerIntent")
 
         import kneeskill.turns
 

@@ -21,6 +21,7 @@ def build_skill(settings: Settings) -> CustomSkill:
     from handlers import exception_handlers, request_handlers
     from kneeskill.api_client import LoopbackAwareApiClient
     from kneeskill.interceptors import request_interceptors, response_interceptors
+    from kneeskill.serializer import FastSerializer
 
     builder = CustomSkillBuilder(api_client=LoopbackAwareApiClient(settings.allow_loopback_http_apis))
     builder.skill_id = settings.skill_id  # type: ignore[assignment]  # the SDK annotates it as None
@@ -33,4 +34,7 @@ def build_skill(settings: Settings) -> CustomSkill:
         builder.add_global_request_interceptor(request_interceptor)
     for response_interceptor in response_interceptors(settings):
         builder.add_global_response_interceptor(response_interceptor)
-    return builder.create()
+    skill = builder.create()
+    # Same results as the SDK's DefaultSerializer, without re-resolving types on every request.
+    skill.serializer = FastSerializer()
+    return skill

@@ -4,10 +4,16 @@ Launch, one intent with a slot, help, stop/cancel, fallback, session end and a c
 handler, built with ``SkillBuilder`` (or ``CustomSkillBuilder`` with the SDK's DynamoDB adapter
 when ``MINIMAL_SKILL_TABLE`` is set, the launch then reading the persistent attributes). Like the
 Knee Helper Lambda, it checks the skill id when ``SKILL_ID`` is set.
+
+With ``MINIMAL_SKILL_TIMERS=1`` it also has a timer intent that starts a timer through the Timers
+API with the SDK's own ``DefaultApiClient`` (the counterpart of Knee Helper's icing request, so
+both sides of that row make the same API call); the benchmark's stand-in for the Alexa APIs is
+plain http on loopback, which ``DefaultApiClient`` refuses, so only that scheme check is relaxed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Any
@@ -20,6 +26,7 @@ from ask_sdk_model import Response
 
 _log = logging.getLogger(__name__)
 _TABLE = os.environ.get("MINIMAL_SKILL_TABLE", "").strip()
+_TIMERS = os.environ.get("MINIMAL_SKILL_TIMERS", "") == "1"
 
 
 class LaunchRequestHandler(AbstractRequestHandler):
@@ -57,6 +64,40 @@ class HelpIntentHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         rb = handler_input.response_builder
         return rb.speak("Say a color, like red.").ask("Which color?").response
+
+
+class TimerIntentHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("TimerIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from ask_sdk_model.services.timer_management import (
+            AnnounceOperation,
+            CreationBehavior,
+            DisplayExperience,
+            NotificationConfig,
+            TextToAnnounce,
+            TimerRequest,
+            TriggeringBehavior,
+            Visibility,
+        )
+
+        locale = str(getattr(handler_input.request_envelope.request, "locale", "en-US"))
+        timer = TimerRequest(
+            duration="PT20M",
+            timer_label="ice",
+            creation_behavior=CreationBehavior(
+                display_experience=DisplayExperience(visibility=Visibility.VISIBLE)
+            ),
+            triggering_behavior=TriggeringBehavior(
+                operation=AnnounceOperation(text_to_announce=[TextToAnnounce(locale=locale, text="Time.")]),
+                notification_config=NotificationConfig(play_audible=True),
+            ),
+        )
+        assert handler_input.service_client_factory is not None
+        handler_input.service_client_factory.get_timer_management_service().create_timer(timer)
+        rb = handler_input.response_builder
+        return rb.speak("Your timer is set.").ask("Anything else?").response
 
 
 class CancelOrStopIntentHandler(AbstractRequestHandler):
@@ -98,7 +139,42 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         return rb.speak("Sorry, something went wrong.").ask("Please try again.").response
 
 
+def _loopback_api_client() -> Any:
+    """The SDK's DefaultApiClient (``requests``), allowed to use plain http to a loopback stand-in."""
+    from urllib.parse import urlsplit
+
+    from ask_sdk_core.api_client import DefaultApiClient
+    from ask_sdk_core.exceptions import ApiClientException
+    from ask_sdk_model.services import ApiClientResponse
+
+    class LoopbackApiClient(DefaultApiClient):  # type: ignore[misc]
+        def invoke(self, request: Any) -> Any:
+            """``DefaultApiClient.invoke`` with its https-only check replaced by a loopback-only one."""
+            if urlsplit(request.url or "").hostname != "127.0.0.1":
+                return super().invoke(request)
+            try:
+                method = self._resolve_method(request)
+                headers = self._convert_list_tuples_to_dict(headers_list=request.headers)
+                data = None
+                if request.body:
+                    content_type = headers.get("Content-type", None)
+                    json_body = content_type is not None and "json" in content_type
+                    data = json.dumps(request.body) if json_body else request.body
+                answer = method(url=request.url, headers=headers, data=data)
+                return ApiClientResponse(
+                    headers=self._convert_dict_to_list_tuples(answer.headers),
+                    status_code=answer.status_code,
+                    body=answer.text,
+                )
+            except Exception as error:
+                raise ApiClientException(f"Error executing the request: {error}") from error
+
+    return LoopbackApiClient()
+
+
 def _builder() -> SkillBuilder:
+    if _TIMERS:
+        return CustomSkillBuilder(api_client=_loopback_api_client())
     if not _TABLE:
         return SkillBuilder()
     import boto3
@@ -117,6 +193,8 @@ sb.skill_id = os.environ.get("SKILL_ID") or None  # type: ignore[assignment]  # 
 sb.add_request_handler(LaunchRequestHandler())
 sb.add_request_handler(ColorIntentHandler())
 sb.add_request_handler(HelpIntentHandler())
+if _TIMERS:
+    sb.add_request_handler(TimerIntentHandler())
 sb.add_request_handler(CancelOrStopIntentHandler())
 sb.add_request_handler(FallbackIntentHandler())
 sb.add_request_handler(SessionEndedRequestHandler())
