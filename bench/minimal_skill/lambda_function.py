@@ -147,7 +147,7 @@ def _loopback_api_client() -> Any:
     from ask_sdk_core.exceptions import ApiClientException
     from ask_sdk_model.services import ApiClientResponse
 
-    class LoopbackApiClient(DefaultApiClient):  # type: ignore[misc]
+    class LoopbackApiClient(DefaultApiClient):
         def invoke(self, request: Any) -> Any:
             """``DefaultApiClient.invoke`` with its https-only check replaced by a loopback-only one."""
             if urlsplit(request.url or "").hostname != "127.0.0.1":
