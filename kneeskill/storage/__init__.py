@@ -50,5 +50,6 @@ def open_store(settings: Settings) -> UserStore | None:
             settings.dynamodb_table,
             retention_days=settings.retention_days,
             endpoint_url=settings.dynamodb_endpoint_url,
+            client_choice=settings.dynamodb_client,
         )
     raise ValueError(f"unknown persistence kind {settings.persistence!r}")

@@ -1,9 +1,11 @@
 """DynamoDB back end for AWS Lambda (table from template.yaml: key ``id`` (S), TTL attribute ``expires_at``).
 
-boto3 is imported only when this store is built, so the SQLite and no-persistence paths never pay
-for it. The low-level client is used (typed attribute values), so no float or Decimal ever reaches
-the table: times are whole epoch seconds. Short timeouts and at most one retry keep a slow or
-unavailable table inside Alexa's answer window; every failure becomes :class:`StoreUnavailable`.
+The client is the standard-library one of :mod:`kneeskill.storage.dynamodb_http` when the
+environment has static credentials (as on Lambda), else boto3's low-level client, imported only
+then (``KNEE_HELPER_DYNAMODB_CLIENT`` = ``auto``, ``http`` or ``boto3`` chooses). Both take typed
+attribute values, so no float or Decimal ever reaches the table: times are whole epoch seconds.
+Short timeouts and at most one retry keep a slow or unavailable table inside Alexa's answer
+window; every failure becomes :class:`StoreUnavailable`.
 
 Item layout::
 
@@ -19,6 +21,7 @@ Item layout::
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,6 +48,29 @@ _MAX_TRIM = 25  # old icing entries removed per write, at most
 TIMEOUT_COOLDOWN_SECONDS = 5.0
 
 _AttributeMap = Mapping[str, Mapping[str, Any]]
+
+
+def default_client(endpoint_url: str | None = None, choice: str = "auto") -> Any:
+    """The client the store uses: the small HTTP one when the environment allows (``auto``, or
+    ``http`` which insists), else boto3's (``boto3`` always)."""
+    if choice not in ("auto", "http", "boto3"):
+        raise ValueError("the DynamoDB client must be auto, http or boto3")
+    if choice != "boto3":
+        from kneeskill.storage import dynamodb_http
+
+        client = dynamodb_http.from_env(
+            endpoint_url,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+            max_attempts=MAX_ATTEMPTS,
+        )
+        if client is not None:
+            return client
+        if choice == "http":
+            raise ValueError(
+                "the http DynamoDB client needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and a region"
+            )
+    return make_client(endpoint_url)
 
 
 def make_client(endpoint_url: str | None = None, region_name: str | None = None) -> Any:
@@ -75,6 +101,7 @@ class DynamoDbUserStore:
         retention_days: int,
         endpoint_url: str | None = None,
         client: Any = None,
+        client_choice: str = "auto",
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         if not table_name:
@@ -86,7 +113,7 @@ class DynamoDbUserStore:
         self._clock = clock
         if client is None:
             with _translated_errors():
-                client = make_client(endpoint_url)
+                client = default_client(endpoint_url, client_choice)
         self._client = client
         self._open_until = 0.0  # monotonic time until which calls fail fast after a timeout
 
@@ -99,9 +126,7 @@ class DynamoDbUserStore:
             with _translated_errors():
                 yield
         except StoreUnavailable as error:
-            from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
-
-            if isinstance(error.__cause__, ConnectTimeoutError | ReadTimeoutError):
+            if _is_timeout(error.__cause__):
                 self._open_until = time.monotonic() + TIMEOUT_COOLDOWN_SECONDS
             raise
 
@@ -225,14 +250,32 @@ def _number(value: int) -> dict[str, str]:
     return {"N": str(int(value))}
 
 
+def _is_timeout(error: BaseException | None) -> bool:
+    from kneeskill.storage.dynamodb_http import DynamoDbTimeout
+
+    if isinstance(error, DynamoDbTimeout):
+        return True
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    return isinstance(error, ConnectTimeoutError | ReadTimeoutError)
+
+
 @contextmanager
 def _translated_errors() -> Iterator[None]:
-    """Turn any botocore/boto3 failure into StoreUnavailable with a short reason (no user data)."""
+    """Turn any client failure into StoreUnavailable with a short reason (no user data)."""
     try:
         yield
     except StoreUnavailable:
         raise
     except Exception as error:
+        from kneeskill.storage.dynamodb_http import DynamoDbHttpError
+
+        if isinstance(error, DynamoDbHttpError):
+            raise StoreUnavailable(f"dynamodb: {error.code}") from error
+        if "botocore" not in sys.modules:
+            raise
         from botocore.exceptions import BotoCoreError, ClientError
 
         if isinstance(error, ClientError):

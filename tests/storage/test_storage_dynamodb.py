@@ -80,9 +80,18 @@ def moto_url() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="module", params=["http", "boto3"])
+def client_choice(request: pytest.FixtureRequest) -> str:
+    """Every store test runs on both clients: the small standard-library one and boto3's."""
+    value: str = request.param
+    return value
+
+
 @pytest.fixture
-def store(moto_url: str) -> DynamoDbUserStore:
-    s = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto_url, clock=Clock())
+def store(moto_url: str, client_choice: str) -> DynamoDbUserStore:
+    s = DynamoDbUserStore(
+        TABLE, retention_days=30, client_choice=client_choice, endpoint_url=moto_url, clock=Clock()
+    )
     s.delete(KEY)
     return s
 
@@ -204,9 +213,11 @@ def serialised_moto_url() -> Iterator[str]:
     thread.join(timeout=5)
 
 
-def test_concurrent_appends_lose_nothing(serialised_moto_url: str) -> None:
+def test_concurrent_appends_lose_nothing(serialised_moto_url: str, client_choice: str) -> None:
     key = user_key("concurrent", salt="test-salt")
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=serialised_moto_url)
+    store = DynamoDbUserStore(
+        TABLE, retention_days=30, client_choice=client_choice, endpoint_url=serialised_moto_url
+    )
     store.delete(key)
     now = datetime.now(UTC).replace(microsecond=0)
     errors: list[BaseException] = []
@@ -243,12 +254,14 @@ def test_boto3_is_not_imported_unless_dynamodb(tmp_path: Path) -> None:
 # -- failure injection ---------------------------------------------------------------------------
 
 
-def test_server_down_is_store_unavailable_quickly(moto_url: str) -> None:
+def test_server_down_is_store_unavailable_quickly(moto_url: str, client_choice: str) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     server.stop()
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=f"http://{host}:{port}")
+    store = DynamoDbUserStore(
+        TABLE, retention_days=30, client_choice=client_choice, endpoint_url=f"http://{host}:{port}"
+    )
     for call in (lambda: store.load(KEY), lambda: store.add_icing_start(KEY, T0), lambda: store.delete(KEY)):
         started = time.monotonic()
         with pytest.raises(StoreUnavailable) as caught:
@@ -259,11 +272,15 @@ def test_server_down_is_store_unavailable_quickly(moto_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_slow_server_is_store_unavailable_within_the_timeout_budget(moto_url: str) -> None:
+def test_slow_server_is_store_unavailable_within_the_timeout_budget(
+    moto_url: str, client_choice: str
+) -> None:
     host, port = moto_url.removeprefix("http://").split(":")
     proxy = TcpProxy((host, int(port)), delay=10.0).start()
     try:
-        store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=proxy.url)
+        store = DynamoDbUserStore(
+            TABLE, retention_days=30, client_choice=client_choice, endpoint_url=proxy.url
+        )
         started = time.monotonic()
         with pytest.raises(StoreUnavailable, match="ReadTimeout"):
             store.load(KEY)
@@ -275,12 +292,15 @@ def test_slow_server_is_store_unavailable_within_the_timeout_budget(moto_url: st
         proxy.stop()
 
 
-def test_outage_and_recovery_keep_saved_data(moto_url: str) -> None:
+def test_outage_and_recovery_keep_saved_data(moto_url: str, client_choice: str) -> None:
     host, port = moto_url.removeprefix("http://").split(":")
     proxy = TcpProxy((host, int(port))).start()
     key = user_key("outage", salt="test-salt")
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=proxy.url, clock=Clock())
+    store = DynamoDbUserStore(
+        TABLE, retention_days=30, client_choice=client_choice, endpoint_url=proxy.url, clock=Clock()
+    )
     try:
+        store.delete(key)  # the other client's run used the same key
         store.save_profile(key, UserRecord(price_step="ice", disclaimer_heard=True))
         store.add_icing_start(key, T0)
         proxy.stop()
@@ -313,7 +333,9 @@ aware_seconds = st.datetimes(
         reminder_permission=st.sampled_from(PermissionState),
     )
 )
-def test_profile_round_trip_property(moto_url: str, record: UserRecord) -> None:
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto_url, clock=Clock())
+def test_profile_round_trip_property(moto_url: str, record: UserRecord, client_choice: str) -> None:
+    store = DynamoDbUserStore(
+        TABLE, retention_days=30, client_choice=client_choice, endpoint_url=moto_url, clock=Clock()
+    )
     store.save_profile(KEY, record)
     assert store.load(KEY) == record
