@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 # XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-# Everything else (C0 controls, lone surrogates, U+FFFE, U+FFFF) is removed.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything else (C0 controls, lone surrogates, U+FFFE, U+FFFF) is removed. Written as that small
+# complement: the negated class with the astral range costs ~9 ms to compile at cold start.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # C1 controls are legal XML but never wanted in speech or a card.
 _C1_CONTROLS = re.compile("[\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
