@@ -356,7 +356,7 @@ def _explainer_page(state: SessionState, ctx: TurnContext, topic: str, page: int
         new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=len(pages))
         return _reply(new_state, ctx, p.explainer_end(ctx.content, topic))
     new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=page, more=())
-    reply = p.explainer_page(ctx.content, pages, page)
+    reply = p.topic_page(ctx.content, topic, page)
     return _reply(new_state, ctx, reply)
 
 

@@ -342,6 +342,15 @@ def why_think_nothing_yet(c: LocaleContent) -> Reply:
 def price_step(
     c: LocaleContent, step: PriceStep, index: int, *, intro: bool, detail: bool, clot_suspected: bool
 ) -> Reply:
+    """One PRICE step (built once per locale and variant: content only)."""
+    return _price_step(c.locale, step, index, intro=intro, detail=detail, clot_suspected=clot_suspected)
+
+
+@lru_cache(maxsize=256)
+def _price_step(
+    locale: str, step: PriceStep, index: int, *, intro: bool, detail: bool, clot_suspected: bool
+) -> Reply:
+    c = content_load(locale)
     price = c.treatment.price
     content = price.steps[step]
     blocks: list[Block] = []
@@ -439,6 +448,17 @@ def topic_name(c: LocaleContent, topic: str) -> str:
     except ValueError:
         return c.skill["this_topic"]
     return c.skill.get(f"topic_{kind}", c.skill["this_topic"])
+
+
+def topic_page(c: LocaleContent, topic: str, index: int) -> Reply:
+    """Page ``index`` of a topic that has one (see ``topic_pages``), built once per locale, topic
+    and page: explainers are content only."""
+    return _topic_page(c.locale, topic, index)
+
+
+@lru_cache(maxsize=512)
+def _topic_page(locale: str, topic: str, index: int) -> Reply:
+    return explainer_page(content_load(locale), _topic_pages(locale, topic), index)
 
 
 def explainer_page(c: LocaleContent, pages: tuple[Page, ...], index: int) -> Reply:

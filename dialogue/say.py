@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from speech import EmergencyGuidance, ListStyle, Paragraph, PhoneNumber, Priority, Sentence, SpokenList
 
@@ -11,13 +10,9 @@ _PLACEHOLDER = "{emergency_number}"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'])")
 
 
-@lru_cache(maxsize=4096)
 def sentences(text: str) -> tuple[Sentence, ...]:
     """Split plain text into sentences, each starting with a capital (terms such as
-    "acetaminophen" may open a sentence in the content).
-
-    Memoised: the texts are the locale's content (a few thousand at most, markers filled in), and
-    the frozen sentences carry their own cached SSML, so a text is split and escaped once."""
+    "acetaminophen" may open a sentence in the content)."""
     return tuple(
         Sentence((_capital(part.strip()),)) for part in _SENTENCE_END.split(text.strip()) if part.strip()
     )

@@ -135,13 +135,21 @@ def render(
     (possible with tiny custom limits or huge session attributes, never with the defaults and
     session attributes under 8 KB).
 
-    Memoised: replies and renderings are immutable values, and a skill says the same few hundred
-    replies (greetings, questions, explainer pages) over and over.
+    Memoised on the reply itself: replies are immutable, and the dialogue builds each of its
+    content-only replies (greetings, questions, explainer pages) once per locale and says that same
+    object again, so those render once. A reply built from someone's answers is a new object each
+    turn, rendered afresh: no module-level cache ever holds text derived from a user's answers.
     """
-    return _render(reply, limits, session_attributes_json_size, say_more)
+    key = (limits, session_attributes_json_size, say_more)
+    renders: dict[object, Rendered] = reply.__dict__.setdefault("_renders", {})
+    rendered = renders.get(key)
+    if rendered is None:
+        if len(renders) >= 8:
+            renders.clear()
+        rendered = renders[key] = _render(reply, limits, session_attributes_json_size, say_more)
+    return rendered
 
 
-@lru_cache(maxsize=512)
 def _render(
     reply: Reply, limits: Limits, session_attributes_json_size: int, say_more: str | Sentence
 ) -> Rendered:

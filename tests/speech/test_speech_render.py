@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import pytest
 from speech_testing import body_of, disallowed_markup, parse_speak, spoken_words
@@ -206,3 +208,14 @@ def test_the_speech_body_is_what_the_card_says_after_the_guidance() -> None:
     rendered = render(Reply((sentence("Rest & ice."),), emergency=DVT, slow=True))
     body = body_of(rendered.ssml)
     assert spoken_words(body) == rendered.plain_text
+
+
+def test_a_reply_renders_once_and_the_rendering_lives_only_as_long_as_the_reply() -> None:
+    reply = Reply((sentence("You mentioned calf swelling."),), reprompt=(sentence("Anything else?"),))
+    first = render(reply)
+    assert render(reply) is first
+    assert render(reply, session_attributes_json_size=900) is not first
+    watch = weakref.ref(first)
+    del reply, first
+    gc.collect()
+    assert watch() is None  # no module-level cache kept text built from someone's answers
