@@ -7,8 +7,8 @@ Pure: content and triage in, replies out. Every spoken word comes from ``content
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, wraps
 
 from content import (
     DiagnosticTest,
@@ -59,6 +59,18 @@ def _reply(
 
 def _says(block: Block) -> bool:
     return bool(block.text())
+
+
+def _once_per_locale(build: Callable[[LocaleContent], Reply]) -> Callable[[LocaleContent], Reply]:
+    """For replies made of the locale's content alone: built once per locale, then the same object
+    (which keeps its own rendering, see ``speech.render``)."""
+    built = lru_cache(maxsize=16)(lambda locale: build(content_load(locale)))
+
+    @wraps(build)
+    def reply(c: LocaleContent) -> Reply:
+        return built(c.locale)
+
+    return reply
 
 
 # --- emergency guidance ---------------------------------------------------------------------------
@@ -126,13 +138,16 @@ def launch_resume_price(c: LocaleContent, step: PriceStep) -> Reply:
 
 
 def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
-    if mode is Mode.INTERVIEW and question is not None:
-        return _reply(
-            c,
-            essential(c.skill["help_interview"]),
-            para(_question_text(c, question)),
-            reprompt=_question_text(c, question),
-        )
+    """Help for where the conversation is (content only: built once per locale, mode and question)."""
+    return _help_for(c.locale, mode, question.id if mode is Mode.INTERVIEW and question is not None else None)
+
+
+@lru_cache(maxsize=256)
+def _help_for(locale: str, mode: Mode, question_id: str | None) -> Reply:
+    c = content_load(locale)
+    if question_id is not None:
+        text = c.interview.question(question_id).question
+        return _reply(c, essential(c.skill["help_interview"]), para(text), reprompt=text)
     if mode is Mode.PRICE:
         return _reply(c, essential(c.skill["help_price"]))
     if mode is Mode.EXPLAINER:
@@ -146,6 +161,7 @@ def goodbye(c: LocaleContent, state_mode: object) -> Reply:
     return _reply(c, essential(c.skill["goodbye"]), end=True)
 
 
+@_once_per_locale
 def home(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["home"]), para(c.skill["what_you_can_ask"]))
 
@@ -155,26 +171,32 @@ def essential_reply(c: LocaleContent, text: str) -> Reply:
     return _reply(c, essential(text))
 
 
+@_once_per_locale
 def error(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["error"]))
 
 
+@_once_per_locale
 def nothing_to_repeat(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_to_repeat"]), para(c.skill["what_you_can_ask"]))
 
 
+@_once_per_locale
 def nothing_more(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_more"]), para(c.skill["what_you_can_ask"]))
 
 
+@_once_per_locale
 def nothing_next(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_next"]), para(c.skill["what_you_can_ask"]))
 
 
+@_once_per_locale
 def nothing_previous(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_previous"]), para(c.skill["what_you_can_ask"]))
 
 
+@_once_per_locale
 def nothing_to_resume(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_to_resume"]), para(c.skill["what_you_can_ask"]))
 
@@ -332,6 +354,7 @@ def why_think(c: LocaleContent, a: Assessment) -> Reply:
     return _reply(c, *blocks)
 
 
+@_once_per_locale
 def why_think_nothing_yet(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["why_think_nothing"]))
 
@@ -383,6 +406,7 @@ def price_paused(c: LocaleContent, step: PriceStep) -> Reply:
     return _reply(c, essential(skill(c, "price_paused", step=name)), end=True)
 
 
+@_once_per_locale
 def unknown_price_step(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["unknown_price_step"]))
 
