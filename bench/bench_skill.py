@@ -651,6 +651,14 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _warm_row(label: str, row: dict[str, Any], verdict: str) -> str:
+    a, b = row[KNEE], row[MINIMAL]
+    return (
+        f"| {label} | {a['median']:.3f} / {a['p99']:.3f} ms | {b['median']:.3f} / {b['p99']:.3f} ms "
+        f"| {row['ratio_median']:.2f}x / {row['ratio_p99']:.2f}x | {verdict} |"
+    )
+
+
 def render(results: dict[str, Any]) -> str:
     lines: list[str] = []
     m = results["machine"]
@@ -682,25 +690,11 @@ def render(results: dict[str, Any]) -> str:
                 f"| {row[MINIMAL]['median']:.1f} {row['unit']} "
                 f"| {row['ratio']:.2f}x | {target} |"
             )
-    warm = results.get("warm")
-    if warm:
-        for name, row in warm.items():
-            a, b = row[KNEE], row[MINIMAL]
-            lines.append(
-                f"| warm {name}: median / p99 | {a['median']:.3f} / {a['p99']:.3f} ms "
-                f"| {b['median']:.3f} / {b['p99']:.3f} ms "
-                f"| {row['ratio_median']:.2f}x / {row['ratio_p99']:.2f}x | "
-                f"{_check('warm_median', row['ratio_median'])} / {_check('warm_p99', row['ratio_p99'])} |"
-            )
-    reference = results.get("warm_sdk_serializer")
-    if reference:
-        for name, row in reference.items():
-            a, b = row[KNEE], row[MINIMAL]
-            lines.append(
-                f"| reference, SDK serializer: warm {name} | {a['median']:.3f} / {a['p99']:.3f} ms "
-                f"| {b['median']:.3f} / {b['p99']:.3f} ms "
-                f"| {row['ratio_median']:.2f}x / {row['ratio_p99']:.2f}x | - |"
-            )
+    for name, row in (results.get("warm") or {}).items():
+        verdict = f"{_check('warm_median', row['ratio_median'])} / {_check('warm_p99', row['ratio_p99'])}"
+        lines.append(_warm_row(f"warm {name}: median / p99", row, verdict))
+    for name, row in (results.get("warm_sdk_serializer") or {}).items():
+        lines.append(_warm_row(f"reference, SDK serializer: warm {name}", row, "-"))
     http = results.get("http")
     if http:
         a, b = http[KNEE], http[MINIMAL]

@@ -20,6 +20,7 @@ import requests
 
 from kneeskill.settings import Settings
 from stress import report
+from tests.support.loopback import serve_handler
 from tests.webapp.webapp_testkit import (
     NOW,
     SKILL_ID,
@@ -29,7 +30,6 @@ from tests.webapp.webapp_testkit import (
     launch_body,
     make_test_ca,
     serve,
-    serve_handler,
     signed_headers,
 )
 from webapp.server import create_app

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,6 +27,7 @@ from kneeskill.storage.dynamodb_http import (
     from_env,
     sign,
 )
+from tests.support.loopback import serve_handler
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 17, 30, 5, tzinfo=UTC)
@@ -216,15 +216,8 @@ def scripted(*answers: tuple[int, dict[str, Any], dict[str, str]]) -> Iterator[s
     _Scripted.answers = list(answers)
     _Scripted.seen = []
     _Scripted.connections = set()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Scripted)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(_Scripted) as url:
+        yield url
 
 
 def _error(code: str) -> dict[str, str]:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from webapp_testkit import serve_handler
 
+from tests.support.loopback import serve_handler
 from webapp.verification import ChainFetchError, fetch_cert_chain
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
