@@ -204,6 +204,8 @@ class _Scripted(BaseHTTPRequestHandler):
         if headers.get("close"):
             self.send_header("Connection", "close")
             self.close_connection = True
+        if headers.get("drop"):  # close after answering without saying so, as an idle timeout does
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 
@@ -251,6 +253,14 @@ def test_a_connection_the_server_closed_is_replaced_without_using_up_the_retry()
         with pytest.raises(DynamoDbHttpError) as caught:
             client.get_item(TableName="t", Key={})
         assert caught.value.code == "ValidationException"
+        assert len(_Scripted.seen) == 2 and len(_Scripted.connections) == 2
+
+
+def test_a_kept_alive_connection_dropped_in_silence_is_replaced_on_the_next_call() -> None:
+    with scripted((200, {}, {"drop": "1"}), (200, {"Item": {"id": {"S": "k"}}}, {})) as url:
+        client = _client(url, max_attempts=1)  # no retry: the replacement must not need one
+        client.get_item(TableName="t", Key={})
+        assert client.get_item(TableName="t", Key={}) == {"Item": {"id": {"S": "k"}}}
         assert len(_Scripted.seen) == 2 and len(_Scripted.connections) == 2
 
 
