@@ -252,7 +252,10 @@ class DynamoDbHttpClient:
         if checksum is not None and str(zlib.crc32(answer)) != checksum:
             raise DynamoDbHttpError("CRC32CheckFailed", retryable=True, status=status)
         if status == 200:
-            data = json.loads(answer) if answer else {}
+            try:
+                data = json.loads(answer) if answer else {}
+            except ValueError:
+                data = None
             if not isinstance(data, dict):
                 raise DynamoDbHttpError("MalformedAnswer", retryable=False, status=status)
             return data

@@ -196,7 +196,7 @@ class _Scripted(BaseHTTPRequestHandler):
         type(self).seen.append({k.lower(): v for k, v in self.headers.items()})
         type(self).connections.add(id(self.connection))
         status, body, headers = type(self).answers.pop(0) if type(self).answers else (200, {}, {})
-        data = json.dumps(body).encode()
+        data = headers["raw"].encode() if "raw" in headers else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/x-amz-json-1.0")
         self.send_header("Content-Length", str(len(data)))
@@ -289,6 +289,15 @@ def test_only_failures_worth_retrying_are_retried_once(
                 client.get_item(TableName="t", Key={})
             assert caught.value.code == outcome
         assert len(_Scripted.seen) == calls
+
+
+@pytest.mark.parametrize("raw", ["<html>proxy error</html>", "[1, 2]"])
+def test_an_answer_that_is_not_a_json_object_is_store_unavailable(raw: str) -> None:
+    with scripted((200, {}, {"raw": raw})) as url:
+        store = DynamoDbUserStore("t", retention_days=30, client=_client(url))
+        with pytest.raises(StoreUnavailable, match="dynamodb: MalformedAnswer"):
+            store.load(user_key("u", salt="s"))
+        assert len(_Scripted.seen) == 1
 
 
 def test_a_failure_on_both_tries_is_store_unavailable_with_the_code() -> None:
