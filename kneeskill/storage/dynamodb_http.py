@@ -40,6 +40,10 @@ API_VERSION = "DynamoDB_20120810"
 CONTENT_TYPE = "application/x-amz-json-1.0"
 USER_AGENT = "knee-helper/0.1 dynamodb-http"
 _MAX_ANSWER_BYTES = 1024 * 1024
+#: The wait before the one retry: "full jitter" up to this (botocore's standard mode waits up to 1 s
+#: before a first retry; the turn shares Alexa's 8 seconds with it, so less, but enough to let a
+#: throttled partition recover).
+RETRY_JITTER_SECONDS = 0.25
 #: Error codes worth one more try (as botocore's "standard" retry mode treats them).
 RETRYABLE_CODES = frozenset(
     {
