@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from cryptography.x509.verification import Store
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.support.loopback import serving
 from webapp.verification import ChainFetchError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -206,14 +206,8 @@ class RecordingFetcher:
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Run ``app`` on a real loopback socket; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as url:
+        yield url
 
 
 def error_of(payload: Mapping[str, Any] | None) -> str:
