@@ -7,8 +7,6 @@ from enum import StrEnum
 from typing import Any
 
 STATE_KEY = "kh"
-#: A longer state attribute is not the skill's own (a whole response is at most 24 KB).
-MAX_STATE_CHARS = 32_768
 
 
 def state_data(value: object) -> dict[str, Any] | None:
@@ -17,10 +15,10 @@ def state_data(value: object) -> dict[str, Any] | None:
     The skill stores its state as one compact JSON string: the SDK deep-copies and serialises
     session attributes value by value on every request, and one string costs it far less than a
     nested dict. A dict (a session begun before that change, or a hand-written test) is read as is.
+    Any size is read (the request body is bounded already): an oversized, hostile state still
+    carries its emergency marker to ``SessionState.from_json``, which keeps it.
     """
     if isinstance(value, str):
-        if len(value) > MAX_STATE_CHARS:
-            return None
         try:
             value = json.loads(value)
         except (ValueError, RecursionError):
