@@ -11,8 +11,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from dialogue.modes import STATE_KEY, Mode, state_data
+from dialogue.modes import Mode
 from kneeskill.runtime import Runtime
+from kneeskill.state_attribute import state_data_of
 
 
 class _FlowHandler(AbstractRequestHandler):
@@ -50,8 +51,7 @@ class ReminderYesHandler(_FlowHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_intent_name("AMAZON.YesIntent")(handler_input):
             return False
-        attributes = handler_input.attributes_manager.session_attributes or {}
-        state = state_data(attributes.get(STATE_KEY))
+        state = state_data_of(handler_input)
         return state is not None and state.get("mode") == Mode.OFFER_REMINDER.value
 
     def handle(self, handler_input: HandlerInput) -> Response:

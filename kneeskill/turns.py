@@ -24,6 +24,7 @@ from dialogue.context import Effect, EffectKind, Profile, TurnContext
 from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
 from dialogue.state import STATE_KEY, LastSpeech, SessionState
 from kneeskill.runtime import Runtime
+from kneeskill.state_attribute import state_data_of
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
 
 _log = logging.getLogger("knee_helper.turns")
@@ -44,12 +45,7 @@ def load_state(handler_input: HandlerInput) -> SessionState:
     cached = cache.get(_STATE_CACHE) if isinstance(cache, dict) else None
     if isinstance(cached, SessionState):
         return cached
-    envelope = handler_input.request_envelope
-    if envelope.session is None:
-        state = SessionState()
-    else:
-        attributes = handler_input.attributes_manager.session_attributes or {}
-        state = SessionState.from_json(attributes.get(STATE_KEY))
+    state = SessionState.from_json(state_data_of(handler_input))
     if isinstance(cache, dict):
         cache[_STATE_CACHE] = state
     return state
