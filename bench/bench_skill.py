@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.envelopes import TEST_SKILL_ID, Session  # noqa: E402
+from tests.support.offline import OFFLINE_AWS_ENV  # noqa: E402
 
 MINIMAL_DIR = ROOT / "bench" / "minimal_skill"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -59,14 +60,7 @@ TARGETS: dict[str, tuple[str, float]] = {
 #: The environment of every child process: no cloud, dummy credentials, a region.
 BASE_ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KNEE_HELPER_", "MINIMAL_SKILL_"))},
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    **OFFLINE_AWS_ENV,
     "SKILL_ID": TEST_SKILL_ID,
     "PYTHONHASHSEED": "0",
 }

@@ -18,19 +18,10 @@ import tempfile
 from pathlib import Path
 
 from stress import load, report
+from tests.support.offline import OFFLINE_AWS_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ENV = {
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "PYTHONHASHSEED": "0",
-}
+TEST_ENV = {**OFFLINE_AWS_ENV, "PYTHONHASHSEED": "0"}
 
 
 def wrk_row(seconds: int) -> dict[str, object] | None:
