@@ -36,7 +36,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     serializer = _SKILL.serializer
     if isinstance(serializer, FastSerializer):
         envelope = serializer.decode(event, RequestEnvelope)  # the event is parsed JSON already
-    else:  # pragma: no cover - build_skill always installs FastSerializer
+    else:  # the SDK's own serializer (the benchmark's reference rows swap it in)
         envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
     response = _SKILL.invoke(request_envelope=envelope, context=context)
     result = serializer.serialize(response)

@@ -365,21 +365,17 @@ def warm_latency(runs: int, block: int = 10, *, sdk_serializer: bool = False) ->
         def boom(*args: object, **kwargs: object) -> Any:
             raise RuntimeError("benchmark: a request that raises")
 
-        def knee_call(name: str) -> float:
-            envelope = knee_requests[name]
-            start = time.perf_counter_ns()
-            response = knee.lambda_handler(envelope, None)
-            elapsed = (time.perf_counter_ns() - start) / 1e6
-            assert "outputSpeech" in response["response"], name
-            return elapsed
+        def timed(skill: ModuleType, requests: dict[str, dict[str, Any]]) -> Callable[[str], float]:
+            def call(name: str) -> float:
+                start = time.perf_counter_ns()
+                response = skill.lambda_handler(requests[name], None)
+                elapsed = (time.perf_counter_ns() - start) / 1e6
+                assert "outputSpeech" in response["response"], name
+                return elapsed
 
-        def minimal_call(name: str) -> float:
-            envelope = minimal_requests[name]
-            start = time.perf_counter_ns()
-            response = minimal.lambda_handler(envelope, None)
-            elapsed = (time.perf_counter_ns() - start) / 1e6
-            assert "outputSpeech" in response["response"], name
-            return elapsed
+            return call
+
+        knee_call, minimal_call = timed(knee, knee_requests), timed(minimal, minimal_requests)
 
         results: dict[str, Any] = {}
         for name in knee_requests:
