@@ -188,13 +188,16 @@ class _Scripted(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as DynamoDB
     answers: ClassVar[list[tuple[int, dict[str, Any], dict[str, str]]]] = []
     seen: ClassVar[list[dict[str, str]]] = []
-    connections: ClassVar[set[int]] = set()
+    connections: ClassVar[list[str]] = []  # one entry per accepted connection
+
+    def setup(self) -> None:
+        super().setup()
+        type(self).connections.append(f"{self.client_address[0]}:{self.client_address[1]}")
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         type(self).seen.append({k.lower(): v for k, v in self.headers.items()})
-        type(self).connections.add(id(self.connection))
         status, body, headers = type(self).answers.pop(0) if type(self).answers else (200, {}, {})
         data = headers["raw"].encode() if "raw" in headers else json.dumps(body).encode()
         self.send_response(status)
@@ -217,7 +220,7 @@ class _Scripted(BaseHTTPRequestHandler):
 def scripted(*answers: tuple[int, dict[str, Any], dict[str, str]]) -> Iterator[str]:
     _Scripted.answers = list(answers)
     _Scripted.seen = []
-    _Scripted.connections = set()
+    _Scripted.connections = []
     with serve_handler(_Scripted) as url:
         yield url
 
