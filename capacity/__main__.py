@@ -37,9 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", type=float, help="memory size in MB for the cost and peak tables "
                         "(default: the recommended size)")  # fmt: skip
     parser.add_argument("--reuse", type=float, help="container reuse rate, 0..1 (default: assumptions.yaml)")
-    parser.add_argument("--mix", help="conversation mix, e.g. headline=0.5,interview=0.5 (default: assumptions.yaml)")
-    parser.add_argument("--measure", action="store_true", help="re-measure the inputs and rewrite measured.json")
-    parser.add_argument("--repeats", type=int, default=20, help="sessions per conversation type when measuring")
+    parser.add_argument(
+        "--mix", help="conversation mix, e.g. headline=0.5,interview=0.5 (default: assumptions.yaml)"
+    )
+    parser.add_argument(
+        "--measure", action="store_true", help="re-measure the inputs and rewrite measured.json"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=20, help="sessions per conversation type when measuring"
+    )
     parser.add_argument("--cold-runs", type=int, default=7, help="fresh interpreters when measuring")
     parser.add_argument("--load", action="store_true", help="run the loopback load simulation and report it")
     parser.add_argument("--users", type=int, default=60, help="simulated users for --load")
@@ -68,15 +74,22 @@ def main(argv: list[str] | None = None) -> int:
     out += ["", *report.memory_table(options, assumptions, chosen)]
     for other in (0.99, 0.95):
         if other != reuse:
-            alt = model.recommend(model.memory_options(measured, assumptions, region, "arm64", mix, reuse_rate=other))
+            alt = model.recommend(
+                model.memory_options(measured, assumptions, region, "arm64", mix, reuse_rate=other)
+            )
             out.append(
                 f"At {other:.0%} container reuse the recommendation is "
                 f"{f'{alt.memory_mb:.0f} MB' if alt else 'none (no size fits)'}."
             )
     memory = args.memory or (chosen.memory_mb if chosen else max(assumptions.memory_sizes_mb))
-    (option,) = model.memory_options(measured, assumptions, region, "arm64", mix, reuse_rate=reuse, sizes=[memory])
+    (option,) = model.memory_options(
+        measured, assumptions, region, "arm64", mix, reuse_rate=reuse, sizes=[memory]
+    )
     p99 = option.p99_ms
-    out += ["", *report.cost_table(measured, assumptions, prices, memory, mix, reuse)]
+    out += [
+        "",
+        *report.cost_table(measured, assumptions, prices=prices, memory_mb=memory, mix=mix, reuse=reuse),
+    ]
     peak = model.peak(args.peak, measured, assumptions, memory, mix, p99_ms=p99, reuse_rate=reuse)
     out += ["", *report.peak_table(peak, memory)]
     out += ["", *report.sources_table(prices)]

@@ -272,7 +272,9 @@ def parse_assumptions(data: object) -> Assumptions:
         seconds_per_turn=_number(sessions, "seconds_per_turn", "sessions", positive=True),
         limits=Limits(
             account_concurrency=_number(lim, "account_concurrency", "limits", positive=True),
-            scaling_environments_per_10s=_number(lim, "scaling_environments_per_10s", "limits", positive=True),
+            scaling_environments_per_10s=_number(
+                lim, "scaling_environments_per_10s", "limits", positive=True
+            ),
             scaling_rps_per_10s=_number(lim, "scaling_rps_per_10s", "limits", positive=True),
             new_table_rru_per_s=_number(lim, "dynamodb_new_table_rru_per_s", "limits", positive=True),
             new_table_wru_per_s=_number(lim, "dynamodb_new_table_wru_per_s", "limits", positive=True),
@@ -356,7 +358,9 @@ def parse_measured(data: object) -> Measured:
         entry = _map(body, w)
         raw_samples = _get(entry, "samples", w)
         if not isinstance(raw_samples, list) or not raw_samples:
-            raise InputError(f"{w}.samples: expected a non-empty list of [cpu_ms, dynamodb_calls, alexa_calls]")
+            raise InputError(
+                f"{w}.samples: expected a non-empty list of [cpu_ms, dynamodb_calls, alexa_calls]"
+            )
         samples = []
         for i, raw in enumerate(raw_samples):
             if not isinstance(raw, list) or len(raw) != 3:

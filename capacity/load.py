@@ -167,7 +167,8 @@ def render(r: LoadResult) -> str:
         "",
         "| check | result |",
         "|---|---|",
-        f"| sessions played at once ({r.threads} threads) | {r.sessions} of {r.users} users, {r.turns} turns |",
+        f"| sessions played at once ({r.threads} threads) | "
+        f"{r.sessions} of {r.users} users, {r.turns} turns |",
         f"| DynamoDB calls counted / failed | {r.dynamodb_calls} / {r.failed_calls} |",
         f"| distinct keys (one per user) | {r.distinct_keys} |",
         f"| busiest key | {r.busiest_key_calls} calls, {r.busiest_key_share:.1%} of all (one session's) |",

@@ -34,6 +34,14 @@ from capacity.wire import CountingProxy, counting_proxy
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "knee-helper-capacity"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"  # tests/support/envelopes.py's
+#: moto reads the region from the Authorization header and checks no signature.
+_UNSIGNED = ", ".join(
+    (
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request",
+        "SignedHeaders=host",
+        "Signature=0",
+    )
+)
 RUNTIME_PACKAGES = ("triage", "content", "speech", "dialogue", "kneeskill", "handlers", "lambda_function.py")
 
 _COLD_CHILD = r"""
@@ -110,8 +118,7 @@ def create_table(url: str) -> None:
             headers={
                 "Content-Type": "application/x-amz-json-1.0",
                 "X-Amz-Target": "DynamoDB_20120810.CreateTable",
-                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, "
-                "SignedHeaders=host, Signature=0",
+                "Authorization": _UNSIGNED,
             },
         )
         answer = connection.getresponse()

@@ -54,7 +54,9 @@ def gb_seconds(billed: float, memory_mb: float) -> float:
     return billed / 1000.0 * memory_mb / 1024.0
 
 
-def warm_turn_ms(sample_cpu_ms: float, ddb: int, alexa: int, memory_mb: float, a: Assumptions, *, p99: bool) -> float:
+def warm_turn_ms(
+    sample_cpu_ms: float, ddb: int, alexa: int, memory_mb: float, a: Assumptions, *, p99: bool
+) -> float:
     """Duration of one warm turn: CPU at the memory's share plus the waits on DynamoDB and Alexa."""
     ddb_wait = a.dynamodb_call_ms.p99 if p99 else a.dynamodb_call_ms.median
     alexa_wait = a.alexa_api_call_ms.p99 if p99 else a.alexa_api_call_ms.median
@@ -118,11 +120,11 @@ def mean_cold_billed_ms(m: Measured, memory_mb: float, a: Assumptions) -> float:
 def session_cost_per_million(
     profile: SessionProfile,
     m: Measured,
+    *,
     memory_mb: float,
     arch: str,
     prices: RegionPrices,
     a: Assumptions,
-    *,
     reuse_rate: float | None = None,
 ) -> SessionCost:
     """What one million sessions of this conversation type cost, line by line."""
@@ -143,7 +145,9 @@ def session_cost_per_million(
     if profile.dynamodb_writes:
         users = MILLION * a.distinct_users_per_session
         stored_bytes = users * (profile.item_bytes_max + a.item_overhead_bytes)
-    storage = stored_bytes / GIB * (prices.dynamodb_storage_gb_month.value + prices.dynamodb_pitr_gb_month.value)
+    storage = (
+        stored_bytes / GIB * (prices.dynamodb_storage_gb_month.value + prices.dynamodb_pitr_gb_month.value)
+    )
     log_bytes = turns * a.platform_log_bytes + MILLION * profile.log_bytes
     logs = log_bytes / GIB * prices.logs_ingestion_gb.value
     return SessionCost(
@@ -244,7 +248,9 @@ def memory_options(
         p99 = weighted_quantile([*warm_groups, (colds, cold * total_turn_weight)], 0.99)
         warm_p99 = weighted_quantile([(v, w) for v, w in warm_groups], 0.99) if cold < 1 else p99
         costs = {
-            name: session_cost_per_million(m.types[name], m, memory, arch, prices, a, reuse_rate=reuse_rate)
+            name: session_cost_per_million(
+                m.types[name], m, memory_mb=memory, arch=arch, prices=prices, a=a, reuse_rate=reuse_rate
+            )
             for name in mix
         }
         options.append(
@@ -321,7 +327,8 @@ def peak(
     turns = mix_mean({n: float(p.turns) for n, p in types.items()}, mix)
     warm_ms = {
         n: statistics.fmean(
-            warm_turn_ms(s.cpu_ms, s.dynamodb_calls, s.alexa_calls, memory_mb, a, p99=False) for s in p.samples
+            warm_turn_ms(s.cpu_ms, s.dynamodb_calls, s.alexa_calls, memory_mb, a, p99=False)
+            for s in p.samples
         )
         for n, p in types.items()
     }
@@ -339,7 +346,8 @@ def peak(
     concurrency = invocations * duration / 1000.0
     cold_wave = invocations * cold_turn / 1000.0
     scale_steps = max(
-        math.ceil(cold_wave / lim.scaling_environments_per_10s), math.ceil(invocations / lim.scaling_rps_per_10s)
+        math.ceil(cold_wave / lim.scaling_environments_per_10s),
+        math.ceil(invocations / lim.scaling_rps_per_10s),
     )
     rru = sessions_per_s * per_session["rru"]
     wru = sessions_per_s * per_session["wru"]
@@ -355,6 +363,9 @@ def peak(
     table_units = per_session["rru"] / lim.new_table_rru_per_s + per_session["wru"] / lim.new_table_wru_per_s
     quota_units = max(per_session["rru"], per_session["wru"]) / lim.table_quota_units_per_s
     per_session_concurrency = turns * duration / 1000.0
+    shared_key_binds = 1.0 / max(
+        per_session["wru"] / lim.partition_wru_per_s, per_session["rru"] / lim.partition_rru_per_s, 1e-12
+    )
     budget_ok = p99_ms <= a.p99_turn_budget_ms
     limits = (
         Limit(
@@ -388,7 +399,7 @@ def peak(
             hottest_units,
             math.inf,
             f"keys are per user: the busiest user makes {hottest:.2f} requests/s on its own key at any "
-            f"peak; a shared key would bind at {1.0 / max(per_session['wru'] / lim.partition_wru_per_s, per_session['rru'] / lim.partition_rru_per_s, 1e-12):,.0f} sessions/s",
+            f"peak; a shared key would bind at {shared_key_binds:,.0f} sessions/s",
         ),
         Limit(
             "response budget (p99 turn)",

@@ -46,7 +46,8 @@ def inputs_table(m: Measured) -> list[str]:
         )
     cold = m.cold
     lines = [
-        f"Measured inputs per session (capacity/measured.json, {m.measured_at}, {m.repeats} sessions per type; "
+        f"Measured inputs per session (capacity/measured.json, {m.measured_at}, "
+        f"{m.repeats} sessions per type; "
         f"{m.machine.get('cpu_model', '?')}, Python {m.machine.get('python', '?')}):",
         "",
         *_table(
@@ -67,13 +68,14 @@ def inputs_table(m: Measured) -> list[str]:
         f"Cold start (fresh interpreter, import lambda_function, first LaunchRequest with DynamoDB), "
         f"{len(cold.total_cpu_ms)} runs: process CPU median {statistics.median(cold.total_cpu_ms):.0f} ms "
         f"(import {statistics.median(cold.import_cpu_ms):.0f} ms, first request "
-        f"{statistics.median(cold.first_request_cpu_ms):.0f} ms, {cold.first_request_dynamodb_calls} DynamoDB calls).",
+        f"{statistics.median(cold.first_request_cpu_ms):.0f} ms, "
+        f"{cold.first_request_dynamodb_calls} DynamoDB calls).",
     ]
     return lines
 
 
 def cost_table(
-    m: Measured, a: Assumptions, prices: Prices, memory_mb: float, mix: Mapping[str, float], reuse: float
+    m: Measured, a: Assumptions, *, prices: Prices, memory_mb: float, mix: Mapping[str, float], reuse: float
 ) -> list[str]:
     lines = [
         f"Cost per million sessions, USD, at {memory_mb:.0f} MB, container reuse {reuse:.0%} "
@@ -84,7 +86,9 @@ def cost_table(
     for region_name, region in prices.regions.items():
         for arch in ("arm64", "x86_64"):
             costs = {
-                n: model.session_cost_per_million(m.types[n], m, memory_mb, arch, region, a, reuse_rate=reuse)
+                n: model.session_cost_per_million(
+                    m.types[n], m, memory_mb=memory_mb, arch=arch, prices=region, a=a, reuse_rate=reuse
+                )
                 for n in m.types
             }
             mixed = model.mix_cost(costs, mix)
@@ -169,7 +173,8 @@ def peak_table(p: Peak, memory_mb: float) -> list[str]:
         f"  Lambda: {p.invocations_per_s:,.0f} invocations/s x {p.mean_duration_ms:.0f} ms mean = "
         f"{p.concurrency:,.1f} concurrent executions; a sudden peak's first wave (every turn cold) "
         f"needs {p.concurrency_cold_wave:,.0f} environments, reached in about {p.scale_up_seconds:.0f} s.",
-        f"  DynamoDB: {p.reads_per_s:,.0f} reads/s ({p.rru_per_s:,.0f} RRU/s), {p.writes_per_s:,.0f} writes/s "
+        f"  DynamoDB: {p.reads_per_s:,.0f} reads/s ({p.rru_per_s:,.0f} RRU/s), "
+        f"{p.writes_per_s:,.0f} writes/s "
         f"({p.wru_per_s:,.0f} WRU/s); busiest key {p.hottest_key_requests_per_s:.2f} requests/s.",
         f"  Alexa APIs: {p.alexa_calls_per_s:,.0f} calls/s.",
         "",
