@@ -378,8 +378,10 @@ def peak(
             "Lambda scaling rate (cold wave)",
             cold_wave / lim.scaling_environments_per_10s,
             lim.scaling_environments_per_10s / (turns * cold_turn / 1000.0),
-            f"a sudden peak needs {cold_wave:.0f} new environments: {scale_steps * 10} s at "
-            f"{lim.scaling_environments_per_10s:,.0f} per 10 s per function",
+            f"a step from zero to this rate needs {cold_wave:,.0f} environments in its first second "
+            f"(every turn cold); Lambda adds {lim.scaling_environments_per_10s:,.0f} per 10 s per function "
+            f"(and the account allows {lim.account_concurrency:,.0f}): beyond that, requests are throttled "
+            "until the first environments are warm",
         ),
         Limit(
             "DynamoDB new on-demand table",
