@@ -15,7 +15,7 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
-.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction stress bench
+.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction stress bench capacity
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -49,7 +49,7 @@ browser: $(SYSTEM_BINARIES)
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
 	$(TEST_ENV) $(PY) -m pytest -q
 
-PACKAGES := triage content speech dialogue kneeskill handlers webapp voicemodel alexa_standin simulator
+PACKAGES := triage content speech dialogue kneeskill handlers webapp voicemodel alexa_standin simulator capacity
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -121,3 +121,12 @@ bench: $(STAMP)
 	$(PY) bench/bench_triage.py
 	$(PY) bench/bench_content.py
 	$(PY) bench/bench_nlu.py
+
+# --- Capacity and cost (capacity/, issue 18) ------------------------------------------------------
+# Cost per million sessions, a peak's rates and first limit, and a memory size, from the committed
+# measurements (capacity/measured.json) and prices (capacity/prices.yaml). Offline, in a second.
+# CAPACITY_ARGS="--measure" re-measures on loopback first; "--peak 500" a news story; "--load" the
+# load simulation.
+CAPACITY_ARGS ?=
+capacity: $(STAMP)
+	$(TEST_ENV) $(PY) -m capacity $(CAPACITY_ARGS)
