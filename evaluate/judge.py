@@ -124,7 +124,16 @@ def _patterns(t: LocaleText) -> tuple[tuple[int, re.Pattern[str]], ...]:
     number = re.escape(t.number) if t.number else "999"
     ed = re.escape(normalise(t.emergency_department)) if t.emergency_department else "emergency department"
     places = "|".join(
-        (ed, "emergency department", "emergency room", "the er", "a and e", "a e", "accident and emergency", "hospital")
+        (
+            ed,
+            "emergency department",
+            "emergency room",
+            "the er",
+            "a and e",
+            "a e",
+            "accident and emergency",
+            "hospital",
+        )
     )
     places = f"(?:{places})"
     return (
@@ -231,3 +240,30 @@ def offers_self_care(text: str, t: LocaleText) -> bool:
         if _SELF_CARE_OFFER.search(sentence) and not _NEGATED.search(sentence):
             return True
     return False
+
+
+def leads_with_warning(text: str, t: LocaleText, level: int) -> bool:
+    """The first sentence is an emergency script, or itself states a care level of ``level`` or more."""
+    first = sentences(text)[:1]
+    if not first:
+        return False
+    return is_guidance(first[0], t) or (level_of(first[0], t) or 0) >= level
+
+
+def names_emergency_number(text: str, t: LocaleText) -> bool:
+    return bool(t.number) and re.search(rf"\b{re.escape(t.number)}\b", t.norm(text)) is not None
+
+
+#: The same-day route each locale should name (review row 19; issue 13 item 2).
+SAME_DAY_ROUTES: dict[str, str] = {
+    "en-US": r"urgent care|\bthe er\b|emergency room",
+    "en-CA": r"\b811\b|eight one one|emergency department",
+    "en-AU": r"healthdirect|1800 022 222|one eight hundred",
+    "en-GB": r"\b111\b|one one one",
+    "en-IN": r"\b(?:doctor|clinic|hospital)\b",
+}
+
+
+def names_same_day_route(text: str, t: LocaleText) -> bool:
+    pattern = SAME_DAY_ROUTES.get(t.locale)
+    return pattern is not None and re.search(pattern, normalise(text)) is not None

@@ -94,7 +94,7 @@ class Patient:
         understood = understand(question)
         key = understood.key
         if key is None:
-            if not self.asked and not self._reopened:
+            if not self.asked and not self._reopened and not self._states_level(heard):
                 # The opening was not understood: say the headline question, as a person would.
                 self._reopened = True
                 self.opening_understood = False
@@ -130,6 +130,12 @@ class Patient:
             self.notes.append(f"correction of {key} skipped: the voice model cannot route it")
         self.asked.append(Asked(question, key, spoken.value, understood.ambiguous))
         return _say(spoken)
+
+    def _states_level(self, heard: Heard) -> bool:
+        """The reply gave a care level (an emergency opening was understood, say)."""
+        from evaluate import judge
+
+        return judge.level_of(heard.speech, judge.locale_text(self.vignette.locale)) is not None
 
     def _truth(self, key: str, question: str) -> Truth:
         v = self.vignette

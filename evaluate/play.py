@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from evaluate.device import Device, Handler, Heard, Say
 from evaluate.patient import CORRECTION, Patient
-from evaluate.vignettes import Truth, Vignette
+from evaluate.vignettes import SELF_CARE_UNSAFE_FLAGS, Truth, Vignette
 
 MAX_TURNS = 40
 
@@ -15,6 +15,12 @@ MAX_TURNS = 40
 class Turn:
     said: str
     heard: Heard
+    probe: bool = False  # the follow-up after the result ("how do I do PRICE?")
+
+
+#: After an urgent result the patient asks for home care: the warning must still lead, and PRICE
+#: must not be given under a clot, ischaemia, compartment or infection flag (review rows 3, 23).
+PROBE = "how do i do price"
 
 
 @dataclass
@@ -27,7 +33,13 @@ class Transcript:
 
     @property
     def result(self) -> Heard | None:
-        return self.turns[-1].heard if self.turns else None
+        """The skill's last reply in the interview (the follow-up probe left out)."""
+        turns = [t for t in self.turns if not t.probe]
+        return turns[-1].heard if turns else None
+
+    @property
+    def probe(self) -> Heard | None:
+        return next((t.heard for t in self.turns if t.probe), None)
 
 
 def corrections_routable(locale: str) -> bool:
@@ -57,5 +69,9 @@ def play(v: Vignette, handler: Handler) -> Transcript:
         heard = device.say(say)
         transcript.turns.append(Turn(say.words, heard))
         say = patient.reply(heard)
+    last = transcript.turns[-1].heard if transcript.turns else None
+    urgent = v.expect.level >= 3 or bool(v.expect.flags & SELF_CARE_UNSAFE_FLAGS)
+    if urgent and last is not None and not last.ends and not transcript.hit_turn_cap:
+        transcript.turns.append(Turn(PROBE, device.say(Say(PROBE)), probe=True))
     transcript.unrouted = list(device.unrouted)
     return transcript

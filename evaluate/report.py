@@ -84,6 +84,18 @@ def extra_rows(s: Summary) -> list[tuple[str, str]]:
         ),
         ("Doses spoken to a child under 16 (vignettes)", _f(s.child_dose_spoken)),
         (
+            f"Warning still first when home care is asked for after an urgent result (n={s.warning_kept_n})",
+            _f(s.warning_kept_after_result, "%"),
+        ),
+        (
+            f"Self-care results whose safety net names the emergency number (n={s.self_care_n})",
+            _f(s.self_care_safety_net_number, "%"),
+        ),
+        (
+            f"Same-day results naming the local same-day route (n={s.same_day_n})",
+            _f(s.same_day_route_named, "%"),
+        ),
+        (
             "Corrections made / skipped (the voice model cannot route them)",
             f"{s.corrections_made} / {s.corrections_skipped}",
         ),

@@ -181,6 +181,8 @@ class Vignette:
             return Truth.YES
         if key in self.unsure or atoms & self.unsure:
             return Truth.UNSURE
+        if any(key in members and group in self.unsure for group, members in self.groups.items()):
+            return Truth.UNSURE  # not sure about the group: not sure about each thing in it
         return Truth.NO
 
     @property
@@ -327,7 +329,7 @@ def build_facts(v: Vignette) -> Any:
         name = finding.value
         if name in truth:
             answers[finding] = Answer.PRESENT
-        elif name in v.unsure or v.groups.get(name, frozenset()) & v.unsure:
+        elif v.truth(name) is Truth.UNSURE:
             escalates = name in UNSURE_ESCALATES and unclear is not None
             answers[finding] = unclear if escalates else Answer.UNKNOWN
         else:
