@@ -128,7 +128,7 @@ START_OFFER_KEYWORDS: tuple[str, ...] = (
     "few (quick |short |more )?questions",
     "some questions",
     "ask you",
-    "start (the|a|with)",
+    "start (the|some|a few|with a few|with some) (quick |short )?(questions|check|symptom)",
     "symptom check",
     "work (it )?out",
     "go through",
