@@ -245,7 +245,7 @@ def score(t: Transcript) -> Outcome:
         corrections_skipped=patient.corrections_skipped,
         core=core_check(v),
         notes=notes,
-        transcript=[(turn.said, turn.heard.speech) for turn in t.turns],
+        transcript=[(turn.said, turn.heard.speech[:300]) for turn in t.turns],
     )
 
 
