@@ -134,6 +134,7 @@ REQUIRED_RULE_IDS: Final[frozenset[str]] = frozenset(
         "injury_swelling_on_blood_thinners",
         "severe_pain",
         "swollen_knee",
+        "weak_leg",
         "typical_care",
     }
 )

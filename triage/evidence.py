@@ -453,7 +453,7 @@ FLOOR_CAUSES: tuple[int, ...] = tuple(
 #: A cause is a confident lead when the findings the user reported for it, as likelihood ratios
 #: against their baseline, multiply to at least this much (log scale). Only present findings count,
 #: so the test is monotone: a new "yes" can only add support, a "no" or "not sure" never removes any.
-CONFIDENT_SUPPORT = math.log(36.0)
+CONFIDENT_SUPPORT = math.log(60.0)
 _SUPPORT_WEIGHT: tuple[dict[Finding, float], ...] = tuple(
     {f: math.log(P_PRESENT[f][i] / _baseline(f)) for f in SUPPORTS[i]} for i in range(N)
 )

@@ -57,6 +57,7 @@ class RuleId(StrEnum):
     # consultation
     SEVERE_PAIN = "severe_pain"
     SWOLLEN_KNEE = "swollen_knee"
+    WEAK_LEG = "weak_leg"
     PERSISTENT_PAIN = "persistent_pain"
     TROUBLESOME_CRAMPS = "troublesome_cramps"
     LUMP_BEHIND_KNEE = "lump_behind_knee"
@@ -107,6 +108,7 @@ RULE_LEVEL: dict[RuleId, CareLevel] = {
     RuleId.SEVERE_HAMSTRING_TEAR: _C24,
     RuleId.SEVERE_PAIN: _C2,
     RuleId.SWOLLEN_KNEE: _C2,
+    RuleId.WEAK_LEG: _C2,
     RuleId.PERSISTENT_PAIN: _C2,
     RuleId.TROUBLESOME_CRAMPS: _C2,
     RuleId.LUMP_BEHIND_KNEE: _C2,
@@ -359,10 +361,11 @@ def fired_rules(
         add(RuleId.PROSTHETIC_JOINT_HOT_OR_SWOLLEN)
     if severe_weakness:
         add(RuleId.SEVERE_WEAKNESS)
-    if Finding.WEAKNESS in present:
-        add(RuleId.LEG_WEAKNESS)
     swollen_knee = Finding.SWELLING_KNEE in present
     injured = Finding.RECENT_INJURY in present
+    weak = Finding.WEAKNESS in present
+    if weak and injured:  # a weak leg after an injury (issue 13 knee-injury levels)
+        add(RuleId.LEG_WEAKNESS)
     if Finding.RAPID_SWELLING in present or (Finding.POPPING in present and swollen_knee):
         add(RuleId.KNEE_BLEED)
     if (
@@ -391,6 +394,8 @@ def fired_rules(
         add(RuleId.SEVERE_PAIN)
     if hot_joint:
         add(RuleId.SWOLLEN_KNEE)
+    if weak:  # the article's "see a doctor" sign
+        add(RuleId.WEAK_LEG)
     if Finding.PERSISTENT_WEEKS in present:
         add(RuleId.PERSISTENT_PAIN)
     if Finding.CRAMPS_AT_NIGHT in present or (
