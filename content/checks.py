@@ -17,6 +17,7 @@ from content.schema import (
     enum_key,
     is_slot_safe,
 )
+from triage.interview import REPHRASE_FINDINGS  # the red-flag questions that are re-asked simply
 from triage.vocabulary import Finding
 
 #: "you have" (or "you've") is a diagnosis; the content says "may" instead.
@@ -107,7 +108,7 @@ def check_bundle(content: LocaleContent) -> list[str]:
             if _MARKUP_RE.search(value.replace("{emergency_number}", "")):
                 problems.append(f"{where}: unexpected placeholder or markup in {value!r}")
             continue
-        if not value.strip() and path[-1] != "advice_line":
+        if not value.strip() and path[-1] not in ("advice_line", "simpler"):
             problems.append(f"{where}: empty text")
         if _MARKUP_RE.search(value):
             problems.append(f"{where}: placeholder left or markup in {value!r}")
@@ -127,6 +128,12 @@ def check_bundle(content: LocaleContent) -> list[str]:
     for ident, activity in content.vocab.activities.items():
         if not activity.synonyms:
             problems.append(f"vocab.activities.{ident}: needs at least one word")
+    for finding in sorted(REPHRASE_FINDINGS):
+        item = content.interview.findings[finding]
+        if not item.simpler.strip() or "?" not in item.simpler:
+            problems.append(
+                f"interview.findings.{finding.value}.simpler: a red-flag question needs a simpler wording"
+            )
     missing_rules = REQUIRED_RULE_IDS - set(content.rules)
     if missing_rules:
         problems.append(f"rules: missing {', '.join(sorted(missing_rules))}")

@@ -90,7 +90,7 @@ ARTICLE_SECTIONS: Final[frozenset[str]] = frozenset(
 )
 
 #: Numbered sections of the reference documents: clinical-facts.md (2.x), voice-ux-lessons.md (3.x).
-CLINICAL_SECTIONS: Final[frozenset[str]] = frozenset(f"2.{n}" for n in range(1, 13))
+CLINICAL_SECTIONS: Final[frozenset[str]] = frozenset(f"2.{n}" for n in range(1, 14))
 UX_SECTIONS: Final[frozenset[str]] = frozenset(f"3.{n}" for n in range(1, 4))
 
 #: Rule ids the content must explain (the triage RuleId enum will be reconciled with this list).
@@ -120,6 +120,22 @@ REQUIRED_RULE_IDS: Final[frozenset[str]] = frozenset(
         "cauda_equina_both_legs",
         "cannot_bear_weight",
         "no_warning_signs",
+        "faint_or_racing_heart",
+        "compartment_syndrome",
+        "sciatica_both_legs",
+        "severe_weakness_both_legs",
+        "child",
+        "cellulitis",
+        "popliteal_aneurysm",
+        "prosthetic_joint_hot_or_swollen",
+        "severe_weakness",
+        "leg_weakness",
+        "knee_bleed",
+        "injury_swelling_on_blood_thinners",
+        "severe_pain",
+        "swollen_knee",
+        "weak_leg",
+        "typical_care",
     }
 )
 
@@ -353,6 +369,8 @@ class QuestionText:
     synonyms: tuple[str, ...] = dataclasses.field(
         metadata=TEXT
     )  # what people volunteer ("my calf is swollen")
+    #: Red-flag questions only: the simpler second wording after a first "not sure".
+    simpler: str = dataclasses.field(default="", metadata=TEXT)
 
 
 @dataclasses.dataclass(frozen=True)

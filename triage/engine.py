@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 from triage import evidence
 from triage.facts import Facts
-from triage.interview import AGE_QUESTION, Question, QuestionKind, next_question
-from triage.rules import RuleId, fired_rules, level_and_flags
+from triage.interview import AGE_QUESTION, REPHRASE_FINDINGS, Question, QuestionKind, next_question
+from triage.rules import (
+    CHILD_AGE,
+    DVT_LEG_SIGNS,
+    RULE_FLAGS,
+    RULE_LEVEL,
+    RuleId,
+    fired_rules,
+    level_and_flags,
+)
 from triage.vocabulary import (
     EMERGENCY_GUIDANCE_FLAGS,
     GROUP_OF,
@@ -31,12 +39,15 @@ SAFETY_NET_ORDER: tuple[Finding, ...] = (
     F.CHEST_PAIN,
     F.COUGHING_BLOOD,
     F.FAINTING,
+    F.RACING_HEART,
     F.COLD_PALE_LEG,
+    F.SUDDEN_NUMB_WEAK_LEG,
     F.BLADDER_BOWEL_CHANGE,
     F.SWELLING_CALF,
     F.WARMTH,
     F.DISCOLOURATION,
     F.FEVER_UNWELL,
+    F.KNEE_HOT,
     F.LOCKED_NOW,
     F.CANNOT_BEAR_WEIGHT,
     F.DEFORMITY,
@@ -48,6 +59,8 @@ SAFETY_NET_ORDER: tuple[Finding, ...] = (
 class RankedCause:
     condition: Condition
     score: float
+    #: Findings the user actually said (explicit answers or volunteered symptoms) that fit the cause;
+    #: never a finding implied by an activity word or a group.
     supporting: tuple[Finding, ...]
     against: tuple[Finding, ...]
 
@@ -61,6 +74,11 @@ class Assessment:
     safety_net: tuple[Finding, ...]
     next_question: Question | None
     questions_left: int
+    #: Every flag at CONSULTATION_24 or above that fired, most urgent first, at most three (a possible
+    #: fracture is always among them when it fired).
+    urgent_flags: tuple[Flag, ...] = ()
+    #: Under 16: no triage and no doses; see a doctor (the level is at least CONSULTATION_24).
+    child: bool = False
 
     @property
     def complete(self) -> bool:
@@ -73,7 +91,7 @@ class Assessment:
 
 _SAFETY_NET_SET = frozenset(SAFETY_NET_ORDER)
 #: Findings that, when present, mean a safety-net item was already reported: the item itself, or
-#: the group it belongs to (a "yes" to "warm, red or darker skin" covers warmth and discolouration).
+#: the group it belongs to (a "yes" to the clot-signs screen covers warmth and discolouration).
 _ALREADY_REPORTED: tuple[tuple[Finding, frozenset[Finding]], ...] = tuple(
     (f, frozenset({f, GROUP_OF[f]}) if f in GROUP_OF else frozenset({f})) for f in SAFETY_NET_ORDER
 )
@@ -84,41 +102,103 @@ _posterior = evidence.posterior
 _reasons = evidence.reasons
 _oa_suspected = evidence.oa_suspected
 _chondromalacia_suspected = evidence.chondromalacia_suspected
+_typical_care_floor = evidence.typical_care_floor
+_DVT = Condition.DEEP_VEIN_THROMBOSIS
+_DVT_INDEX = _CONDITIONS.index(_DVT)
+_CLOT_FLAGS = frozenset({Flag.SUSPECTED_DVT, Flag.SUSPECTED_PE})
+#: With a clot flagged, these never explain the clot signs (clinical-facts 2.3, 2.6; review hazard 14).
+_CLOT_SIGNS = frozenset({*DVT_LEG_SIGNS, F.PAIN_CALF, F.PAIN_BEHIND_KNEE, F.CRAMPING, F.ONE_LEG})
+MAX_URGENT_FLAGS = 3
+#: Flag order within one rule (most urgent first).
+_FLAG_ORDER: tuple[Flag, ...] = tuple(Flag)
+
+
+def urgent_flags_of(rules: tuple[RuleId, ...]) -> tuple[Flag, ...]:
+    """Flags of the rules at CONSULTATION_24 or above, most urgent first, at most three, a possible
+    fracture always kept (its X-ray reason is a different service from a clot scan)."""
+    out: list[Flag] = []
+    for rule in rules:
+        if RULE_LEVEL[rule] < CareLevel.CONSULTATION_24:
+            break
+        for flag in sorted(RULE_FLAGS.get(rule, ()), key=_FLAG_ORDER.index):
+            if flag not in out and flag is not Flag.UNDER_16:
+                out.append(flag)
+    if len(out) > MAX_URGENT_FLAGS:
+        keep = out[:MAX_URGENT_FLAGS]
+        if Flag.POSSIBLE_FRACTURE in out and Flag.POSSIBLE_FRACTURE not in keep:
+            keep[-1] = Flag.POSSIBLE_FRACTURE
+        out = keep
+    return tuple(out)
+
+
+def _said(facts: Facts, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    answers = facts.answers
+    return tuple(f for f in findings if answers.get(f) is Answer.PRESENT)
 
 
 def assess(facts: Facts) -> Assessment:
     """Evaluate every rule, rank the causes and choose the next question."""
     age = facts.age
     present_set = facts.present_set
+    escalating = facts.escalating
     rules = fired_rules(
         facts,
-        present_set,
-        _oa_suspected(present_set, age),
-        _chondromalacia_suspected(present_set),
+        escalating,
+        _oa_suspected(escalating, age),
+        _chondromalacia_suspected(escalating),
+        _typical_care_floor(present_set, age),
     )
     level, flags = level_and_flags(rules)
     ev_present, ev_absent = facts.evidence_present, facts.evidence_absent
     post = _posterior(ev_present, ev_absent, age)
     order = sorted(_RANGE, key=post.__getitem__, reverse=True)
+    clot = not flags.isdisjoint(_CLOT_FLAGS)
     causes: list[RankedCause] = []
+    if clot:
+        supporting, against = _reasons(ev_present, ev_absent, _DVT_INDEX)
+        causes.append(RankedCause(_DVT, round(post[_DVT_INDEX], 4), _said(facts, supporting), ()))
     for i in order[:MAX_CAUSES]:
         score = post[i]
-        if score <= PLAUSIBLE_SCORE:
+        if score <= PLAUSIBLE_SCORE or len(causes) >= MAX_CAUSES:
             break
+        condition = _CONDITIONS[i]
+        if clot and condition is _DVT:
+            continue
         supporting, against = _reasons(ev_present, ev_absent, i)
-        causes.append(RankedCause(_CONDITIONS[i], round(score, 4), supporting, against))
+        if not supporting:
+            continue  # never name a cause with no evidence for it (review content item 13)
+        said = _said(facts, supporting)
+        if clot:
+            if evidence.TYPICAL_CARE[condition] is CareLevel.SELF_CARE:
+                continue  # no strain or cramp offered as the explanation of clot signs
+            said = tuple(f for f in said if f not in _CLOT_SIGNS)
+            if not said:
+                continue
+        causes.append(RankedCause(condition, round(score, 4), said, against))
     if _SAFETY_NET_TRIGGERS.isdisjoint(present_set):
         safety_net = SAFETY_NET_ORDER
     else:
         safety_net = tuple([f for f, reported in _ALREADY_REPORTED if reported.isdisjoint(present_set)])
     question, left = next_question(facts, level, flags, post, order)
-    return Assessment(level, flags, rules, tuple(causes), safety_net, question, left)
+    child = age is not None and age < CHILD_AGE
+    return Assessment(
+        level, flags, rules, tuple(causes), safety_net, question, left, urgent_flags_of(rules), child
+    )
 
 
 def answer_question(facts: Facts, question: Question, answer: Answer, age: int | None = None) -> Facts:
-    """Record the user's answer to ``question`` (for the age question, ``age`` is the years)."""
+    """Record the user's answer to ``question`` (for the age question, ``age`` is the years).
+
+    A red-flag question answered "not sure" is recorded as UNKNOWN the first time (the interview
+    then asks it again in simpler words) and as UNCLEAR the second time, which the rules treat as
+    present. Pure: the count lives in the facts, so the dialogue needs no extra state.
+    """
     if question.kind is QuestionKind.AGE or question.id == AGE_QUESTION.id:
         return facts.with_age(age if answer is not Answer.ABSENT else None)
-    if question.finding is None:
+    finding = question.finding
+    if finding is None:
         return facts
-    return facts.with_answer(question.finding, answer)
+    second = question.rephrased or facts.answers.get(finding) is Answer.UNKNOWN
+    if answer is Answer.UNKNOWN and finding in REPHRASE_FINDINGS and second:
+        answer = Answer.UNCLEAR
+    return facts.with_answer(finding, answer)

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
-from triage.vocabulary import FINDING_GROUPS, Answer, Condition, Finding
+from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Condition, Finding
 
 F = Finding
 C = Condition
@@ -41,6 +41,9 @@ BASELINE: dict[Finding, float] = {
     F.HORMONES: 0.08,
     F.CANCER: 0.05,
     F.PREVIOUS_CLOT: 0.04,
+    F.CLOTTING_TENDENCY: 0.04,
+    F.HEART_OR_BOWEL_DISEASE: 0.04,
+    F.FRACTURE_OR_CRUSH: 0.04,
 }
 
 #: Pseudo-finding "aged 50 or over", used when the age is known.
@@ -126,7 +129,7 @@ EVIDENCE: dict[Condition, dict[Finding, float]] = {
         F.PAIN_BEHIND_KNEE: 0.95,
         F.MECH_OVERUSE: 0.8,
         F.PAIN_BENDING_AGAINST_RESISTANCE: 0.85,
-        F.REDNESS: 0.4,
+        F.REDNESS: 0.05,  # red skin points to a clot, infection or a burst cyst, never a strain
         F.SWELLING_KNEE: 0.5,
         F.GRADUAL_ONSET: 0.4,
         F.RECENT_INJURY: 0.3,
@@ -158,6 +161,7 @@ EVIDENCE: dict[Condition, dict[Finding, float]] = {
         F.POPPING: 0.7,
         F.SWELLING_KNEE: 0.8,
         F.GIVING_WAY: 0.7,
+        F.RAPID_SWELLING: 0.6,
         F.WEAKNESS: 0.5,
         F.STIFFNESS: 0.4,
         F.CANNOT_BEAR_WEIGHT: 0.3,
@@ -218,6 +222,10 @@ EVIDENCE: dict[Condition, dict[Finding, float]] = {
         F.HORMONES: _CLOT_RISK_P,
         F.CANCER: _CLOT_RISK_P,
         F.PREVIOUS_CLOT: _CLOT_RISK_P,
+        F.CLOTTING_TENDENCY: _CLOT_RISK_P,
+        F.HEART_OR_BOWEL_DISEASE: _CLOT_RISK_P,
+        F.FRACTURE_OR_CRUSH: _CLOT_RISK_P,
+        F.TIGHT_CALF: 0.3,
     },
     C.LEG_CRAMPS: {
         F.CRAMPING: 0.95,
@@ -416,3 +424,54 @@ def oa_suspected(present: AbstractSet[Finding], age: int | None) -> bool:
 def chondromalacia_suspected(present: AbstractSet[Finding]) -> bool:
     """Monotone: three or more chondromalacia signs present."""
     return len(_CHONDROMALACIA_SIGNS_SET & present) >= SUSPECTED_MIN_SIGNS
+
+
+# --- a cause's usual care as a floor ---------------------------------------------------------------
+#: The usual level of care for each cause (content/source/facts/conditions.yaml ``typical_care``; a
+#: test keeps the two in step). Language-neutral, so the core needs no content at run time.
+TYPICAL_CARE: dict[Condition, CareLevel] = {
+    C.HAMSTRING_INJURY: CareLevel.SELF_CARE,
+    C.CALF_STRAIN: CareLevel.SELF_CARE,
+    C.JUMPERS_KNEE: CareLevel.CONSULTATION,
+    C.BAKERS_CYST: CareLevel.CONSULTATION,
+    C.POPLITEUS_STRAIN: CareLevel.SELF_CARE,
+    C.MENISCUS_TEAR: CareLevel.CONSULTATION,
+    C.CRUCIATE_LIGAMENT_INJURY: CareLevel.CONSULTATION,
+    C.CHONDROMALACIA: CareLevel.CONSULTATION,
+    C.OSTEOARTHRITIS: CareLevel.CONSULTATION,
+    C.DEEP_VEIN_THROMBOSIS: CareLevel.CONSULTATION_24,
+    C.LEG_CRAMPS: CareLevel.SELF_CARE,
+    C.REFERRED_PAIN: CareLevel.CONSULTATION,
+}
+#: Causes whose floor is applied through the support count below. A deep vein thrombosis is left out on
+#: purpose: its floor (same day) is the clot rules themselves, which fire on far less evidence.
+FLOOR_CAUSES: tuple[int, ...] = tuple(
+    i
+    for i, c in enumerate(CONDITIONS)
+    if TYPICAL_CARE[c] is CareLevel.CONSULTATION and c is not C.DEEP_VEIN_THROMBOSIS
+)
+#: A cause is a confident lead when the findings the user reported for it, as likelihood ratios
+#: against their baseline, multiply to at least this much (log scale). Only present findings count,
+#: so the test is monotone: a new "yes" can only add support, a "no" or "not sure" never removes any.
+CONFIDENT_SUPPORT = math.log(60.0)
+_SUPPORT_WEIGHT: tuple[dict[Finding, float], ...] = tuple(
+    {f: math.log(P_PRESENT[f][i] / _baseline(f)) for f in SUPPORTS[i]} for i in range(N)
+)
+_OLDER_WEIGHT: tuple[float, ...] = tuple(
+    max(0.0, math.log(OLDER_P.get(c, OLDER_DEFAULT_P) / OLDER_DEFAULT_P)) for c in CONDITIONS
+)
+
+
+def support(present: AbstractSet[Finding], age: int | None, index: int) -> float:
+    """Monotone evidence for the cause at ``index``: log likelihood ratios of its present supporting
+    findings (age 50 or over adds its own ratio)."""
+    weights = _SUPPORT_WEIGHT[index]
+    total = sum(weights[f] for f in present if f in weights)
+    if age is not None and age >= OLDER_AGE:
+        total += _OLDER_WEIGHT[index]
+    return total
+
+
+def typical_care_floor(present: AbstractSet[Finding], age: int | None) -> bool:
+    """Some cause whose usual care is an appointment is well supported (monotone in ``present``)."""
+    return any(support(present, age, i) >= CONFIDENT_SUPPORT for i in FLOOR_CAUSES)

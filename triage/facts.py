@@ -25,12 +25,19 @@ PRESENT_IMPLIES_PRESENT: tuple[tuple[Finding, Finding], ...] = (
     (Finding.CRAMP_OVER_10_MIN, Finding.CRAMPING),
     (Finding.CRAMPS_AT_NIGHT, Finding.CRAMPING),
     (Finding.SWELLING_WHOLE_LEG, Finding.SWELLING_CALF),
+    (Finding.PULSATING_LUMP, Finding.LUMP_BEHIND_KNEE),
+    (Finding.SEVERE_WEAKNESS, Finding.WEAKNESS),
+    (Finding.RAPID_SWELLING, Finding.SWELLING_KNEE),
+    (Finding.TIGHT_CALF, Finding.SWELLING_CALF),
 )
 #: "A absent implies B absent" (the broader finding absent rules out the narrower one).
 ABSENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
     (Finding.LOCKING, Finding.LOCKED_NOW),
     (Finding.CRAMPING, Finding.CRAMP_OVER_10_MIN),
     (Finding.CRAMPING, Finding.CRAMPS_AT_NIGHT),
+    (Finding.LUMP_BEHIND_KNEE, Finding.PULSATING_LUMP),
+    (Finding.WEAKNESS, Finding.SEVERE_WEAKNESS),
+    (Finding.SWELLING_KNEE, Finding.RAPID_SWELLING),
 )
 #: "A present implies B absent" (mutually exclusive answers). Never used on red-flag findings.
 PRESENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
@@ -102,18 +109,23 @@ def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
     """Explicit answers plus the answers they imply (only ever filling gaps, except group presence)."""
     resolved: dict[Finding, Answer] = dict(explicit)
     get = explicit.get
-    present, absent = Answer.PRESENT, Answer.ABSENT
+    present, absent, unclear = Answer.PRESENT, Answer.ABSENT, Answer.UNCLEAR
     for group, atoms in _GROUPS:
         all_absent = True
+        any_unclear = False
         for atom in atoms:
             answer = get(atom)
             if answer is present:
                 resolved[group] = present  # an atom present always makes the group present
                 break
+            if answer is unclear:
+                any_unclear = True
             if answer is not absent:
                 all_absent = False
         else:
-            if get(group) is absent:
+            if any_unclear and get(group) is not present:
+                resolved[group] = unclear  # an unclear atom keeps the group escalating
+            elif get(group) is absent:
                 for atom in atoms:
                     if atom not in resolved:
                         resolved[atom] = absent
@@ -147,6 +159,9 @@ class Facts:
     answers: Mapping[Finding, Answer] = field(default_factory=FrozenAnswers)
     age: int | None = None
     age_asked: bool = False
+    #: Findings implied by what the user was doing ("I was running" -> overuse). They count as present
+    #: for the rules and the ranking (unless answered explicitly), but are never spoken back as reasons.
+    inferred: frozenset[Finding] = frozenset()
     _resolved: dict[Finding, Answer] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -161,6 +176,9 @@ class Facts:
     _evidence_absent: tuple[Finding, ...] = field(
         init=False, repr=False, compare=False, hash=False, default=()
     )
+    _escalating: frozenset[Finding] = field(
+        init=False, repr=False, compare=False, hash=False, default=frozenset()
+    )
 
     _EMPTY: ClassVar[Facts]
 
@@ -173,8 +191,15 @@ class Facts:
         object.__setattr__(self, "age", age)
         if age is not None and not self.age_asked:
             object.__setattr__(self, "age_asked", True)
-        resolved = _resolve(answers._map)  # the plain dict: Mapping.get is several times slower
-        pa, ab = Answer.PRESENT, Answer.ABSENT
+        inferred = self.inferred
+        if not isinstance(inferred, frozenset):
+            inferred = frozenset(Finding(f) for f in inferred)
+            object.__setattr__(self, "inferred", inferred)
+        explicit = answers._map  # the plain dict: Mapping.get is several times slower
+        if inferred:
+            explicit = {**{f: Answer.PRESENT for f in inferred}, **explicit}
+        resolved = _resolve(explicit)
+        pa, ab, uc = Answer.PRESENT, Answer.ABSENT, Answer.UNCLEAR
         present = tuple([f for f, a in resolved.items() if a is pa])
         absent = tuple([f for f, a in resolved.items() if a is ab])
         present_set = frozenset(present)
@@ -183,6 +208,8 @@ class Facts:
         setattr_(self, "_present", present)
         setattr_(self, "_absent", absent)
         setattr_(self, "_present_set", present_set)
+        unclear = [f for f, a in resolved.items() if a is uc]
+        setattr_(self, "_escalating", present_set.union(unclear) if unclear else present_set)
         # Evidence for the cause ranking: a present group counts only while none of its atoms is
         # present (otherwise the atoms carry it), so nothing is counted twice.
         groups = FINDING_GROUPS
@@ -236,6 +263,11 @@ class Facts:
         return self._present_set
 
     @property
+    def escalating(self) -> frozenset[Finding]:
+        """Findings the rules treat as present: PRESENT, or UNCLEAR (a second "not sure")."""
+        return self._escalating
+
+    @property
     def evidence_present(self) -> tuple[Finding, ...]:
         """``present`` without groups that have a present atom (evidence for the cause ranking)."""
         return self._evidence_present
@@ -249,10 +281,18 @@ class Facts:
     # --- building --------------------------------------------------------------
     def with_answer(self, f: Finding, a: Answer) -> Facts:
         answers = cast(FrozenAnswers, self.answers)  # __post_init__ guarantees it
-        return Facts(answers.with_item(Finding(f), Answer(a)), self.age, self.age_asked)
+        return Facts(answers.with_item(Finding(f), Answer(a)), self.age, self.age_asked, self.inferred)
+
+    def with_inferred(self, *findings: Finding) -> Facts:
+        """Findings implied by an activity: present for rules and ranking, never spoken back."""
+        return Facts(self.answers, self.age, self.age_asked, self.inferred.union(findings))
 
     def with_age(self, years: int | None) -> Facts:
-        return Facts(self.answers, _clean_age(years), True)
+        return Facts(self.answers, _clean_age(years), True, self.inferred)
+
+    def said(self, f: Finding) -> bool:
+        """The user said ``f`` is present (an explicit answer, not an activity's implication)."""
+        return self.answers.get(f) is Answer.PRESENT
 
     @classmethod
     def empty(cls) -> Facts:
@@ -264,6 +304,7 @@ class Facts:
             "answers": {f.value: a.value for f, a in self.answers.items()},
             "age": self.age,
             "age_asked": self.age_asked,
+            "inferred": sorted(f.value for f in self.inferred),
         }
 
     @classmethod
@@ -290,9 +331,16 @@ class Facts:
                     items[finding] = answer
         age = _clean_age(data.get("age"))
         age_asked = data.get("age_asked") is True or age is not None
-        if not items and not age_asked:
+        inferred: set[Finding] = set()
+        raw_inferred: Any = data.get("inferred")
+        if isinstance(raw_inferred, list) and len(raw_inferred) <= _MAX_JSON_ANSWERS:
+            for value in raw_inferred:
+                finding = _FINDING_BY_VALUE.get(value) if isinstance(value, str) else None
+                if finding is not None:
+                    inferred.add(finding)
+        if not items and not age_asked and not inferred:
             return cls._EMPTY  # the common start of a session: nothing to resolve
-        return cls(FrozenAnswers(items), age, age_asked)
+        return cls(FrozenAnswers(items), age, age_asked, frozenset(inferred))
 
 
 Facts._EMPTY = Facts()

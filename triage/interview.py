@@ -1,32 +1,33 @@
-"""The questions the interview can ask, in safety order, and how the next one is chosen.
+"""The questions the interview can ask, and how the next one is chosen (issue 14, "Ask little").
 
-Order: life-threatening signs; urgent follow-ups (fever with a hot joint, a knee locked now);
-clot signs (calf swelling, skin changes); age; the clot risk factors, asked as three grouped
-screening questions (skipped once a clot is already suspected); blood thinners (always: they matter
-for the medicine advice); injury and its follow-ups; other triggered safety follow-ups; then the
-questions with the most information about the causes still in play.
+1. Red flags first, in at most three screening turns: breathing, chest pain or coughed blood (now
+   or in the last few days); a faint or a racing heart; a leg suddenly cold, pale, numb or weak.
+2. Then the safety plan: fixed questions in safety order, each asked only while a "yes" to it could
+   still raise the care level (so a suspected clot skips the clot risk questions, an emergency skips
+   everything below it), and triggered follow-ups only once their trigger is known (fever after a
+   hot or swollen knee, the Ottawa questions after an injury, the nerve questions after back pain).
+3. Then the question that would most change the lead cause (information gain over the causes in
+   play; mechanisms only while an injury is possible), asked only if one of its answers could change
+   the lead cause or raise the level, up to MAX_DISCRIMINATING_QUESTIONS and MAX_QUESTIONS.
+4. It stops as soon as no answer could change the level or the lead cause.
 
-The interview stops at once on EMERGENCY_AMBULANCE, after the life-threat screen on EMERGENCY, when
-the top cause is clear, when no question helps, or at the caps. Every step asks a question not yet
-answered (explicitly or by implication), so it always ends. A question left unasked stays UNKNOWN,
-which the rules never treat as lower than ABSENT, so stopping early never lowers the level.
-
-Typical length: 3 life-threat + 2 clot signs + age + 3 grouped risks + blood thinners + injury = 11
-when every answer is "no", plus at most MAX_DISCRIMINATING_QUESTIONS discriminating
-questions; a clot already suspected skips the grouped risks. ``questions_left`` is the fixed
-questions still to come if every answer were "no", plus the discriminating questions expected,
-capped by what the hard cap still allows.
+A red-flag question answered "not sure" is asked again once in simpler words (``rephrased``); see
+``triage.engine.answer_question``. A question left unasked stays UNKNOWN, which the rules never
+treat as lower than ABSENT, so stopping early never lowers the level.
+``questions_left`` plays the rest of the interview with "no" to everything (age 60), so with "no"
+answers it is exact; a "yes" can only bring follow-ups, which a suspected red flag usually outweighs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from triage import evidence
 from triage.facts import Facts
-from triage.vocabulary import Answer, CareLevel, Finding, Flag
+from triage.rules import fired_rules, level_and_flags
+from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Finding, Flag
 
 F = Finding
 
@@ -51,12 +52,16 @@ AGE_QUESTION_ID = "age"
 
 @dataclass(frozen=True)
 class Question:
-    """One question. ``id`` is the finding's value, or ``"age"`` for the age question."""
+    """One question. ``id`` is the finding's value, or ``"age"`` for the age question.
+
+    ``rephrased``: the second, simpler wording of a red-flag question after a first "not sure".
+    """
 
     id: str
     kind: QuestionKind
     finding: Finding | None
     stage: Stage
+    rephrased: bool = False
 
 
 def _q(f: Finding, stage: Stage) -> Question:
@@ -65,16 +70,15 @@ def _q(f: Finding, stage: Stage) -> Question:
 
 AGE_QUESTION = Question(AGE_QUESTION_ID, QuestionKind.AGE, None, Stage.CLOT_RISK)
 
-LIFE_THREAT_FINDINGS: tuple[Finding, ...] = (F.PE_SIGNS, F.COLD_PALE_LEG, F.BLADDER_BOWEL_CHANGE)
-#: Clot signs: calf swelling, then warm, red or darker skin as one grouped screening question (skipped
-#: once a clot is suspected or calf and back-of-knee pain are both ruled out). The single skin signs,
-#: the other DVT signs and where it hurts are discriminating questions.
-CLOT_FINDINGS: tuple[Finding, ...] = (F.SWELLING_CALF, F.SKIN_CHANGES)
+#: The three red-flag screening turns (clinical-facts 2.12 level 1, 2.13 "symptoms that came and went").
+LIFE_THREAT_FINDINGS: tuple[Finding, ...] = (F.PE_SIGNS, F.FAINT_OR_RACING_HEART, F.LEG_CIRCULATION)
+#: The clot-signs screen: calf or whole-leg swelling, or warm, red or darker skin (one grouped question).
+CLOT_FINDINGS: tuple[Finding, ...] = (F.SKIN_CHANGES,)
 #: Clot risk factors, asked as grouped screening questions (see FINDING_GROUPS). Atoms the user
-#: volunteers count too; MECH_LONG_SITTING_OR_TRAVEL is volunteered only.
-CLOT_RISK_QUESTIONS: tuple[Finding, ...] = (F.RECENT_IMMOBILITY, F.HORMONAL_RISK, F.CLOT_HISTORY)
+#: volunteers count too; MECH_LONG_SITTING_OR_TRAVEL and HORMONAL_RISK are volunteered only.
+CLOT_RISK_QUESTIONS: tuple[Finding, ...] = (F.RECENT_IMMOBILITY, F.CLOT_HISTORY)
 #: Safety questions after a reported (or possible) injury, in the order asked.
-INJURY_FOLLOW_UPS: tuple[Finding, ...] = (F.CANNOT_BEAR_WEIGHT, F.DEFORMITY, F.LOCKED_NOW, F.CANNOT_BEND_90)
+INJURY_FOLLOW_UPS: tuple[Finding, ...] = (F.DEFORMITY, F.LOCKED_NOW, F.CANNOT_BEND_90, F.RAPID_SWELLING)
 #: Mechanisms chosen by information gain once an injury is not ruled out.
 MECHANISMS: tuple[Finding, ...] = (
     F.MECH_TWIST,
@@ -84,13 +88,6 @@ MECHANISMS: tuple[Finding, ...] = (
     F.MECH_DIRECTION_CHANGE,
     F.MECH_BLOW_OR_FALL,
 )
-INJURY_FINDINGS: tuple[Finding, ...] = (
-    F.RECENT_INJURY,
-    *INJURY_FOLLOW_UPS,
-    F.PAIN_THIGH,
-    F.SEVERE_PAIN,
-    *MECHANISMS,
-)
 #: Questions chosen by information gain in the last stage.
 DISCRIMINATE_FINDINGS: tuple[Finding, ...] = (
     F.PAIN_CALF,
@@ -99,12 +96,8 @@ DISCRIMINATE_FINDINGS: tuple[Finding, ...] = (
     F.PAIN_KNEECAP,
     F.SUDDEN_ONSET,
     F.GRADUAL_ONSET,
-    F.SWELLING_KNEE,
     F.LUMP_BEHIND_KNEE,
     F.POPPING,
-    F.WARMTH,
-    F.REDNESS,
-    F.DISCOLOURATION,
     F.GRINDING,
     F.STIFFNESS,
     F.WEAKNESS,
@@ -120,36 +113,124 @@ DISCRIMINATE_FINDINGS: tuple[Finding, ...] = (
     F.MECH_OVERUSE,
     F.HARD_TENDER_VEINS,
     F.PAIN_FLEXING_FOOT,
-    F.SWELLING_WHOLE_LEG,
+    F.SEVERE_PAIN,
+    F.PAIN_THIGH,
 )
-#: Safety follow-ups asked only when triggered (stage DISCRIMINATE, but never counted in its cap).
-FOLLOW_UP_FINDINGS: tuple[Finding, ...] = (
-    F.FEVER_UNWELL,
-    F.CRAMP_OVER_10_MIN,
-    F.CRAMPS_AT_NIGHT,
-    F.SUDDEN_WORSENING,
+
+_P = Answer.PRESENT
+_A = Answer.ABSENT
+_U = Answer.UNKNOWN
+_ESC = (Answer.PRESENT, Answer.UNCLEAR)
+
+Gate = Callable[[Mapping[Finding, Answer]], bool]
+
+
+def _any(*fs: Finding) -> Gate:
+    return lambda r: any(r.get(f) in _ESC for f in fs)
+
+
+def _always(_: Mapping[Finding, Answer]) -> bool:
+    return True
+
+
+def _injury_possible(r: Mapping[Finding, Answer]) -> bool:
+    return r.get(F.RECENT_INJURY) is not _A
+
+
+#: The safety plan, in order: (finding, stage, gate). A finding is asked when its gate holds, it is not
+#: answered yet, and a "yes" to it would raise the care level.
+SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
+    (F.PE_SIGNS, Stage.LIFE_THREAT, _always),
+    (F.FAINT_OR_RACING_HEART, Stage.LIFE_THREAT, _always),
+    (F.LEG_CIRCULATION, Stage.LIFE_THREAT, _always),
+    (F.SKIN_CHANGES, Stage.CLOT, _always),
+    # fever is asked of everyone with a hot or swollen knee, red or swollen skin, or an artificial knee
+    (
+        F.FEVER_UNWELL,
+        Stage.CLOT,
+        _any(
+            F.KNEE_SWOLLEN_OR_HOT,
+            F.SWELLING_KNEE,
+            F.KNEE_HOT,
+            F.JOINT_REPLACEMENT_OR_INJECTION,
+            F.SKIN_CHANGES,
+            F.REDNESS,
+            F.WARMTH,
+        ),
+    ),
+    (F.LOCKED_NOW, Stage.CLOT, _any(F.LOCKING)),
+    (F.TIGHT_CALF, Stage.CLOT, _any(F.PLASTER_CAST, F.FRACTURE_OR_CRUSH)),
+    (F.SEVERE_PAIN, Stage.CLOT, _any(F.PLASTER_CAST, F.FRACTURE_OR_CRUSH)),
+    (F.BLADDER_BOWEL_CHANGE, Stage.CLOT, _any(F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)),
+    (F.BOTH_LEGS, Stage.CLOT, _any(F.BACK_PAIN, F.SEVERE_WEAKNESS)),
+    (F.SEVERE_WEAKNESS, Stage.CLOT, _any(F.WEAKNESS)),
+    (F.RECENT_IMMOBILITY, Stage.CLOT_RISK, _always),
+    (F.CLOT_HISTORY, Stage.CLOT_RISK, _always),
+    (F.KNEE_SWOLLEN_OR_HOT, Stage.INJURY, _always),
+    (F.CANNOT_BEAR_WEIGHT, Stage.INJURY, _always),
+    (F.RECENT_INJURY, Stage.INJURY, _always),
+    (F.DEFORMITY, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.CANNOT_BEAR_WEIGHT) is not _A),
+    (F.CANNOT_BEND_90, Stage.INJURY, _any(F.RECENT_INJURY)),
+    (F.RAPID_SWELLING, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.SWELLING_KNEE) in _ESC),
+    (F.BLOOD_THINNERS, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC),
+    (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT)),
+    (F.SEVERE_PAIN, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT, F.CANNOT_BEAR_WEIGHT, F.POPPING)),
+    (F.PAIN_THIGH, Stage.INJURY, _any(F.POPPING)),
+    (F.PULSATING_LUMP, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
+    (F.SUDDEN_WORSENING, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
+    (F.CRAMP_OVER_10_MIN, Stage.INJURY, _any(F.CRAMPING)),
+    (F.NUMBNESS_TINGLING, Stage.INJURY, _any(F.BACK_PAIN)),
+    (F.WEAKNESS, Stage.INJURY, _any(F.BACK_PAIN)),
+)
+
+#: Red-flag questions: a first "not sure" is asked again in simpler words, a second counts as present
+#: (clinical-facts 2.13 "not sure" answers; review hazard 1). Groups and their atoms alike.
+REPHRASE_FINDINGS: frozenset[Finding] = frozenset(
+    {
+        F.PE_SIGNS,
+        F.FAINT_OR_RACING_HEART,
+        F.LEG_CIRCULATION,
+        F.BLADDER_BOWEL_CHANGE,
+        F.SKIN_CHANGES,
+        F.FEVER_UNWELL,
+        F.KNEE_SWOLLEN_OR_HOT,
+        F.RECENT_IMMOBILITY,
+        F.CLOT_HISTORY,
+        F.HORMONAL_RISK,
+        *(
+            atom
+            for g in (
+                F.PE_SIGNS,
+                F.FAINT_OR_RACING_HEART,
+                F.LEG_CIRCULATION,
+                F.SKIN_CHANGES,
+                F.KNEE_SWOLLEN_OR_HOT,
+                F.RECENT_IMMOBILITY,
+                F.CLOT_HISTORY,
+            )
+            for atom in FINDING_GROUPS[g]
+        ),
+    }
 )
 
 _QUESTION_BY_FINDING: dict[Finding, Question] = {}
-for _f in LIFE_THREAT_FINDINGS:
-    _QUESTION_BY_FINDING[_f] = _q(_f, Stage.LIFE_THREAT)
-for _f in CLOT_FINDINGS:
-    _QUESTION_BY_FINDING[_f] = _q(_f, Stage.CLOT)
-for _f in (*CLOT_RISK_QUESTIONS, F.BLOOD_THINNERS):
-    _QUESTION_BY_FINDING[_f] = _q(_f, Stage.CLOT_RISK)
-for _f in INJURY_FINDINGS:
-    _QUESTION_BY_FINDING[_f] = _q(_f, Stage.INJURY)
-for _f in (*FOLLOW_UP_FINDINGS, *DISCRIMINATE_FINDINGS):
-    _QUESTION_BY_FINDING[_f] = _q(_f, Stage.DISCRIMINATE)
+for _f, _stage, _ in SAFETY_PLAN:
+    _QUESTION_BY_FINDING.setdefault(_f, _q(_f, _stage))
+for _f in (*MECHANISMS, *DISCRIMINATE_FINDINGS):
+    _QUESTION_BY_FINDING.setdefault(_f, _q(_f, Stage.DISCRIMINATE))
+for _f in REPHRASE_FINDINGS:  # atoms: asked only when volunteered "not sure" (re-asked simply)
+    _QUESTION_BY_FINDING.setdefault(_f, _q(_f, Stage.DISCRIMINATE))
 
-#: Every question the interview can ask, in safety order.
-ALL_QUESTIONS: tuple[Question, ...] = (
-    *(_QUESTION_BY_FINDING[f] for f in LIFE_THREAT_FINDINGS),
-    *(_QUESTION_BY_FINDING[f] for f in CLOT_FINDINGS),
-    AGE_QUESTION,
-    *(_QUESTION_BY_FINDING[f] for f in (*CLOT_RISK_QUESTIONS, F.BLOOD_THINNERS)),
-    *(_QUESTION_BY_FINDING[f] for f in INJURY_FINDINGS),
-    *(_QUESTION_BY_FINDING[f] for f in (*FOLLOW_UP_FINDINGS, *DISCRIMINATE_FINDINGS)),
+#: The screening part of the plan, asked before the age question.
+_SCREEN_END = 1 + next(i for i, (f, _, _) in enumerate(SAFETY_PLAN) if f is F.SKIN_CHANGES)
+
+_STAGE_INDEX = {s: i for i, s in enumerate(Stage)}
+#: Every question the interview can ask, in safety order (the stage order, then the plan order).
+ALL_QUESTIONS: tuple[Question, ...] = tuple(
+    sorted(
+        (*_QUESTION_BY_FINDING.values(), AGE_QUESTION),
+        key=lambda q: _STAGE_INDEX[q.stage],
+    )
 )
 QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in ALL_QUESTIONS}
 
@@ -161,14 +242,10 @@ def question_for(f: Finding) -> Question | None:
 
 #: At most this many questions chosen by information gain (mechanisms included).
 MAX_DISCRIMINATING_QUESTIONS = 3
-#: How many discriminating questions ``questions_left`` expects (most interviews stop earlier
-#: than the cap: the top cause becomes clear or no question is worth asking).
-EXPECTED_DISCRIMINATING = 1
-#: Cap on the interview (age included): no discriminating question is asked once this many questions
-#: are answered. Safety questions are never cut; only a triggered follow-up (a pop, cramps, a lump,
-#: back pain) can take the interview past it, by at most MAX_SAFETY_OVERRUN (back pain brings three).
-MAX_QUESTIONS = 16
-MAX_SAFETY_OVERRUN = 3
+#: No discriminating question is asked once this many questions are answered (safety questions are
+#: never cut; only triggered follow-ups can take an interview past it).
+MAX_QUESTIONS = 10
+MAX_SAFETY_OVERRUN = 6
 #: Stop discriminating when the top cause is this likely ...
 CONFIDENT_TOP = 0.8
 #: ... or no question is worth this many bits.
@@ -178,110 +255,59 @@ IN_PLAY = 4
 
 _DISCRIMINATING_POOL: frozenset[Finding] = frozenset((*DISCRIMINATE_FINDINGS, *MECHANISMS))
 _ASKABLE: frozenset[Finding] = frozenset(_QUESTION_BY_FINDING)
-_P = Answer.PRESENT
-_A = Answer.ABSENT
 _Q = _QUESTION_BY_FINDING
-_HOT_JOINT_TRIGGERS: tuple[Finding, ...] = (F.SWELLING_KNEE, F.REDNESS, F.WARMTH, F.SKIN_CHANGES)
-_NERVE_FOLLOW_UPS: tuple[Finding, ...] = (F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)
-_CRAMP_FOLLOW_UPS: tuple[Finding, ...] = (F.CRAMP_OVER_10_MIN, F.CRAMPS_AT_NIGHT)
+#: Ages tried when deciding whether the age question could raise the level (a child, an older adult).
+_PROBE_AGES: tuple[int, ...] = (10, 70)
+#: The age the "questions left" estimate assumes (the longer path: the Ottawa age applies).
+_ESTIMATE_AGE = 60
 
 
-def _clot_screen_open(r: Mapping[Finding, Answer], flags: frozenset[Flag]) -> bool:
-    """The clot signs and risk questions can still change the outcome (raise the DVT flag)."""
-    if Flag.SUSPECTED_DVT in flags:
-        return False
-    return r.get(F.PAIN_CALF) is not _A or r.get(F.PAIN_BEHIND_KNEE) is not _A
+def _level(facts: Facts) -> CareLevel:
+    esc = facts.escalating
+    present = facts.present_set
+    age = facts.age
+    rules = fired_rules(
+        facts,
+        esc,
+        evidence.oa_suspected(esc, age),
+        evidence.chondromalacia_suspected(esc),
+        evidence.typical_care_floor(present, age),
+    )
+    return level_and_flags(rules)[0]
 
 
-def _injury_follow_up_due(f: Finding, r: Mapping[Finding, Answer], flags: frozenset[Flag]) -> bool:
-    """Whether an injury follow-up still needs asking (the injury itself is not ruled out)."""
-    if f is F.DEFORMITY:  # a knee that changed shape after an injury cannot take four steps
-        return r.get(F.CANNOT_BEAR_WEIGHT) is not _A
-    if f is F.CANNOT_BEND_90:  # Ottawa: nothing to add once a fracture is already possible
-        return Flag.POSSIBLE_FRACTURE not in flags
-    return True
+def _raises(facts: Facts, f: Finding, level: CareLevel) -> bool:
+    """Whether a "yes" (or a second "not sure") to ``f`` would raise the care level."""
+    return _level(facts.with_answer(f, _P)) > level
 
 
-def _safety_next(facts: Facts, flags: frozenset[Flag]) -> Question | None:
-    """The next fixed safety question (stages 1-4 and triggered follow-ups), or None."""
+def rephrase_pending(facts: Facts, f: Finding) -> bool:
+    """``f`` is a red-flag question answered "not sure" once: it is asked again in simpler words."""
+    return f in REPHRASE_FINDINGS and facts.answers.get(f) is _U
+
+
+def _safety_next(facts: Facts, level: CareLevel) -> Question | None:
+    """The next question of the safety plan (or a rephrased red-flag question), or None."""
     r = facts.resolved
-    for f in LIFE_THREAT_FINDINGS:
-        if f not in r:
+    for f, _, _gate in SAFETY_PLAN:
+        if rephrase_pending(facts, f) and _raises(facts, f, level):
+            return replace(_Q[f], rephrased=True)
+    for f in facts.answers:
+        if rephrase_pending(facts, f) and _raises(facts, f, level):  # a volunteered "not sure"
+            return replace(_Q[f], rephrased=True)
+    if level >= CareLevel.EMERGENCY_AMBULANCE:
+        return None
+    for f, _, gate in SAFETY_PLAN[:_SCREEN_END]:  # the red-flag screens and the clot-signs screen
+        if f not in r and gate(r) and _raises(facts, f, level):
             return _Q[f]
-    # Urgent follow-ups that can reach EMERGENCY.
-    if F.FEVER_UNWELL not in r and any(r.get(f) is _P for f in _HOT_JOINT_TRIGGERS):
-        return _Q[F.FEVER_UNWELL]
-    if F.LOCKED_NOW not in r and r.get(F.LOCKING) is _P:
-        return _Q[F.LOCKED_NOW]
-    clot_open = _clot_screen_open(r, flags)
-    if clot_open:
-        for f in CLOT_FINDINGS:
-            if f not in r:
-                return _Q[f]
-    if not facts.age_asked:
+    if not facts.age_asked and any(_level(facts.with_age(a)) > level for a in _PROBE_AGES):
         return AGE_QUESTION
-    if clot_open:
-        for f in CLOT_RISK_QUESTIONS:
-            if f not in r:
-                return _Q[f]
-    if F.BLOOD_THINNERS not in r:
-        return _Q[F.BLOOD_THINNERS]
-    # Injury (Ottawa scope: the last week) and the questions that can reach EMERGENCY after it.
-    if F.RECENT_INJURY not in r:
-        return _Q[F.RECENT_INJURY]
-    if r[F.RECENT_INJURY] is not _A:
-        for f in INJURY_FOLLOW_UPS:
-            if f not in r and _injury_follow_up_due(f, r, flags):
-                return _Q[f]
-    # Other triggered safety follow-ups.
-    popping = r.get(F.POPPING) is _P
-    if popping and F.PAIN_THIGH not in r:  # grade-3 hamstring tear
-        return _Q[F.PAIN_THIGH]
-    if F.SEVERE_PAIN not in r and (
-        (r.get(F.CANNOT_BEAR_WEIGHT) is _P and r[F.RECENT_INJURY] is not _A)
-        or (popping and r.get(F.PAIN_THIGH) is _P)
-        or r.get(F.SWELLING_KNEE) is _P  # badly swollen knee
-    ):
-        return _Q[F.SEVERE_PAIN]
-    if r.get(F.CRAMPING) is _P:
-        for f in _CRAMP_FOLLOW_UPS:
-            if f not in r:
-                return _Q[f]
-    if F.SUDDEN_WORSENING not in r and r.get(F.LUMP_BEHIND_KNEE) is _P:
-        return _Q[F.SUDDEN_WORSENING]
-    if r.get(F.BACK_PAIN) is _P:  # both-legs nerve signs (cauda equina)
-        for f in _NERVE_FOLLOW_UPS:
-            if f not in r:
-                return _Q[f]
+    for f, _, gate in SAFETY_PLAN:
+        if f in r or not gate(r):
+            continue
+        if _raises(facts, f, level):
+            return _Q[f]
     return None
-
-
-def _safety_left(facts: Facts, flags: frozenset[Flag]) -> int:
-    """Fixed safety questions still to come if every remaining answer were "no"."""
-    r = facts.resolved
-    n = 0
-    for f in LIFE_THREAT_FINDINGS:
-        if f not in r:
-            n += 1
-    if _clot_screen_open(r, flags):
-        for f in CLOT_FINDINGS:
-            if f not in r:
-                n += 1
-        for f in CLOT_RISK_QUESTIONS:
-            if f not in r:
-                n += 1
-    if not facts.age_asked:
-        n += 1
-    if F.BLOOD_THINNERS not in r:
-        n += 1
-    injury = r.get(F.RECENT_INJURY)
-    if injury is None:
-        n += 1
-    elif injury is not _A:
-        for f in INJURY_FOLLOW_UPS:
-            if f not in r and _injury_follow_up_due(f, r, flags):
-                n += 1
-    return n
 
 
 def discriminating_asked(facts: Facts) -> int:
@@ -355,7 +381,7 @@ def _candidates(combo: tuple[int, ...]) -> tuple[tuple[_Row, ...], tuple[_Row, .
 
 
 def best_discriminating(
-    facts: Facts, post: list[float], order: list[int] | None = None
+    facts: Facts, post: list[float], order: list[int] | None = None, skip: set[Finding] | None = None
 ) -> tuple[Finding | None, float]:
     """The unanswered pool finding with the most information (bits) about the causes in play.
 
@@ -378,7 +404,7 @@ def best_discriminating(
     best: Finding | None = None
     best_gain = MIN_GAIN_BITS
     for f, p0, p1, p2, p3, h0, h1, h2, h3 in rows:
-        if f in r:
+        if f in r or (skip and f in skip):
             continue
         g = table[int((w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3) * steps + 0.5)] - (
             w0 * h0 + w1 * h1 + w2 * h2 + w3 * h3
@@ -388,6 +414,58 @@ def best_discriminating(
     return best, best_gain
 
 
+def _lead(facts: Facts) -> int:
+    post = evidence.posterior(facts.evidence_present, facts.evidence_absent, facts.age)
+    return max(range(len(post)), key=post.__getitem__)
+
+
+def _worth_discriminating(facts: Facts, f: Finding, level: CareLevel, lead: int) -> bool:
+    """Some answer to ``f`` could change the lead cause or raise the level."""
+    if _raises(facts, f, level):
+        return True
+    return _lead(facts.with_answer(f, _P)) != lead or _lead(facts.with_answer(f, _A)) != lead
+
+
+def _next(facts: Facts, level: CareLevel, post: list[float], order: list[int] | None) -> Question | None:
+    if facts.age is not None and facts.age < 16 and level >= CareLevel.CONSULTATION_24:
+        # a child: no triage beyond the emergencies (the level is at least same day already)
+        q = _safety_next(facts, level)
+        return q if q is not None and q.stage is Stage.LIFE_THREAT else None
+    q = _safety_next(facts, level)
+    if q is not None:
+        return q
+    if level >= CareLevel.EMERGENCY:
+        return None
+    if questions_answered(facts) >= MAX_QUESTIONS:
+        return None
+    if discriminating_asked(facts) >= MAX_DISCRIMINATING_QUESTIONS or max(post) >= CONFIDENT_TOP:
+        return None
+    if order is None:
+        order = sorted(range(len(post)), key=post.__getitem__, reverse=True)
+    lead = order[0]
+    skip: set[Finding] = set()
+    for _ in range(4):
+        best, _gain = best_discriminating(facts, post, order, skip)
+        if best is None:
+            return None
+        if _worth_discriminating(facts, best, level, lead):
+            return _Q[best]
+        skip.add(best)
+    return None
+
+
+def _assess_light(facts: Facts) -> tuple[CareLevel, list[float]]:
+    post = evidence.posterior(facts.evidence_present, facts.evidence_absent, facts.age)
+    return _level(facts), post
+
+
+def _answer_no(facts: Facts, q: Question) -> Facts:
+    if q.kind is QuestionKind.AGE:
+        return facts.with_age(_ESTIMATE_AGE)
+    assert q.finding is not None
+    return facts.with_answer(q.finding, _A)
+
+
 def next_question(
     facts: Facts,
     level: CareLevel,
@@ -395,30 +473,18 @@ def next_question(
     post: list[float],
     order: list[int] | None = None,
 ) -> tuple[Question | None, int]:
-    """(next question or None, estimate of questions left including it).
-
-    ``order``: the cause indexes sorted by ``post``, most likely first, if the caller has them.
-    """
-    if level is CareLevel.EMERGENCY_AMBULANCE:
+    """(next question or None, questions left including it if every answer from now on were "no")."""
+    del flags  # the level carries everything the plan needs
+    q = _next(facts, level, post, order)
+    if q is None:
         return None, 0
-    if level is CareLevel.EMERGENCY:
-        resolved = facts.resolved
-        remaining = [f for f in LIFE_THREAT_FINDINGS if f not in resolved]
-        if remaining:
-            return _Q[remaining[0]], len(remaining)
-        return None, 0
-    answered = questions_answered(facts)
-    room = MAX_QUESTIONS - answered
-    q = _safety_next(facts, flags)
-    disc_left = MAX_DISCRIMINATING_QUESTIONS - discriminating_asked(facts)
-    if q is not None:
-        # Safety questions are never cut by the cap (they are finite: each is asked at most once,
-        # and only the triggered follow-ups can go past it).
-        estimate = _safety_left(facts, flags) + max(0, min(disc_left, EXPECTED_DISCRIMINATING, room - 1))
-        return q, max(1, estimate)
-    if room <= 0 or disc_left <= 0 or max(post) >= CONFIDENT_TOP:
-        return None, 0
-    best, _ = best_discriminating(facts, post, order)
-    if best is None:
-        return None, 0
-    return _Q[best], max(1, min(disc_left, EXPECTED_DISCRIMINATING, room))
+    left = 1
+    sim = _answer_no(facts, q)
+    for _ in range(MAX_QUESTIONS + MAX_SAFETY_OVERRUN):
+        sim_level, sim_post = _assess_light(sim)
+        nq = _next(sim, sim_level, sim_post, None)
+        if nq is None:
+            break
+        left += 1
+        sim = _answer_no(sim, nq)
+    return q, left

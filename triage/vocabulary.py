@@ -16,6 +16,10 @@ class Answer(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     UNKNOWN = "unknown"
+    #: A red-flag question answered "not sure" twice (re-asked once in simpler words). The rules treat
+    #: it as PRESENT for escalation; nothing may ever say the user HAS it, and it is never evidence
+    #: for a cause.
+    UNCLEAR = "unclear"
 
 
 class Finding(StrEnum):
@@ -76,20 +80,31 @@ class Finding(StrEnum):
     NUMBNESS_TINGLING = "numbness_tingling"
     BACK_PAIN = "back_pain"
     FEVER_UNWELL = "fever_unwell"
+    PULSATING_LUMP = "pulsating_lump"  # a lump behind the knee that throbs or pulses
+    TIGHT_CALF = "tight_calf"  # the calf feels very tight, hard and swollen
+    KNEE_HOT = "knee_hot"  # the knee itself feels hot
+    RAPID_SWELLING = "rapid_swelling"  # the knee swelled up within a few hours of an injury
+    SEVERE_WEAKNESS = "severe_weakness"  # severe or worsening weakness in the leg (e.g. foot drop)
+    KNEE_SWOLLEN_OR_HOT = "knee_swollen_or_hot"  # group: the knee itself swollen or hot
 
     # --- life-threatening -----------------------------------------------------
-    PE_SIGNS = "pe_signs"  # group: any of the four signs below (see FINDING_GROUPS)
+    PE_SIGNS = "pe_signs"  # group: breathless, chest pain or coughing blood, now or in the last days
     BREATHLESSNESS = "breathlessness"
     CHEST_PAIN = "chest_pain"
     COUGHING_BLOOD = "coughing_blood"
+    FAINT_OR_RACING_HEART = "faint_or_racing_heart"  # group: fainting, or a racing heart
     FAINTING = "fainting"
+    RACING_HEART = "racing_heart"  # a racing or pounding heart with light-headedness
+    LEG_CIRCULATION = "leg_circulation"  # group: a cold or pale leg, or sudden numbness or weakness
     COLD_PALE_LEG = "cold_pale_leg"
-    BLADDER_BOWEL_CHANGE = "bladder_bowel_change"  # includes numbness around the genitals or bottom
+    SUDDEN_NUMB_WEAK_LEG = "sudden_numb_weak_leg"  # sudden severe pain, numb or weak, can't move the foot
+    #: Can't pass urine, lost control of the bladder or bowels, or numbness around the genitals or bottom.
+    BLADDER_BOWEL_CHANGE = "bladder_bowel_change"
 
     # --- clot risk factors ----------------------------------------------------
     RECENT_IMMOBILITY = "recent_immobility"  # group: surgery, bed rest, plaster cast, long journey
-    HORMONAL_RISK = "hormonal_risk"  # group: pregnancy or a recent birth, oestrogen hormones
-    CLOT_HISTORY = "clot_history"  # group: cancer, a previous clot
+    HORMONAL_RISK = "hormonal_risk"  # pregnancy, a recent birth or oestrogen hormones (volunteered)
+    CLOT_HISTORY = "clot_history"  # group: pregnancy, hormones, cancer, a previous clot and others
     RECENT_SURGERY = "recent_surgery"  # within 12 weeks
     BED_REST_3_DAYS = "bed_rest_3_days"  # hospital stay or bed rest of 3 days or more
     PLASTER_CAST = "plaster_cast"
@@ -98,6 +113,10 @@ class Finding(StrEnum):
     HORMONES = "hormones"  # combined pill, patch or ring, or HRT
     CANCER = "cancer"
     PREVIOUS_CLOT = "previous_clot"
+    CLOTTING_TENDENCY = "clotting_tendency"  # a clotting disorder, or a close relative had a clot
+    HEART_OR_BOWEL_DISEASE = "heart_or_bowel_disease"  # heart failure or inflammatory bowel disease
+    FRACTURE_OR_CRUSH = "fracture_or_crush"  # a recent broken bone or crush injury in the leg
+    JOINT_REPLACEMENT_OR_INJECTION = "joint_replacement_or_injection"  # an artificial knee, or an injection
     BLOOD_THINNERS = "blood_thinners"
 
 
@@ -105,16 +124,34 @@ class Finding(StrEnum):
 #: its group present; a group answered absent makes every atom absent.
 #: Every atom belongs to at most one group, and groups never nest.
 FINDING_GROUPS: dict[Finding, tuple[Finding, ...]] = {
-    Finding.PE_SIGNS: (Finding.BREATHLESSNESS, Finding.CHEST_PAIN, Finding.COUGHING_BLOOD, Finding.FAINTING),
-    Finding.SKIN_CHANGES: (Finding.WARMTH, Finding.REDNESS, Finding.DISCOLOURATION),
+    Finding.PE_SIGNS: (Finding.BREATHLESSNESS, Finding.CHEST_PAIN, Finding.COUGHING_BLOOD),
+    Finding.FAINT_OR_RACING_HEART: (Finding.FAINTING, Finding.RACING_HEART),
+    Finding.LEG_CIRCULATION: (Finding.COLD_PALE_LEG, Finding.SUDDEN_NUMB_WEAK_LEG),
+    #: The clot-signs screen: calf or whole-leg swelling, or warm, red or darker skin.
+    Finding.SKIN_CHANGES: (
+        Finding.SWELLING_CALF,
+        Finding.SWELLING_WHOLE_LEG,
+        Finding.WARMTH,
+        Finding.REDNESS,
+        Finding.DISCOLOURATION,
+    ),
+    Finding.KNEE_SWOLLEN_OR_HOT: (Finding.SWELLING_KNEE, Finding.KNEE_HOT),
     Finding.RECENT_IMMOBILITY: (
         Finding.RECENT_SURGERY,
         Finding.BED_REST_3_DAYS,
         Finding.PLASTER_CAST,
         Finding.LONG_JOURNEY,
     ),
-    Finding.HORMONAL_RISK: (Finding.PREGNANT_OR_POSTPARTUM, Finding.HORMONES),
-    Finding.CLOT_HISTORY: (Finding.CANCER, Finding.PREVIOUS_CLOT),
+    #: Health reasons for a clot: pregnancy or hormones, cancer, a previous clot or a family tendency,
+    #: heart failure or bowel disease (one screening question; HORMONAL_RISK is volunteered only).
+    Finding.CLOT_HISTORY: (
+        Finding.PREGNANT_OR_POSTPARTUM,
+        Finding.HORMONES,
+        Finding.CANCER,
+        Finding.PREVIOUS_CLOT,
+        Finding.CLOTTING_TENDENCY,
+        Finding.HEART_OR_BOWEL_DISEASE,
+    ),
 }
 #: The group each atom belongs to.
 GROUP_OF: dict[Finding, Finding] = {atom: group for group, atoms in FINDING_GROUPS.items() for atom in atoms}
@@ -187,7 +224,29 @@ class Flag(StrEnum):
     BAKERS_CYST_COMPLICATION = "bakers_cyst_complication"
     PROLONGED_CRAMP = "prolonged_cramp"
     SEVERE_HAMSTRING_TEAR = "severe_hamstring_tear"
+    COMPARTMENT_SYNDROME = "compartment_syndrome"
+    CELLULITIS = "cellulitis"
+    POPLITEAL_ANEURYSM = "popliteal_aneurysm"
+    SEVERE_WEAKNESS = "severe_weakness"
+    KNEE_BLEED = "knee_bleed"  # rapid swelling after an injury: blood in the joint
+    UNDER_16 = "under_16"
 
 
 #: Flags that make the emergency guidance compulsory in every response of the session.
 EMERGENCY_GUIDANCE_FLAGS: frozenset[Flag] = frozenset({Flag.SUSPECTED_DVT, Flag.SUSPECTED_PE})
+
+#: Flags with which PRICE, ice, a bandage, massage and stretching are NOT offered (clinical-facts 2.9
+#: design safeguard; review hazard 3): rest and keep the leg level until checked.
+SELF_CARE_UNSAFE_FLAGS: frozenset[Flag] = frozenset(
+    {
+        Flag.SUSPECTED_DVT,
+        Flag.SUSPECTED_PE,
+        Flag.LIMB_ISCHAEMIA,
+        Flag.COMPARTMENT_SYNDROME,
+        Flag.SEPTIC_ARTHRITIS,
+        Flag.CELLULITIS,
+    }
+)
+
+#: Answers the rules treat as present (escalation): a second "not sure" to a red-flag question counts.
+ESCALATING_ANSWERS: frozenset[Answer] = frozenset({Answer.PRESENT, Answer.UNCLEAR})

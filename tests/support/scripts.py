@@ -121,8 +121,13 @@ def _request(turn: dict[str, Any], session: Session) -> dict[str, Any]:
 
 def _interview(spec: dict[str, Any], session: Session, send: Transport, where: str) -> dict[str, Any]:
     """Answer each question the skill asks: yes for the listed findings, the age if asked, else no."""
-    yes = set(spec.get("yes_to", []))
-    unknown = set(spec.get("not_sure_to", []))
+    from triage.vocabulary import FINDING_GROUPS
+
+    def with_groups(values: set[str]) -> set[str]:  # a grouped question covers its atoms
+        return values | {g.value for g, atoms in FINDING_GROUPS.items() if values & {a.value for a in atoms}}
+
+    yes = with_groups(set(spec.get("yes_to", [])))
+    unknown = with_groups(set(spec.get("not_sure_to", []))) - yes
     age = spec.get("age")
     for _ in range(MAX_INTERVIEW_TURNS):
         state = state_data(session.attributes.get("kh")) or {}
