@@ -129,7 +129,6 @@ REQUIRED_RULE_IDS: Final[frozenset[str]] = frozenset(
         "popliteal_aneurysm",
         "prosthetic_joint_hot_or_swollen",
         "severe_weakness",
-        "leg_weakness",
         "knee_bleed",
         "injury_swelling_on_blood_thinners",
         "severe_pain",

@@ -36,6 +36,7 @@ class RuleId(StrEnum):
     COMPARTMENT_SYNDROME = "compartment_syndrome"
     SCIATICA_BOTH_LEGS = "sciatica_both_legs"
     SEVERE_WEAKNESS_BOTH_LEGS = "severe_weakness_both_legs"
+    SEVERE_WEAKNESS = "severe_weakness"
     # consultation_24
     CHILD = "child"
     DVT_SIGNS = "dvt_signs"
@@ -44,8 +45,7 @@ class RuleId(StrEnum):
     CELLULITIS = "cellulitis"
     POPLITEAL_ANEURYSM = "popliteal_aneurysm"
     PROSTHETIC_JOINT_HOT_OR_SWOLLEN = "prosthetic_joint_hot_or_swollen"
-    SEVERE_WEAKNESS = "severe_weakness"
-    LEG_WEAKNESS = "leg_weakness"
+    WEAK_LEG = "weak_leg"
     KNEE_BLEED = "knee_bleed"
     INJURY_SWELLING_ON_BLOOD_THINNERS = "injury_swelling_on_blood_thinners"
     OTTAWA_POSITIVE = "ottawa_positive"
@@ -57,7 +57,6 @@ class RuleId(StrEnum):
     # consultation
     SEVERE_PAIN = "severe_pain"
     SWOLLEN_KNEE = "swollen_knee"
-    WEAK_LEG = "weak_leg"
     PERSISTENT_PAIN = "persistent_pain"
     TROUBLESOME_CRAMPS = "troublesome_cramps"
     LUMP_BEHIND_KNEE = "lump_behind_knee"
@@ -89,6 +88,7 @@ RULE_LEVEL: dict[RuleId, CareLevel] = {
     RuleId.COMPARTMENT_SYNDROME: _E4,
     RuleId.SCIATICA_BOTH_LEGS: _E4,
     RuleId.SEVERE_WEAKNESS_BOTH_LEGS: _E4,
+    RuleId.SEVERE_WEAKNESS: _E4,
     RuleId.CHILD: _C24,
     RuleId.DVT_SIGNS: _C24,
     RuleId.DVT_RISK_FACTOR: _C24,
@@ -96,8 +96,6 @@ RULE_LEVEL: dict[RuleId, CareLevel] = {
     RuleId.CELLULITIS: _C24,
     RuleId.POPLITEAL_ANEURYSM: _C24,
     RuleId.PROSTHETIC_JOINT_HOT_OR_SWOLLEN: _C24,
-    RuleId.SEVERE_WEAKNESS: _C24,
-    RuleId.LEG_WEAKNESS: _C24,
     RuleId.KNEE_BLEED: _C24,
     RuleId.INJURY_SWELLING_ON_BLOOD_THINNERS: _C24,
     RuleId.OTTAWA_POSITIVE: _C24,
@@ -106,9 +104,9 @@ RULE_LEVEL: dict[RuleId, CareLevel] = {
     RuleId.GIVING_WAY: _C24,
     RuleId.PROLONGED_CRAMP: _C24,
     RuleId.SEVERE_HAMSTRING_TEAR: _C24,
+    RuleId.WEAK_LEG: _C24,
     RuleId.SEVERE_PAIN: _C2,
     RuleId.SWOLLEN_KNEE: _C2,
-    RuleId.WEAK_LEG: _C2,
     RuleId.PERSISTENT_PAIN: _C2,
     RuleId.TROUBLESOME_CRAMPS: _C2,
     RuleId.LUMP_BEHIND_KNEE: _C2,
@@ -331,6 +329,8 @@ def fired_rules(
     severe_weakness = Finding.SEVERE_WEAKNESS in present
     if severe_weakness and both_legs:
         add(RuleId.SEVERE_WEAKNESS_BOTH_LEGS)
+    if severe_weakness:  # severe or worsening weakness, either side (review row 9: emergency department)
+        add(RuleId.SEVERE_WEAKNESS)
 
     # --- consultation within 24 hours -----------------------------------------------------------
     if child:
@@ -359,13 +359,10 @@ def fired_rules(
         add(RuleId.POPLITEAL_ANEURYSM)
     if prosthetic and hot_joint:
         add(RuleId.PROSTHETIC_JOINT_HOT_OR_SWOLLEN)
-    if severe_weakness:
-        add(RuleId.SEVERE_WEAKNESS)
     swollen_knee = Finding.SWELLING_KNEE in present
     injured = Finding.RECENT_INJURY in present
-    weak = Finding.WEAKNESS in present
-    if weak and injured:  # a weak leg after an injury (issue 13 knee-injury levels)
-        add(RuleId.LEG_WEAKNESS)
+    if Finding.WEAKNESS in present:  # a weak leg: at least a doctor today (review rows 9 and 13)
+        add(RuleId.WEAK_LEG)
     if Finding.RAPID_SWELLING in present or (Finding.POPPING in present and swollen_knee):
         add(RuleId.KNEE_BLEED)
     if (
@@ -394,8 +391,6 @@ def fired_rules(
         add(RuleId.SEVERE_PAIN)
     if hot_joint:
         add(RuleId.SWOLLEN_KNEE)
-    if weak:  # the article's "see a doctor" sign
-        add(RuleId.WEAK_LEG)
     if Finding.PERSISTENT_WEEKS in present:
         add(RuleId.PERSISTENT_PAIN)
     if Finding.CRAMPS_AT_NIGHT in present or (

@@ -176,9 +176,10 @@ def test_severe_weakness_in_both_legs_means_the_emergency_department() -> None:
     assert result.level >= CareLevel.EMERGENCY and Flag.SEVERE_WEAKNESS in result.flags
 
 
-def test_severe_weakness_in_one_leg_means_at_least_a_doctor_today() -> None:
+def test_severe_or_worsening_weakness_in_one_leg_means_the_emergency_department() -> None:
+    # Review row 9: "severe or worsening weakness -> emergency department", whichever the side.
     result = assess(Facts({**SCREENED, F.SEVERE_WEAKNESS: P, F.ONE_LEG: P}))
-    assert result.level >= CareLevel.CONSULTATION_24 and Flag.SEVERE_WEAKNESS in result.flags
+    assert result.level >= CareLevel.EMERGENCY and Flag.SEVERE_WEAKNESS in result.flags
 
 
 # --- hazard 10: septic arthritis ------------------------------------------------------------------------
@@ -250,8 +251,9 @@ def test_a_weak_leg_after_an_injury_means_at_least_a_doctor_today() -> None:
     assert level(injured) >= CareLevel.CONSULTATION_24
 
 
-def test_a_weak_leg_alone_means_at_least_an_appointment() -> None:
-    assert level(Facts({**SCREENED, F.WEAKNESS: P})) >= CareLevel.CONSULTATION
+def test_a_weak_leg_alone_means_at_least_a_doctor_today() -> None:
+    # Review row 9: one-sided weakness -> at least same-day, with or without an injury.
+    assert level(Facts({**SCREENED, F.WEAKNESS: P}).with_age(37)) >= CareLevel.CONSULTATION_24
 
 
 def test_severe_pain_alone_means_at_least_an_appointment() -> None:
