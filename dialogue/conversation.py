@@ -12,7 +12,8 @@ from content import PriceStep
 from dialogue import presenter as p
 from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, TurnContext
-from dialogue.state import LastSpeech, Mode, SessionState, emergency_kind_for
+from dialogue.state import LastSpeech, Mode, SessionState
+from dialogue.urgency import EmergencyKind, emergency_kind, stronger
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
 from triage.vocabulary import Answer, CareLevel, Finding
@@ -27,10 +28,33 @@ class Turn:
     state: SessionState
     reply: Reply
     effects: tuple[Effect, ...] = ()
+    #: Open with the full emergency guidance (not the short form): the turn that raises it, the
+    #: result, help and goodbye. Only matters while the state has an emergency marker.
+    full_guidance: bool = False
+
+
+#: Acts whose reply carries the full guidance whenever the session has one.
+_FULL_GUIDANCE_ACTS = frozenset({Act.HELP, Act.STOP, Act.EMERGENCY})
 
 
 def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    """Choose the reply to one user act."""
+    """Choose the reply to one user act.
+
+    While the session has emergency guidance, the turn that raises it (or makes it stronger), the
+    result, help and goodbye open with its full form; every other turn with the short form.
+    """
+    turn = _respond(state, act, ctx)
+    if turn.full_guidance or turn.state.emergency is None:
+        return turn
+    raised = turn.state.emergency is not state.emergency and (
+        stronger(state.emergency, turn.state.emergency) is turn.state.emergency
+    )
+    if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
+        return replace(turn, full_guidance=True)
+    return turn
+
+
+def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
     if act.act in _GLOBAL:
@@ -169,11 +193,10 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     for finding in volunteered:
         facts = facts.with_answer(finding, Answer.PRESENT)
     assessment = assess(facts)
-    kind = emergency_kind_for(assessment.flags, call_now=True)
-    new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None)
-    if kind is not None:
-        new_state = new_state.with_emergency(kind)
-    return _reply(new_state, ctx, p.emergency_statement(ctx.content, assessment))
+    kind = emergency_kind(assessment) or EmergencyKind.CALL_NOW
+    new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None).with_emergency(kind)
+    reply = p.emergency_statement(ctx.content, assessment)
+    return Turn(state=new_state, reply=reply, full_guidance=True)
 
 
 # --- the interview ----------------------------------------------------------------------------------
@@ -255,7 +278,8 @@ def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Tu
     offer_price = assessment.level <= CareLevel.CONSULTATION_24
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
-    return _reply(new_state, ctx, p.result(ctx.content, assessment, offer_price=offer_price))
+    reply = p.result(ctx.content, assessment, offer_price=offer_price)
+    return Turn(state=new_state, reply=reply, full_guidance=True)
 
 
 def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -270,8 +294,7 @@ def _why_think(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 
 def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState:
-    kind = emergency_kind_for(assessment.flags, call_now=assessment.level is CareLevel.EMERGENCY_AMBULANCE)
-    return state.with_emergency(kind) if kind is not None else state
+    return state.with_emergency(emergency_kind(assessment))
 
 
 def _current_question(state: SessionState) -> Question | None:

@@ -32,7 +32,7 @@ REPLAY_SLOWLY = Reply(blocks=(sentence("Repeat slowly."),))
 CARD_TITLE = "Knee Helper"
 MAX_CAUSES_SPOKEN = 3
 MAX_SAFETY_NET_SPOKEN = 4
-_MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until)\]")
+_MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until|number)\]")
 
 
 def fill(text: str, **values: str) -> str:
@@ -75,33 +75,76 @@ def _once_per_locale(build: Callable[[LocaleContent], Reply]) -> Callable[[Local
 
 # --- emergency guidance ---------------------------------------------------------------------------
 
+#: A piece of guidance: an ``emergency`` template field (all its sentences, or one by index), or
+#: ("skill", key) for a skill text without a number.
+_Part = tuple[str, int | None]
+_SKILL = "skill:"
 
-def _guidance_parts(kind: EmergencyKind) -> tuple[str, ...]:
-    """Which parts of the locale's emergency text a kind reads, in order. A possible clot: see a
-    doctor today, act on the lung-clot signs; otherwise: phone now. Both: Alexa can't call, don't drive."""
-    if kind is EmergencyKind.DVT:
-        return ("dvt_see_today", "pe_warning", "cannot_call", "do_not_drive")
-    return ("call_now", "cannot_call", "do_not_drive")
+#: What each kind reads, chosen by level: (full form, short form). A possible clot gets no
+#: ambulance line (it is a same-day problem); go-now and call-now never say "see a doctor today".
+_GUIDANCE: dict[EmergencyKind, tuple[tuple[_Part, ...], tuple[_Part, ...]]] = {
+    EmergencyKind.DVT: (
+        (("dvt_see_today", None), ("pe_warning", None), ("cannot_call", None)),
+        (("dvt_see_today", 0), ("short", None)),
+    ),
+    EmergencyKind.PE: ((("call_now", None), ("cannot_call", None)), (("call_now", None),)),
+    EmergencyKind.CALL_NOW: ((("call_now", None), ("cannot_call", None)), (("call_now", None),)),
+    EmergencyKind.ED: (
+        ((_SKILL + "guidance_ed_go", None), ("do_not_drive", None), ("cannot_call", None)),
+        ((_SKILL + "guidance_ed_go", None), ("do_not_drive", -1)),
+    ),
+}
+_TITLES: dict[EmergencyKind, str] = {
+    EmergencyKind.DVT: "emergency_title_dvt",
+    EmergencyKind.PE: "emergency_title_call",
+    EmergencyKind.CALL_NOW: "emergency_title_call",
+    EmergencyKind.ED: "emergency_title_ed",
+}
 
 
-def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
-    """The locale's emergency guidance, built once per locale and kind (content is immutable)."""
-    return _guidance(c.locale, kind)
+def _part_texts(c: LocaleContent, parts: tuple[_Part, ...], *, templates: bool) -> tuple[str, ...]:
+    """The sentences of ``parts``: templates keep ``{emergency_number}`` for say-as rendering."""
+    texts: list[str] = []
+    source = c.emergency.templates if templates else c.emergency
+    for name, index in parts:
+        if name.startswith(_SKILL):
+            texts.append(c.skill[name.removeprefix(_SKILL)])
+            continue
+        sentences: tuple[str, ...] = getattr(source, name)
+        texts.extend(sentences if index is None else (sentences[index],))
+    return tuple(texts)
 
 
-@lru_cache(maxsize=32)
-def _guidance(locale: str, kind: EmergencyKind) -> EmergencyGuidance:
+def guidance(c: LocaleContent, kind: EmergencyKind, *, short: bool = False) -> EmergencyGuidance:
+    """The locale's emergency guidance for ``kind``: the full form (the turn that raises it, the
+    result, help and goodbye) or the short form that opens every other turn. Either way the reprompt
+    opens with the short form. Built once per locale, kind and form (content is immutable)."""
+    return _guidance(c.locale, kind, short)
+
+
+@lru_cache(maxsize=64)
+def _guidance(locale: str, kind: EmergencyKind, short: bool) -> EmergencyGuidance:
     c = content_load(locale)
-    t = c.emergency.templates
-    full = tuple(sentence for part in _guidance_parts(kind) for sentence in getattr(t, part))
+    full_parts, short_parts = _GUIDANCE[kind]
+    brief = _part_texts(c, short_parts, templates=True)
+    title = skill(c, _TITLES[kind], number=c.terms.emergency_number)
     return build_guidance(
-        full, t.short, c.terms.emergency_number, c.terms.emergency_number_spoken, c.skill["emergency_title"]
+        brief if short else _part_texts(c, full_parts, templates=True),
+        brief,
+        c.terms.emergency_number,
+        c.terms.emergency_number_spoken,
+        title,
     )
 
 
 def guidance_plain(c: LocaleContent, kind: EmergencyKind) -> list[str]:
-    """The same guidance as plain sentences (for the last-resort error reply)."""
-    return [sentence for part in _guidance_parts(kind) for sentence in getattr(c.emergency, part)]
+    """The full guidance as plain sentences (for the last-resort error reply)."""
+    return list(_part_texts(c, _GUIDANCE[kind][0], templates=False))
+
+
+def guidance_openings(c: LocaleContent) -> tuple[EmergencyGuidance, ...]:
+    """Every form of every kind of guidance the locale can open a response with."""
+    return tuple(guidance(c, kind, short=short) for kind in EmergencyKind for short in (False, True))
 
 
 def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
