@@ -13,7 +13,14 @@ from dialogue import presenter as p
 from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, TurnContext
 from dialogue.state import LastSpeech, Mode, SessionState
-from dialogue.urgency import EmergencyKind, emergency_kind, stronger
+from dialogue.urgency import (
+    EmergencyKind,
+    clot_suspected,
+    emergency_kind,
+    is_child,
+    self_care_unsafe,
+    stronger,
+)
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
 from triage.vocabulary import Answer, CareLevel, Finding
@@ -61,6 +68,8 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _GLOBAL[act.act](state, act, ctx)
     if act.act is Act.FALLBACK:
         return _fallback(state, ctx)
+    if state.mode is Mode.PRICE_CHECK and act.act in (Act.YES, Act.NO, Act.DONT_KNOW):
+        return _price_check_answer(state, act, ctx)
     if state.mode is Mode.INTERVIEW and act.act in _INTERVIEW_ACTS:
         return _interview_answer(state, act, ctx)
     if state.mode in _OFFERS and act.act in (Act.YES, Act.NO):
@@ -170,10 +179,12 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _resume(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     saved = ctx.profile.saved_price_step
-    if state.mode in (Mode.PRICE, Mode.OFFER_RESUME_PRICE):
+    if state.mode is Mode.PRICE:
         return _price_step(state, ctx, state.price_step)
-    if saved is not None:
-        return _price_step(state, ctx, saved)
+    if state.mode in (Mode.OFFER_RESUME_PRICE, Mode.PRICE_CHECK):
+        return _price_safety_check(state, ctx, state.price_step)
+    if saved is not None and 0 <= saved < len(PRICE_ORDER):
+        return _price_safety_check(state, ctx, saved)
     return _reply(state, ctx, p.nothing_to_resume(ctx.content))
 
 
@@ -275,7 +286,12 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
 
 def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Turn:
     new_state = replace(state, mode=Mode.RESULT, question=None)
-    offer_price = assessment.level <= CareLevel.CONSULTATION_24
+    offer_price = (
+        assessment.level <= CareLevel.CONSULTATION_24
+        and not self_care_unsafe(assessment)
+        and not new_state.self_care_unsafe
+        and not is_child(state.facts)
+    )
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
     reply = p.result(ctx.content, assessment, offer_price=offer_price)
@@ -308,7 +324,7 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     yes = act.act is Act.YES
     if state.mode is Mode.OFFER_RESUME_PRICE:
         if yes:
-            return _price_step(state, ctx, state.price_step)
+            return _price_safety_check(state, ctx, state.price_step)
         new_state = replace(state, mode=Mode.IDLE, price_step=0)
         return _reply(new_state, ctx, p.home(ctx.content), (Effect(EffectKind.CLEAR_PRICE_STEP),))
     if state.mode is Mode.OFFER_PRICE:
@@ -337,9 +353,30 @@ def _price_jump(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     return _price_step(state, ctx, step)
 
 
+def _price_safety_check(state: SessionState, ctx: TurnContext, step: int) -> Turn:
+    """Symptoms are never stored, so PRICE picked up in a new session first asks one line."""
+    if state.self_care_unsafe:
+        return _price_step(state, ctx, step)
+    new_state = replace(state, mode=Mode.PRICE_CHECK, price_step=step, question=None)
+    return _reply(new_state, ctx, p.price_safety_check(ctx.content))
+
+
+def _price_check_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if act.act is Act.NO:
+        return _price_step(state, ctx, state.price_step)
+    # "yes" or "not sure": a possible clot (the guidance also says what to do if breathless).
+    new_state = replace(state, mode=Mode.IDLE, price_step=0).with_emergency(EmergencyKind.DVT)
+    reply = p.price_unsafe(ctx.content, checked=True)
+    return _reply(new_state, ctx, reply, (Effect(EffectKind.CLEAR_PRICE_STEP),))
+
+
 def _price_step(
     state: SessionState, ctx: TurnContext, index: int, *, intro: bool = False, detail: bool = False
 ) -> Turn:
+    if state.self_care_unsafe:
+        # Never ice, a bandage, massage or stretching with a clot, ischaemia, compartment or infection.
+        mode = Mode.IDLE if state.mode in _PRICE_MODES else state.mode
+        return _reply(replace(state, mode=mode, price_step=0), ctx, p.price_unsafe(ctx.content))
     if index >= len(PRICE_ORDER):
         new_state = replace(state, mode=Mode.IDLE, price_step=0)
         reply = p.price_done(ctx.content, clot_suspected=state.emergency is not None)
@@ -379,8 +416,26 @@ def _explainer_page(state: SessionState, ctx: TurnContext, topic: str, page: int
         new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=len(pages))
         return _reply(new_state, ctx, p.explainer_end(ctx.content, topic))
     new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=page, more=())
+    if topic.partition(":")[0] == "relief":
+        context = _medicine_context(state, ctx)
+        return _reply(new_state, ctx, p.relief_page(ctx.content, topic, page, context))
     reply = p.topic_page(ctx.content, topic, page)
     return _reply(new_state, ctx, reply)
+
+
+def _medicine_context(state: SessionState, ctx: TurnContext) -> p.MedicineContext:
+    """What the session's answers say about pain relief (never stored beyond the session)."""
+    facts = state.facts
+    clot = state.emergency in (EmergencyKind.DVT, EmergencyKind.PE)
+    if not clot and facts != Facts.empty():
+        clot = clot_suspected(assess(facts))
+    return p.MedicineContext(
+        child=is_child(facts),
+        clot=clot,
+        blood_thinners=facts.answer(Finding.BLOOD_THINNERS) is Answer.PRESENT,
+        pregnant=facts.answer(Finding.PREGNANT_OR_POSTPARTUM) is Answer.PRESENT,
+        over_65=facts.age is not None and facts.age >= ctx.content.numbers.nsaid_caution_age,
+    )
 
 
 def _cause_topic(act: UserAct) -> str | None:
@@ -423,6 +478,8 @@ _GLOBAL: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
     Act.WHY_ASKING: _why_asking,
     Act.WHY_THINK: _why_think,
 }
+
+_PRICE_MODES = frozenset({Mode.PRICE, Mode.PRICE_CHECK, Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE})
 
 _INTERVIEW_ACTS = frozenset({Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM, Act.KNEE_PAIN})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from content import (
@@ -432,6 +433,24 @@ def _price_step(
     return _reply(c, *blocks, reprompt=c.skill["price_cue"], title=price.name)
 
 
+def price_unsafe(c: LocaleContent, *, checked: bool = False) -> Reply:
+    """PRICE asked for with a clot, ischaemia, compartment or infection possible: what to do instead."""
+    return _price_unsafe(c.locale, checked)
+
+
+@lru_cache(maxsize=16)
+def _price_unsafe(locale: str, checked: bool) -> Reply:
+    c = content_load(locale)
+    first = (c.skill["price_check_positive"],) if checked else ()
+    return _reply(c, essential(*first, c.skill["price_unsafe"]), para(c.skill["result_options"]))
+
+
+@_once_per_locale
+def price_safety_check(c: LocaleContent) -> Reply:
+    text = c.skill["price_safety_check"]
+    return _reply(c, essential(text), reprompt=text)
+
+
 def price_done(c: LocaleContent, *, clot_suspected: bool) -> Reply:
     price = c.treatment.price
     blocks = [
@@ -622,11 +641,60 @@ def _all_relief_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 
 def _relief_pages(c: LocaleContent, relief: PainRelief, *, pharmacist: bool = True) -> tuple[Page, ...]:
+    """The summary, then every caution, at most two to a page (each is spoken, none skipped)."""
     item = c.treatment.pain_relief[relief]
     summary: list[Block] = [essential(item.summary)]
     if pharmacist:
         summary.append(para(c.treatment.medicine_cautions.ask_pharmacist, priority=Priority.HIGH))
-    return (tuple(summary), (essential(*item.cautions),))
+    cautions = item.cautions
+    pages: list[Page] = [tuple(summary)]
+    pages.extend((essential(*cautions[i : i + 2]),) for i in range(0, len(cautions), 2))
+    return tuple(pages)
+
+
+@dataclass(frozen=True)
+class MedicineContext:
+    """What the session's answers say that changes pain relief advice."""
+
+    child: bool = False
+    clot: bool = False
+    blood_thinners: bool = False
+    pregnant: bool = False
+    over_65: bool = False
+
+
+def relief_page(c: LocaleContent, topic: str, index: int, context: MedicineContext) -> Reply:
+    """A pain relief page, tailored by the session's answers: under 16 no doses at all; with a clot
+    possible, a blood thinner, a pregnancy or over 65, the matching caution opens the first page."""
+    if context.child:
+        return _relief_child(c)
+    page = topic_page(c, topic, index)
+    if index != 0:
+        return page
+    notes = [
+        key
+        for key, applies in (
+            ("relief_clot", context.clot),
+            ("relief_blood_thinners", context.blood_thinners),
+            ("relief_pregnant", context.pregnant),
+            ("relief_over_65", context.over_65),
+        )
+        if applies
+    ]
+    if not notes:
+        return page
+    note = essential(*(c.skill[key] for key in notes))
+    return Reply(
+        blocks=(note, *page.blocks),
+        reprompt=page.reprompt,
+        card_title=page.card_title,
+        end_session=page.end_session,
+    )
+
+
+@_once_per_locale
+def _relief_child(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["relief_child"]), para(c.skill["what_you_can_ask"]))
 
 
 def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:

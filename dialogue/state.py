@@ -13,8 +13,8 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from dialogue.modes import STATE_KEY, Mode, state_data
-from dialogue.urgency import EmergencyKind, kind_from_facts, stronger
-from triage import Facts
+from dialogue.urgency import EmergencyKind, kind_from_facts, self_care_unsafe, stronger
+from triage import Facts, assess
 
 __all__ = [
     "STATE_KEY",
@@ -67,6 +67,14 @@ class SessionState:
         """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
         chosen = stronger(self.emergency, kind)
         return self if chosen is self.emergency else replace(self, emergency=chosen)
+
+    @property
+    def self_care_unsafe(self) -> bool:
+        """True when PRICE, ice, a bandage, massage or stretching must not be offered: any sticky
+        emergency guidance, or facts with a clot, ischaemia, compartment or infection flag."""
+        if self.emergency is not None:
+            return True
+        return self.facts != Facts.empty() and self_care_unsafe(assess(self.facts))
 
     def encode(self) -> str:
         """The state as the compact JSON string stored in the session attributes."""

@@ -36,7 +36,7 @@ INTENTS: tuple[str, ...] = tuple(
 )
 SLOTS: dict[str, dict[str, str]] = {
     "ExplainCauseIntent": {"cause": "hamstring_injury"},
-    "PriceStepIntent": {"price_step": "ice"},
+    "PriceStepIntent": {"priceStep": "ice"},
     "AgeIntent": {"age": "50"},
 }
 
