@@ -244,7 +244,7 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     new_state = replace(state, facts=facts, misses=0)
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
-    if assessment.complete:
+    if assessment.complete or is_child(facts):  # under 16: no triage, see a doctor
         return _result(new_state, ctx, assessment)
     return _ask(new_state, ctx, assessment)
 
@@ -294,7 +294,9 @@ def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Tu
     )
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
-    reply = p.result(ctx.content, assessment, offer_price=offer_price)
+    reply = p.result(
+        ctx.content, assessment, offer_price=offer_price, kind=new_state.emergency, facts=state.facts
+    )
     return Turn(state=new_state, reply=reply, full_guidance=True)
 
 
@@ -306,7 +308,7 @@ def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 def _why_think(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.facts == Facts.empty():
         return _reply(state, ctx, p.why_think_nothing_yet(ctx.content))
-    return _reply(state, ctx, p.why_think(ctx.content, assess(state.facts)))
+    return _reply(state, ctx, p.why_think(ctx.content, assess(state.facts), state.facts))
 
 
 def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState:

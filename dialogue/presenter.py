@@ -19,12 +19,26 @@ from content import (
 )
 from content import load as content_load
 from dialogue.acts import Act
-from dialogue.say import essential, items, para
+from dialogue.say import essential, items, para, sentences, with_number
 from dialogue.say import guidance as build_guidance
 from dialogue.state import EmergencyKind, Mode
-from speech import Block, EmergencyGuidance, ListStyle, Priority, Reply, sentence
-from triage import Assessment, Question, QuestionKind, RankedCause
-from triage.vocabulary import CareLevel, Condition, Flag
+from dialogue.urgency import clot_suspected, is_child, urgent_flags
+from speech import (
+    Block,
+    EmergencyGuidance,
+    Inline,
+    Paragraph,
+    PhoneNumber,
+    Priority,
+    Reply,
+    Sentence,
+    sentence,
+)
+from triage import Assessment, Facts, Question, QuestionKind, RankedCause
+from triage.vocabulary import Answer, CareLevel, Condition, Finding
+
+#: Triage v2's ``Answer.UNCLEAR`` value (SPEC): "not sure" twice to a red-flag question.
+UNCLEAR = "unclear"
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -32,7 +46,7 @@ REPLAY_SLOWLY = Reply(blocks=(sentence("Repeat slowly."),))
 
 CARD_TITLE = "Knee Helper"
 MAX_CAUSES_SPOKEN = 3
-MAX_SAFETY_NET_SPOKEN = 4
+MAX_CAUSES_IN_RESULT = 2
 _MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until|number)\]")
 
 
@@ -150,7 +164,7 @@ def guidance_openings(c: LocaleContent) -> tuple[EmergencyGuidance, ...]:
 
 def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
     """After "I can't breathe" and the like: the guidance (added as sticky) and one plain reason."""
-    flags = [flag for flag in _FLAG_ORDER if flag in assessment.flags]
+    flags = urgent_flags(assessment)
     reason = c.flags[flags[0]].explanation if flags else c.skill["emergency_generic"]
     # The guidance itself (put first by the response path) says that Alexa cannot make the call.
     return _reply(c, essential(reason), reprompt=c.skill["emergency_reprompt"])
@@ -322,47 +336,167 @@ def why_asking(c: LocaleContent, q: Question | None) -> Reply:
     return _reply(c, essential(text.why), para(text.question, priority=Priority.HIGH), reprompt=text.question)
 
 
-def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
-    level = c.care_levels[a.level]
+#: Causes whose home care is staying active or exercise rather than PRICE (content item 8).
+_ACTIVE_SELF_CARE: tuple[Condition, ...] = (
+    Condition.OSTEOARTHRITIS,
+    Condition.REFERRED_PAIN,
+    Condition.LEG_CRAMPS,
+    Condition.CHONDROMALACIA,
+)
+#: What the sticky guidance already says for a level: no second disposition is spoken.
+_COVERED: dict[EmergencyKind, CareLevel] = {
+    EmergencyKind.DVT: CareLevel.CONSULTATION_24,
+    EmergencyKind.ED: CareLevel.EMERGENCY,
+    EmergencyKind.PE: CareLevel.EMERGENCY_AMBULANCE,
+    EmergencyKind.CALL_NOW: CareLevel.EMERGENCY_AMBULANCE,
+}
+
+
+def same_day_route(c: LocaleContent, priority: Priority = Priority.ESSENTIAL) -> Paragraph:
+    """The locale's same-day route ("urgent care or the ER", "NHS 111", healthdirect...)."""
+    t = c.emergency.templates
+    route = with_number(t.dvt_see_today[-1], c.terms.emergency_number, c.terms.emergency_number_spoken)
+    return Paragraph((route,), priority)
+
+
+def numbered(c: LocaleContent, text: str, priority: Priority = Priority.NORMAL) -> Paragraph:
+    """A skill text whose emergency number (resolved to words by the compiler) is said as a number
+    and shown as digits on the card."""
+    spoken = c.terms.emergency_number_spoken
+    found: list[Sentence] = []
+    for one in sentences(text):
+        parts: list[Inline] = []
+        for part in one.parts:
+            if isinstance(part, str) and spoken in part:
+                pieces = part.split(spoken)
+                for i, piece in enumerate(pieces):
+                    if i:
+                        parts.append(PhoneNumber(c.terms.emergency_number, spoken))
+                    if piece:
+                        parts.append(piece)
+            else:
+                parts.append(part)
+        found.append(Sentence(tuple(parts)))
+    return Paragraph(tuple(found), priority)
+
+
+def result(
+    c: LocaleContent,
+    a: Assessment,
+    *,
+    offer_price: bool,
+    kind: EmergencyKind | None = None,
+    facts: Facts | None = None,
+) -> Reply:
+    """The result: one disposition with one time frame (by the highest level, unless the sticky
+    guidance already says it), every urgent flag explained (at most three), the lead cause with
+    reasons from what the user said (none with a clot: nothing benign explains clot signs), a
+    safety net for the level, the disclaimer, and the offer."""
+    facts = facts or Facts.empty()
     blocks: list[Block] = []
-    if not _guidance_covers_level(a):
-        blocks.append(essential(level.action))
-    for flag in _FLAG_ORDER:
-        if flag in a.flags:
-            blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
-            break
-    causes = a.causes[:MAX_CAUSES_SPOKEN]
-    if causes:
-        blocks.append(para(*_cause_sentences(c, causes), priority=Priority.NORMAL))
-    safety = [c.interview.findings[f].phrase for f in a.safety_net[:MAX_SAFETY_NET_SPOKEN]]
-    if safety:
-        blocks.append(items(c.skill["safety_net"], safety, style=ListStyle.OR, priority=Priority.HIGH))
-    clot = Flag.SUSPECTED_DVT in a.flags or Flag.SUSPECTED_PE in a.flags
-    if offer_price:
-        offer = (
-            c.skill["offer_price_arranging"]
-            if clot or a.level >= CareLevel.CONSULTATION_24
-            else c.skill["offer_price"]
-        )
+    child = is_child(facts)
+    covered = kind is not None and a.level <= _COVERED[kind]
+    if child:
+        blocks.append(essential(c.skill["result_child"]))
+    if not covered:
+        blocks.extend(_disposition(c, a, facts, child=child))
+    flags = urgent_flags(a)
+    for flag in flags:
+        blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+    if not child:
+        blocks.extend(_causes(c, a, facts))
+    net = _safety_net_key(a, kind, child=child)
+    if net:
+        blocks.append(numbered(c, c.skill[net], Priority.HIGH))
+    blocks.append(para(c.skill["result_disclaimer"], priority=Priority.HIGH))
+    active = _lead_with_reasons(c, a, facts) in _ACTIVE_SELF_CARE
+    if offer_price and not child and not active:
+        arranging = a.level >= CareLevel.CONSULTATION_24
+        offer = c.skill["offer_price_arranging" if arranging else "offer_price"]
         blocks.append(para(offer, priority=Priority.ESSENTIAL))
         return _reply(c, *blocks, reprompt=offer)
     blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
     return _reply(c, *blocks)
 
 
-def _guidance_covers_level(a: Assessment) -> bool:
-    """True when the sticky emergency guidance already says what the care level would."""
-    if a.level is CareLevel.EMERGENCY_AMBULANCE:
-        return True
-    return a.level is CareLevel.CONSULTATION_24 and Flag.SUSPECTED_DVT in a.flags
+def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
+    """With a clot possible: a deep vein thrombosis first, and no benign cause offered to explain
+    it. Otherwise the two leading causes, each only with reasons the user gave (a cause with no
+    evidence at all is not named)."""
+    if clot_suspected(a):
+        dvt = next((x for x in a.causes if x.condition is Condition.DEEP_VEIN_THROMBOSIS), None)
+        name = c.conditions[Condition.DEEP_VEIN_THROMBOSIS].name
+        first = (
+            _cause_sentence(c, dvt, facts)
+            if dvt is not None and _reasons(c, dvt.supporting, facts)
+            else skill(c, "cause_possible", cause=name)
+        )
+        blocks: list[Block] = [para(first, priority=Priority.HIGH)]
+        if any(x.condition is not Condition.DEEP_VEIN_THROMBOSIS for x in a.causes[:MAX_CAUSES_IN_RESULT]):
+            blocks.append(para(c.skill["result_clot_lookalike"], priority=Priority.HIGH))
+        return blocks
+    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x.supporting, facts)]
+    return [para(*(_cause_sentence(c, x, facts) for x in named))] if named else []
 
 
-def _cause_sentence(c: LocaleContent, cause: RankedCause) -> str:
+def _lead_with_reasons(c: LocaleContent, a: Assessment, facts: Facts) -> Condition | None:
+    """The leading cause, when the user said something that supports it."""
+    if a.causes and _reasons(c, a.causes[0].supporting, facts):
+        return a.causes[0].condition
+    return None
+
+
+def _disposition(c: LocaleContent, a: Assessment, facts: Facts, *, child: bool) -> list[Block]:
+    level = a.level
+    if child and level < CareLevel.CONSULTATION_24:
+        level = CareLevel.CONSULTATION_24
+    if level >= CareLevel.EMERGENCY_AMBULANCE:
+        return [numbered(c, c.care_levels[level].action, Priority.ESSENTIAL)]
+    if level >= CareLevel.EMERGENCY:
+        return [numbered(c, c.care_levels[level].action, Priority.ESSENTIAL)]
+    if level >= CareLevel.CONSULTATION_24:
+        return [essential(c.skill["result_today"]), same_day_route(c)]
+    if level >= CareLevel.CONSULTATION:
+        return [essential(c.skill["result_appointment"])]
+    lead = _lead_with_reasons(c, a, facts)
+    key = f"self_care_{lead.value}" if lead in _ACTIVE_SELF_CARE and lead is not None else "self_care_price"
+    return [essential(c.skill[key])]
+
+
+def _safety_net_key(a: Assessment, kind: EmergencyKind | None, *, child: bool) -> str | None:
+    """Which worsening advice fits the level: nothing when the guidance already says it."""
+    if kind is not None or a.level >= CareLevel.EMERGENCY:
+        return None
+    if a.level >= CareLevel.CONSULTATION_24 or child:
+        return "safety_net_today"
+    if a.level >= CareLevel.CONSULTATION:
+        return "safety_net_appointment"
+    return "safety_net_self_care"
+
+
+def _cause_sentence(c: LocaleContent, cause: RankedCause, facts: Facts | None = None) -> str:
+    """ "A calf strain may fit, because of ...": reasons only from what the user said (an answer of
+    "not sure" twice is "you weren't sure about ..."), never what a word such as "running" implies."""
     name = c.conditions[cause.condition].name
-    reasons = [c.interview.findings[f].phrase for f in cause.supporting[:2]]
+    reasons = _reasons(c, cause.supporting, facts)[:2]
     if not reasons:
         return skill(c, "cause_possible_also", cause=name)
     return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
+
+
+def _reasons(c: LocaleContent, findings: Sequence[Finding], facts: Facts | None) -> list[str]:
+    said = facts.answers if facts is not None else None
+    out: list[str] = []
+    for finding in findings:
+        phrase = c.interview.findings[finding].phrase
+        answer = said.get(finding) if said is not None else Answer.PRESENT
+        if answer is None:
+            continue  # implied (a group, an activity word): never spoken back as if said
+        if answer.value == UNCLEAR:
+            out.append(skill(c, "reason_unclear", reasons=phrase))
+        elif answer is Answer.PRESENT:
+            out.append(phrase)
+    return out
 
 
 def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
@@ -382,7 +516,7 @@ def _and(c: LocaleContent, words: Sequence[str], *, joiner: str | None = None) -
     return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
 
 
-def why_think(c: LocaleContent, a: Assessment) -> Reply:
+def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Reply:
     blocks: list[Block] = [essential(c.skill["why_think_intro"])]
     for rule in a.rules[:2]:
         rule_text = c.rules.get(rule.value if hasattr(rule, "value") else str(rule))
@@ -390,7 +524,7 @@ def why_think(c: LocaleContent, a: Assessment) -> Reply:
             blocks.append(para(rule_text.reason, priority=Priority.HIGH))
     for cause in a.causes[:MAX_CAUSES_SPOKEN]:
         name = c.conditions[cause.condition].name
-        sentences = [_cause_sentence(c, cause)]
+        sentences = [_cause_sentence(c, cause, facts)]
         against = [c.interview.findings[f].phrase for f in cause.against[:2]]
         if against:
             sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
@@ -722,18 +856,3 @@ def slowly(ssml: str) -> str:
     if inner.startswith('<prosody rate="slow">'):
         return f"<speak>{inner}</speak>"
     return f'<speak><prosody rate="slow">{inner}</prosody></speak>'
-
-
-_FLAG_ORDER: tuple[Flag, ...] = (
-    Flag.SUSPECTED_PE,
-    Flag.LIMB_ISCHAEMIA,
-    Flag.CAUDA_EQUINA,
-    Flag.SUSPECTED_DVT,
-    Flag.SEPTIC_ARTHRITIS,
-    Flag.DEFORMITY,
-    Flag.LOCKED_KNEE,
-    Flag.POSSIBLE_FRACTURE,
-    Flag.BAKERS_CYST_COMPLICATION,
-    Flag.PROLONGED_CRAMP,
-    Flag.SEVERE_HAMSTRING_TEAR,
-)
