@@ -46,9 +46,9 @@ class EmergencyKind(StrEnum):
     """Which guidance is sticky in this session (the value is what the state stores)."""
 
     DVT = "dvt"  # a possible clot: see a doctor today; breathless or chest pain: phone now
-    ED = "ed"  # go to the emergency department now (septic joint, locked knee, break...)
     PE = "pe"  # a possible clot in the lungs: phone now
     CALL_NOW = "call_now"  # phone the emergency number now (ischaemia, cauda equina...)
+    ED = "ed"  # go to the emergency department now (septic joint, locked knee, break...)
 
 
 #: A stronger kind is never replaced by a weaker one.
