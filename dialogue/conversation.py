@@ -12,7 +12,15 @@ from content import PriceStep
 from dialogue import presenter as p
 from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, TurnContext
-from dialogue.state import LastSpeech, Mode, SessionState, emergency_kind_for
+from dialogue.state import LastSpeech, Mode, SessionState
+from dialogue.urgency import (
+    EmergencyKind,
+    clot_suspected,
+    emergency_kind,
+    is_child,
+    self_care_unsafe,
+    stronger,
+)
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
 from triage.vocabulary import Answer, CareLevel, Finding
@@ -27,16 +35,41 @@ class Turn:
     state: SessionState
     reply: Reply
     effects: tuple[Effect, ...] = ()
+    #: Open with the full emergency guidance (not the short form): the turn that raises it, the
+    #: result, help and goodbye. Only matters while the state has an emergency marker.
+    full_guidance: bool = False
+
+
+#: Acts whose reply carries the full guidance whenever the session has one.
+_FULL_GUIDANCE_ACTS = frozenset({Act.HELP, Act.STOP, Act.EMERGENCY})
 
 
 def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    """Choose the reply to one user act."""
+    """Choose the reply to one user act.
+
+    While the session has emergency guidance, the turn that raises it (or makes it stronger), the
+    result, help and goodbye open with its full form; every other turn with the short form.
+    """
+    turn = _respond(state, act, ctx)
+    if turn.full_guidance or turn.state.emergency is None:
+        return turn
+    raised = turn.state.emergency is not state.emergency and (
+        stronger(state.emergency, turn.state.emergency) is turn.state.emergency
+    )
+    if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
+        return replace(turn, full_guidance=True)
+    return turn
+
+
+def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
     if act.act in _GLOBAL:
         return _GLOBAL[act.act](state, act, ctx)
     if act.act is Act.FALLBACK:
         return _fallback(state, ctx)
+    if state.mode is Mode.PRICE_CHECK and act.act in (Act.YES, Act.NO, Act.DONT_KNOW):
+        return _price_check_answer(state, act, ctx)
     if state.mode is Mode.INTERVIEW and act.act in _INTERVIEW_ACTS:
         return _interview_answer(state, act, ctx)
     if state.mode in _OFFERS and act.act in (Act.YES, Act.NO):
@@ -146,10 +179,12 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _resume(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     saved = ctx.profile.saved_price_step
-    if state.mode in (Mode.PRICE, Mode.OFFER_RESUME_PRICE):
+    if state.mode is Mode.PRICE:
         return _price_step(state, ctx, state.price_step)
-    if saved is not None:
-        return _price_step(state, ctx, saved)
+    if state.mode in (Mode.OFFER_RESUME_PRICE, Mode.PRICE_CHECK):
+        return _price_safety_check(state, ctx, state.price_step)
+    if saved is not None and 0 <= saved < len(PRICE_ORDER):
+        return _price_safety_check(state, ctx, saved)
     return _reply(state, ctx, p.nothing_to_resume(ctx.content))
 
 
@@ -169,11 +204,10 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     for finding in volunteered:
         facts = facts.with_answer(finding, Answer.PRESENT)
     assessment = assess(facts)
-    kind = emergency_kind_for(assessment.flags, call_now=True)
-    new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None)
-    if kind is not None:
-        new_state = new_state.with_emergency(kind)
-    return _reply(new_state, ctx, p.emergency_statement(ctx.content, assessment))
+    kind = emergency_kind(assessment) or EmergencyKind.CALL_NOW
+    new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None).with_emergency(kind)
+    reply = p.emergency_statement(ctx.content, assessment)
+    return Turn(state=new_state, reply=reply, full_guidance=True)
 
 
 # --- the interview ----------------------------------------------------------------------------------
@@ -210,7 +244,7 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     new_state = replace(state, facts=facts, misses=0)
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
-    if assessment.complete:
+    if assessment.complete or is_child(facts):  # under 16: no triage, see a doctor
         return _result(new_state, ctx, assessment)
     return _ask(new_state, ctx, assessment)
 
@@ -252,10 +286,18 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
 
 def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Turn:
     new_state = replace(state, mode=Mode.RESULT, question=None)
-    offer_price = assessment.level <= CareLevel.CONSULTATION_24
+    offer_price = (
+        assessment.level <= CareLevel.CONSULTATION_24
+        and not self_care_unsafe(assessment)
+        and not new_state.self_care_unsafe
+        and not is_child(state.facts)
+    )
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
-    return _reply(new_state, ctx, p.result(ctx.content, assessment, offer_price=offer_price))
+    reply = p.result(
+        ctx.content, assessment, offer_price=offer_price, kind=new_state.emergency, facts=state.facts
+    )
+    return Turn(state=new_state, reply=reply, full_guidance=True)
 
 
 def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -266,12 +308,11 @@ def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 def _why_think(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.facts == Facts.empty():
         return _reply(state, ctx, p.why_think_nothing_yet(ctx.content))
-    return _reply(state, ctx, p.why_think(ctx.content, assess(state.facts)))
+    return _reply(state, ctx, p.why_think(ctx.content, assess(state.facts), state.facts))
 
 
 def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState:
-    kind = emergency_kind_for(assessment.flags, call_now=assessment.level is CareLevel.EMERGENCY_AMBULANCE)
-    return state.with_emergency(kind) if kind is not None else state
+    return state.with_emergency(emergency_kind(assessment))
 
 
 def _current_question(state: SessionState) -> Question | None:
@@ -285,7 +326,7 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     yes = act.act is Act.YES
     if state.mode is Mode.OFFER_RESUME_PRICE:
         if yes:
-            return _price_step(state, ctx, state.price_step)
+            return _price_safety_check(state, ctx, state.price_step)
         new_state = replace(state, mode=Mode.IDLE, price_step=0)
         return _reply(new_state, ctx, p.home(ctx.content), (Effect(EffectKind.CLEAR_PRICE_STEP),))
     if state.mode is Mode.OFFER_PRICE:
@@ -314,9 +355,30 @@ def _price_jump(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     return _price_step(state, ctx, step)
 
 
+def _price_safety_check(state: SessionState, ctx: TurnContext, step: int) -> Turn:
+    """Symptoms are never stored, so PRICE picked up in a new session first asks one line."""
+    if state.self_care_unsafe:
+        return _price_step(state, ctx, step)
+    new_state = replace(state, mode=Mode.PRICE_CHECK, price_step=step, question=None)
+    return _reply(new_state, ctx, p.price_safety_check(ctx.content))
+
+
+def _price_check_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if act.act is Act.NO:
+        return _price_step(state, ctx, state.price_step)
+    # "yes" or "not sure": a possible clot (the guidance also says what to do if breathless).
+    new_state = replace(state, mode=Mode.IDLE, price_step=0).with_emergency(EmergencyKind.DVT)
+    reply = p.price_unsafe(ctx.content, checked=True)
+    return _reply(new_state, ctx, reply, (Effect(EffectKind.CLEAR_PRICE_STEP),))
+
+
 def _price_step(
     state: SessionState, ctx: TurnContext, index: int, *, intro: bool = False, detail: bool = False
 ) -> Turn:
+    if state.self_care_unsafe:
+        # Never ice, a bandage, massage or stretching with a clot, ischaemia, compartment or infection.
+        mode = Mode.IDLE if state.mode in _PRICE_MODES else state.mode
+        return _reply(replace(state, mode=mode, price_step=0), ctx, p.price_unsafe(ctx.content))
     if index >= len(PRICE_ORDER):
         new_state = replace(state, mode=Mode.IDLE, price_step=0)
         reply = p.price_done(ctx.content, clot_suspected=state.emergency is not None)
@@ -356,8 +418,26 @@ def _explainer_page(state: SessionState, ctx: TurnContext, topic: str, page: int
         new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=len(pages))
         return _reply(new_state, ctx, p.explainer_end(ctx.content, topic))
     new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=page, more=())
+    if topic.partition(":")[0] == "relief":
+        context = _medicine_context(state, ctx)
+        return _reply(new_state, ctx, p.relief_page(ctx.content, topic, page, context))
     reply = p.topic_page(ctx.content, topic, page)
     return _reply(new_state, ctx, reply)
+
+
+def _medicine_context(state: SessionState, ctx: TurnContext) -> p.MedicineContext:
+    """What the session's answers say about pain relief (never stored beyond the session)."""
+    facts = state.facts
+    clot = state.emergency in (EmergencyKind.DVT, EmergencyKind.PE)
+    if not clot and facts != Facts.empty():
+        clot = clot_suspected(assess(facts))
+    return p.MedicineContext(
+        child=is_child(facts),
+        clot=clot,
+        blood_thinners=facts.answer(Finding.BLOOD_THINNERS) is Answer.PRESENT,
+        pregnant=facts.answer(Finding.PREGNANT_OR_POSTPARTUM) is Answer.PRESENT,
+        over_65=facts.age is not None and facts.age >= ctx.content.numbers.nsaid_caution_age,
+    )
 
 
 def _cause_topic(act: UserAct) -> str | None:
@@ -400,6 +480,8 @@ _GLOBAL: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
     Act.WHY_ASKING: _why_asking,
     Act.WHY_THINK: _why_think,
 }
+
+_PRICE_MODES = frozenset({Mode.PRICE, Mode.PRICE_CHECK, Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE})
 
 _INTERVIEW_ACTS = frozenset({Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM, Act.KNEE_PAIN})
 

@@ -39,3 +39,4 @@ class Mode(StrEnum):
     OFFER_PRICE = "offer_price"
     OFFER_RESUME_PRICE = "offer_resume_price"
     OFFER_REMINDER = "offer_reminder"
+    PRICE_CHECK = "price_check"  # the one-line safety check before PRICE resumes in a new session

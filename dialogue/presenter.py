@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from content import (
@@ -18,12 +19,26 @@ from content import (
 )
 from content import load as content_load
 from dialogue.acts import Act
-from dialogue.say import essential, items, para
+from dialogue.say import essential, items, para, sentences, with_number
 from dialogue.say import guidance as build_guidance
 from dialogue.state import EmergencyKind, Mode
-from speech import Block, EmergencyGuidance, ListStyle, Priority, Reply, sentence
-from triage import Assessment, Question, QuestionKind, RankedCause
-from triage.vocabulary import CareLevel, Condition, Flag
+from dialogue.urgency import clot_suspected, is_child, urgent_flags
+from speech import (
+    Block,
+    EmergencyGuidance,
+    Inline,
+    Paragraph,
+    PhoneNumber,
+    Priority,
+    Reply,
+    Sentence,
+    sentence,
+)
+from triage import Assessment, Facts, Question, QuestionKind, RankedCause
+from triage.vocabulary import Answer, CareLevel, Condition, Finding
+
+#: Triage v2's ``Answer.UNCLEAR`` value (SPEC): "not sure" twice to a red-flag question.
+UNCLEAR = "unclear"
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -31,8 +46,8 @@ REPLAY_SLOWLY = Reply(blocks=(sentence("Repeat slowly."),))
 
 CARD_TITLE = "Knee Helper"
 MAX_CAUSES_SPOKEN = 3
-MAX_SAFETY_NET_SPOKEN = 4
-_MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until)\]")
+MAX_CAUSES_IN_RESULT = 2
+_MARKER = re.compile(r"\[(count|step|cause|reasons|topic|time|until|number)\]")
 
 
 def fill(text: str, **values: str) -> str:
@@ -75,38 +90,81 @@ def _once_per_locale(build: Callable[[LocaleContent], Reply]) -> Callable[[Local
 
 # --- emergency guidance ---------------------------------------------------------------------------
 
+#: A piece of guidance: an ``emergency`` template field (all its sentences, or one by index), or
+#: ("skill", key) for a skill text without a number.
+_Part = tuple[str, int | None]
+_SKILL = "skill:"
 
-def _guidance_parts(kind: EmergencyKind) -> tuple[str, ...]:
-    """Which parts of the locale's emergency text a kind reads, in order. A possible clot: see a
-    doctor today, act on the lung-clot signs; otherwise: phone now. Both: Alexa can't call, don't drive."""
-    if kind is EmergencyKind.DVT:
-        return ("dvt_see_today", "pe_warning", "cannot_call", "do_not_drive")
-    return ("call_now", "cannot_call", "do_not_drive")
+#: What each kind reads, chosen by level: (full form, short form). A possible clot gets no
+#: ambulance line (it is a same-day problem); go-now and call-now never say "see a doctor today".
+_GUIDANCE: dict[EmergencyKind, tuple[tuple[_Part, ...], tuple[_Part, ...]]] = {
+    EmergencyKind.DVT: (
+        (("dvt_see_today", None), ("pe_warning", None), ("cannot_call", None)),
+        (("dvt_see_today", 0), ("short", None)),
+    ),
+    EmergencyKind.PE: ((("call_now", None), ("cannot_call", None)), (("call_now", None),)),
+    EmergencyKind.CALL_NOW: ((("call_now", None), ("cannot_call", None)), (("call_now", None),)),
+    EmergencyKind.ED: (
+        ((_SKILL + "guidance_ed_go", None), ("do_not_drive", None), ("cannot_call", None)),
+        ((_SKILL + "guidance_ed_go", None), ("do_not_drive", -1)),
+    ),
+}
+_TITLES: dict[EmergencyKind, str] = {
+    EmergencyKind.DVT: "emergency_title_dvt",
+    EmergencyKind.PE: "emergency_title_call",
+    EmergencyKind.CALL_NOW: "emergency_title_call",
+    EmergencyKind.ED: "emergency_title_ed",
+}
 
 
-def guidance(c: LocaleContent, kind: EmergencyKind) -> EmergencyGuidance:
-    """The locale's emergency guidance, built once per locale and kind (content is immutable)."""
-    return _guidance(c.locale, kind)
+def _part_texts(c: LocaleContent, parts: tuple[_Part, ...], *, templates: bool) -> tuple[str, ...]:
+    """The sentences of ``parts``: templates keep ``{emergency_number}`` for say-as rendering."""
+    texts: list[str] = []
+    source = c.emergency.templates if templates else c.emergency
+    for name, index in parts:
+        if name.startswith(_SKILL):
+            texts.append(c.skill[name.removeprefix(_SKILL)])
+            continue
+        sentences: tuple[str, ...] = getattr(source, name)
+        texts.extend(sentences if index is None else (sentences[index],))
+    return tuple(texts)
 
 
-@lru_cache(maxsize=32)
-def _guidance(locale: str, kind: EmergencyKind) -> EmergencyGuidance:
+def guidance(c: LocaleContent, kind: EmergencyKind, *, short: bool = False) -> EmergencyGuidance:
+    """The locale's emergency guidance for ``kind``: the full form (the turn that raises it, the
+    result, help and goodbye) or the short form that opens every other turn. Either way the reprompt
+    opens with the short form. Built once per locale, kind and form (content is immutable)."""
+    return _guidance(c.locale, kind, short)
+
+
+@lru_cache(maxsize=64)
+def _guidance(locale: str, kind: EmergencyKind, short: bool) -> EmergencyGuidance:
     c = content_load(locale)
-    t = c.emergency.templates
-    full = tuple(sentence for part in _guidance_parts(kind) for sentence in getattr(t, part))
+    full_parts, short_parts = _GUIDANCE[kind]
+    brief = _part_texts(c, short_parts, templates=True)
+    title = skill(c, _TITLES[kind], number=c.terms.emergency_number)
     return build_guidance(
-        full, t.short, c.terms.emergency_number, c.terms.emergency_number_spoken, c.skill["emergency_title"]
+        brief if short else _part_texts(c, full_parts, templates=True),
+        brief,
+        c.terms.emergency_number,
+        c.terms.emergency_number_spoken,
+        title,
     )
 
 
 def guidance_plain(c: LocaleContent, kind: EmergencyKind) -> list[str]:
-    """The same guidance as plain sentences (for the last-resort error reply)."""
-    return [sentence for part in _guidance_parts(kind) for sentence in getattr(c.emergency, part)]
+    """The full guidance as plain sentences (for the last-resort error reply)."""
+    return list(_part_texts(c, _GUIDANCE[kind][0], templates=False))
+
+
+def guidance_openings(c: LocaleContent) -> tuple[EmergencyGuidance, ...]:
+    """Every form of every kind of guidance the locale can open a response with."""
+    return tuple(guidance(c, kind, short=short) for kind in EmergencyKind for short in (False, True))
 
 
 def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
     """After "I can't breathe" and the like: the guidance (added as sticky) and one plain reason."""
-    flags = [flag for flag in _FLAG_ORDER if flag in assessment.flags]
+    flags = urgent_flags(assessment)
     reason = c.flags[flags[0]].explanation if flags else c.skill["emergency_generic"]
     # The guidance itself (put first by the response path) says that Alexa cannot make the call.
     return _reply(c, essential(reason), reprompt=c.skill["emergency_reprompt"])
@@ -278,47 +336,167 @@ def why_asking(c: LocaleContent, q: Question | None) -> Reply:
     return _reply(c, essential(text.why), para(text.question, priority=Priority.HIGH), reprompt=text.question)
 
 
-def result(c: LocaleContent, a: Assessment, *, offer_price: bool) -> Reply:
-    level = c.care_levels[a.level]
+#: Causes whose home care is staying active or exercise rather than PRICE (content item 8).
+_ACTIVE_SELF_CARE: tuple[Condition, ...] = (
+    Condition.OSTEOARTHRITIS,
+    Condition.REFERRED_PAIN,
+    Condition.LEG_CRAMPS,
+    Condition.CHONDROMALACIA,
+)
+#: What the sticky guidance already says for a level: no second disposition is spoken.
+_COVERED: dict[EmergencyKind, CareLevel] = {
+    EmergencyKind.DVT: CareLevel.CONSULTATION_24,
+    EmergencyKind.ED: CareLevel.EMERGENCY,
+    EmergencyKind.PE: CareLevel.EMERGENCY_AMBULANCE,
+    EmergencyKind.CALL_NOW: CareLevel.EMERGENCY_AMBULANCE,
+}
+
+
+def same_day_route(c: LocaleContent, priority: Priority = Priority.ESSENTIAL) -> Paragraph:
+    """The locale's same-day route ("urgent care or the ER", "NHS 111", healthdirect...)."""
+    t = c.emergency.templates
+    route = with_number(t.dvt_see_today[-1], c.terms.emergency_number, c.terms.emergency_number_spoken)
+    return Paragraph((route,), priority)
+
+
+def numbered(c: LocaleContent, text: str, priority: Priority = Priority.NORMAL) -> Paragraph:
+    """A skill text whose emergency number (resolved to words by the compiler) is said as a number
+    and shown as digits on the card."""
+    spoken = c.terms.emergency_number_spoken
+    found: list[Sentence] = []
+    for one in sentences(text):
+        parts: list[Inline] = []
+        for part in one.parts:
+            if isinstance(part, str) and spoken in part:
+                pieces = part.split(spoken)
+                for i, piece in enumerate(pieces):
+                    if i:
+                        parts.append(PhoneNumber(c.terms.emergency_number, spoken))
+                    if piece:
+                        parts.append(piece)
+            else:
+                parts.append(part)
+        found.append(Sentence(tuple(parts)))
+    return Paragraph(tuple(found), priority)
+
+
+def result(
+    c: LocaleContent,
+    a: Assessment,
+    *,
+    offer_price: bool,
+    kind: EmergencyKind | None = None,
+    facts: Facts | None = None,
+) -> Reply:
+    """The result: one disposition with one time frame (by the highest level, unless the sticky
+    guidance already says it), every urgent flag explained (at most three), the lead cause with
+    reasons from what the user said (none with a clot: nothing benign explains clot signs), a
+    safety net for the level, the disclaimer, and the offer."""
+    facts = facts or Facts.empty()
     blocks: list[Block] = []
-    if not _guidance_covers_level(a):
-        blocks.append(essential(level.action))
-    for flag in _FLAG_ORDER:
-        if flag in a.flags:
-            blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
-            break
-    causes = a.causes[:MAX_CAUSES_SPOKEN]
-    if causes:
-        blocks.append(para(*_cause_sentences(c, causes), priority=Priority.NORMAL))
-    safety = [c.interview.findings[f].phrase for f in a.safety_net[:MAX_SAFETY_NET_SPOKEN]]
-    if safety:
-        blocks.append(items(c.skill["safety_net"], safety, style=ListStyle.OR, priority=Priority.HIGH))
-    clot = Flag.SUSPECTED_DVT in a.flags or Flag.SUSPECTED_PE in a.flags
-    if offer_price:
-        offer = (
-            c.skill["offer_price_arranging"]
-            if clot or a.level >= CareLevel.CONSULTATION_24
-            else c.skill["offer_price"]
-        )
+    child = is_child(facts)
+    covered = kind is not None and a.level <= _COVERED[kind]
+    if child:
+        blocks.append(essential(c.skill["result_child"]))
+    if not covered:
+        blocks.extend(_disposition(c, a, facts, child=child))
+    flags = urgent_flags(a)
+    for flag in flags:
+        blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+    if not child:
+        blocks.extend(_causes(c, a, facts))
+    net = _safety_net_key(a, kind, child=child)
+    if net:
+        blocks.append(numbered(c, c.skill[net], Priority.HIGH))
+    blocks.append(para(c.skill["result_disclaimer"], priority=Priority.HIGH))
+    active = _lead_with_reasons(c, a, facts) in _ACTIVE_SELF_CARE
+    if offer_price and not child and not active:
+        arranging = a.level >= CareLevel.CONSULTATION_24
+        offer = c.skill["offer_price_arranging" if arranging else "offer_price"]
         blocks.append(para(offer, priority=Priority.ESSENTIAL))
         return _reply(c, *blocks, reprompt=offer)
     blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
     return _reply(c, *blocks)
 
 
-def _guidance_covers_level(a: Assessment) -> bool:
-    """True when the sticky emergency guidance already says what the care level would."""
-    if a.level is CareLevel.EMERGENCY_AMBULANCE:
-        return True
-    return a.level is CareLevel.CONSULTATION_24 and Flag.SUSPECTED_DVT in a.flags
+def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
+    """With a clot possible: a deep vein thrombosis first, and no benign cause offered to explain
+    it. Otherwise the two leading causes, each only with reasons the user gave (a cause with no
+    evidence at all is not named)."""
+    if clot_suspected(a):
+        dvt = next((x for x in a.causes if x.condition is Condition.DEEP_VEIN_THROMBOSIS), None)
+        name = c.conditions[Condition.DEEP_VEIN_THROMBOSIS].name
+        first = (
+            _cause_sentence(c, dvt, facts)
+            if dvt is not None and _reasons(c, dvt.supporting, facts)
+            else skill(c, "cause_possible", cause=name)
+        )
+        blocks: list[Block] = [para(first, priority=Priority.HIGH)]
+        if any(x.condition is not Condition.DEEP_VEIN_THROMBOSIS for x in a.causes[:MAX_CAUSES_IN_RESULT]):
+            blocks.append(para(c.skill["result_clot_lookalike"], priority=Priority.HIGH))
+        return blocks
+    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x.supporting, facts)]
+    return [para(*(_cause_sentence(c, x, facts) for x in named))] if named else []
 
 
-def _cause_sentence(c: LocaleContent, cause: RankedCause) -> str:
+def _lead_with_reasons(c: LocaleContent, a: Assessment, facts: Facts) -> Condition | None:
+    """The leading cause, when the user said something that supports it."""
+    if a.causes and _reasons(c, a.causes[0].supporting, facts):
+        return a.causes[0].condition
+    return None
+
+
+def _disposition(c: LocaleContent, a: Assessment, facts: Facts, *, child: bool) -> list[Block]:
+    level = a.level
+    if child and level < CareLevel.CONSULTATION_24:
+        level = CareLevel.CONSULTATION_24
+    if level >= CareLevel.EMERGENCY_AMBULANCE:
+        return [numbered(c, c.care_levels[level].action, Priority.ESSENTIAL)]
+    if level >= CareLevel.EMERGENCY:
+        return [numbered(c, c.care_levels[level].action, Priority.ESSENTIAL)]
+    if level >= CareLevel.CONSULTATION_24:
+        return [essential(c.skill["result_today"]), same_day_route(c)]
+    if level >= CareLevel.CONSULTATION:
+        return [essential(c.skill["result_appointment"])]
+    lead = _lead_with_reasons(c, a, facts)
+    key = f"self_care_{lead.value}" if lead in _ACTIVE_SELF_CARE and lead is not None else "self_care_price"
+    return [essential(c.skill[key])]
+
+
+def _safety_net_key(a: Assessment, kind: EmergencyKind | None, *, child: bool) -> str | None:
+    """Which worsening advice fits the level: nothing when the guidance already says it."""
+    if kind is not None or a.level >= CareLevel.EMERGENCY:
+        return None
+    if a.level >= CareLevel.CONSULTATION_24 or child:
+        return "safety_net_today"
+    if a.level >= CareLevel.CONSULTATION:
+        return "safety_net_appointment"
+    return "safety_net_self_care"
+
+
+def _cause_sentence(c: LocaleContent, cause: RankedCause, facts: Facts | None = None) -> str:
+    """ "A calf strain may fit, because of ...": reasons only from what the user said (an answer of
+    "not sure" twice is "you weren't sure about ..."), never what a word such as "running" implies."""
     name = c.conditions[cause.condition].name
-    reasons = [c.interview.findings[f].phrase for f in cause.supporting[:2]]
+    reasons = _reasons(c, cause.supporting, facts)[:2]
     if not reasons:
         return skill(c, "cause_possible_also", cause=name)
     return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
+
+
+def _reasons(c: LocaleContent, findings: Sequence[Finding], facts: Facts | None) -> list[str]:
+    said = facts.answers if facts is not None else None
+    out: list[str] = []
+    for finding in findings:
+        phrase = c.interview.findings[finding].phrase
+        answer = said.get(finding) if said is not None else Answer.PRESENT
+        if answer is None:
+            continue  # implied (a group, an activity word): never spoken back as if said
+        if answer.value == UNCLEAR:
+            out.append(skill(c, "reason_unclear", reasons=phrase))
+        elif answer is Answer.PRESENT:
+            out.append(phrase)
+    return out
 
 
 def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
@@ -338,7 +516,7 @@ def _and(c: LocaleContent, words: Sequence[str], *, joiner: str | None = None) -
     return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
 
 
-def why_think(c: LocaleContent, a: Assessment) -> Reply:
+def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Reply:
     blocks: list[Block] = [essential(c.skill["why_think_intro"])]
     for rule in a.rules[:2]:
         rule_text = c.rules.get(rule.value if hasattr(rule, "value") else str(rule))
@@ -346,7 +524,7 @@ def why_think(c: LocaleContent, a: Assessment) -> Reply:
             blocks.append(para(rule_text.reason, priority=Priority.HIGH))
     for cause in a.causes[:MAX_CAUSES_SPOKEN]:
         name = c.conditions[cause.condition].name
-        sentences = [_cause_sentence(c, cause)]
+        sentences = [_cause_sentence(c, cause, facts)]
         against = [c.interview.findings[f].phrase for f in cause.against[:2]]
         if against:
             sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
@@ -387,6 +565,24 @@ def _price_step(
         blocks.append(para(*price.safety[:2], priority=Priority.HIGH))
     blocks.append(para(c.skill["price_cue"], priority=Priority.HIGH))
     return _reply(c, *blocks, reprompt=c.skill["price_cue"], title=price.name)
+
+
+def price_unsafe(c: LocaleContent, *, checked: bool = False) -> Reply:
+    """PRICE asked for with a clot, ischaemia, compartment or infection possible: what to do instead."""
+    return _price_unsafe(c.locale, checked)
+
+
+@lru_cache(maxsize=16)
+def _price_unsafe(locale: str, checked: bool) -> Reply:
+    c = content_load(locale)
+    first = (c.skill["price_check_positive"],) if checked else ()
+    return _reply(c, essential(*first, c.skill["price_unsafe"]), para(c.skill["result_options"]))
+
+
+@_once_per_locale
+def price_safety_check(c: LocaleContent) -> Reply:
+    text = c.skill["price_safety_check"]
+    return _reply(c, essential(text), reprompt=text)
 
 
 def price_done(c: LocaleContent, *, clot_suspected: bool) -> Reply:
@@ -579,11 +775,60 @@ def _all_relief_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 
 def _relief_pages(c: LocaleContent, relief: PainRelief, *, pharmacist: bool = True) -> tuple[Page, ...]:
+    """The summary, then every caution, at most two to a page (each is spoken, none skipped)."""
     item = c.treatment.pain_relief[relief]
     summary: list[Block] = [essential(item.summary)]
     if pharmacist:
         summary.append(para(c.treatment.medicine_cautions.ask_pharmacist, priority=Priority.HIGH))
-    return (tuple(summary), (essential(*item.cautions),))
+    cautions = item.cautions
+    pages: list[Page] = [tuple(summary)]
+    pages.extend((essential(*cautions[i : i + 2]),) for i in range(0, len(cautions), 2))
+    return tuple(pages)
+
+
+@dataclass(frozen=True)
+class MedicineContext:
+    """What the session's answers say that changes pain relief advice."""
+
+    child: bool = False
+    clot: bool = False
+    blood_thinners: bool = False
+    pregnant: bool = False
+    over_65: bool = False
+
+
+def relief_page(c: LocaleContent, topic: str, index: int, context: MedicineContext) -> Reply:
+    """A pain relief page, tailored by the session's answers: under 16 no doses at all; with a clot
+    possible, a blood thinner, a pregnancy or over 65, the matching caution opens the first page."""
+    if context.child:
+        return _relief_child(c)
+    page = topic_page(c, topic, index)
+    if index != 0:
+        return page
+    notes = [
+        key
+        for key, applies in (
+            ("relief_clot", context.clot),
+            ("relief_blood_thinners", context.blood_thinners),
+            ("relief_pregnant", context.pregnant),
+            ("relief_over_65", context.over_65),
+        )
+        if applies
+    ]
+    if not notes:
+        return page
+    note = essential(*(c.skill[key] for key in notes))
+    return Reply(
+        blocks=(note, *page.blocks),
+        reprompt=page.reprompt,
+        card_title=page.card_title,
+        end_session=page.end_session,
+    )
+
+
+@_once_per_locale
+def _relief_child(c: LocaleContent) -> Reply:
+    return _reply(c, essential(c.skill["relief_child"]), para(c.skill["what_you_can_ask"]))
 
 
 def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:
@@ -611,18 +856,3 @@ def slowly(ssml: str) -> str:
     if inner.startswith('<prosody rate="slow">'):
         return f"<speak>{inner}</speak>"
     return f'<speak><prosody rate="slow">{inner}</prosody></speak>'
-
-
-_FLAG_ORDER: tuple[Flag, ...] = (
-    Flag.SUSPECTED_PE,
-    Flag.LIMB_ISCHAEMIA,
-    Flag.CAUDA_EQUINA,
-    Flag.SUSPECTED_DVT,
-    Flag.SEPTIC_ARTHRITIS,
-    Flag.DEFORMITY,
-    Flag.LOCKED_KNEE,
-    Flag.POSSIBLE_FRACTURE,
-    Flag.BAKERS_CYST_COMPLICATION,
-    Flag.PROLONGED_CRAMP,
-    Flag.SEVERE_HAMSTRING_TEAR,
-)

@@ -7,6 +7,11 @@ import re
 from speech import EmergencyGuidance, ListStyle, Paragraph, PhoneNumber, Priority, Sentence, SpokenList
 
 _PLACEHOLDER = "{emergency_number}"
+#: A helpline number written in the text, such as "111", "811" or "1800 022 222".
+_HELPLINE = re.compile(r"(?<![\w.,])\d{3,4}(?: \d{3}){0,2}(?![\w.,]\d)")
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+#: Number groups people say as words rather than digit by digit.
+_GROUP_WORDS = {"1800": "one eight hundred", "1300": "thirteen hundred"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'])")
 
 
@@ -47,17 +52,41 @@ def items(
 
 
 def with_number(template: str, digits: str, spoken: str) -> Sentence:
-    """A sentence whose ``{emergency_number}`` placeholder becomes a phone number said right."""
+    """A sentence whose ``{emergency_number}`` placeholder becomes a phone number said right, and
+    whose helpline numbers ("NHS 111", "healthdirect on 1800 022 222") are said as numbers too."""
     parts: list[str | PhoneNumber] = []
     rest = template
     while _PLACEHOLDER in rest:
         before, rest = rest.split(_PLACEHOLDER, 1)
         if before:
-            parts.append(before)
+            parts.extend(helplines(before))
         parts.append(PhoneNumber(digits=digits, spoken=spoken))
     if rest:
-        parts.append(rest)
+        parts.extend(helplines(rest))
     return Sentence(tuple(parts))
+
+
+def helplines(text: str) -> list[str | PhoneNumber]:
+    """Plain text with each helpline number in it made a ``PhoneNumber`` (said group by group)."""
+    parts: list[str | PhoneNumber] = []
+    position = 0
+    for match in _HELPLINE.finditer(text):
+        if match.start() > position:
+            parts.append(text[position : match.start()])
+        number = match.group(0)
+        parts.append(PhoneNumber(digits=number, spoken=helpline_words(number)))
+        position = match.end()
+    if position < len(text):
+        parts.append(text[position:])
+    return parts
+
+
+def helpline_words(number: str) -> str:
+    """How a helpline number is said: "one one one", "one eight hundred, zero two two, two two two"."""
+    groups = number.split()
+    return ", ".join(
+        _GROUP_WORDS.get(group) or " ".join(_DIGIT_WORDS[int(d)] for d in group) for group in groups
+    )
 
 
 def guidance(

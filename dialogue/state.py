@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any, TypeVar
 
 from dialogue.modes import STATE_KEY, Mode, state_data
-from triage import Facts
-from triage.vocabulary import Flag
+from dialogue.urgency import EmergencyKind, kind_from_facts, self_care_unsafe, stronger
+from triage import Facts, assess
 
 __all__ = [
     "STATE_KEY",
@@ -22,7 +22,6 @@ __all__ = [
     "LastSpeech",
     "Mode",
     "SessionState",
-    "emergency_kind_for",
 ]
 
 _E = TypeVar("_E", bound=Enum)
@@ -34,14 +33,6 @@ _MAX_MORE = 40
 _MAX_REMEMBERED_JSON = 20_000
 _ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps builds one per call
 _escaped = json.encoder.encode_basestring_ascii  # the exact escaped form json.dumps writes (C)
-
-
-class EmergencyKind(StrEnum):
-    """Why the emergency guidance is sticky in this session."""
-
-    DVT = "dvt"
-    PE = "pe"
-    CALL_NOW = "call_now"
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ class SessionState:
     question: str | None = None  # id of the interview question awaiting an answer
     asked: int = 0  # questions asked so far in this interview
     misses: int = 0  # consecutive misunderstandings
-    emergency: EmergencyKind | None = None  # sticky until the session ends
+    emergency: EmergencyKind | None = None  # sticky; a cache of what the facts call for
     topic: str | None = None  # explainer topic id, e.g. "cause:bakers_cyst"
     page: int = 0  # explainer page within the topic
     price_step: int = 0  # PRICE walk-through position (0..4)
@@ -72,12 +63,18 @@ class SessionState:
     last: LastSpeech = field(default_factory=LastSpeech)
     offered_timer_minutes: int = 0
 
-    def with_emergency(self, kind: EmergencyKind) -> SessionState:
+    def with_emergency(self, kind: EmergencyKind | None) -> SessionState:
         """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
-        order = {EmergencyKind.DVT: 1, EmergencyKind.PE: 2, EmergencyKind.CALL_NOW: 2}
-        if self.emergency is not None and order[self.emergency] >= order[kind]:
-            return self
-        return replace(self, emergency=kind)
+        chosen = stronger(self.emergency, kind)
+        return self if chosen is self.emergency else replace(self, emergency=chosen)
+
+    @property
+    def self_care_unsafe(self) -> bool:
+        """True when PRICE, ice, a bandage, massage or stretching must not be offered: any sticky
+        emergency guidance, or facts with a clot, ischaemia, compartment or infection flag."""
+        if self.emergency is not None:
+            return True
+        return self.facts != Facts.empty() and self_care_unsafe(assess(self.facts))
 
     def encode(self) -> str:
         """The state as the compact JSON string stored in the session attributes."""
@@ -112,12 +109,16 @@ class SessionState:
         malformed falls back to safe defaults.
 
         The emergency marker is read first and kept even when the rest is damaged, so a corrupted
-        session can never silence the guidance.
+        session can never silence the guidance. The marker is only a cache: it is derived again
+        from the facts, so facts that assess as a clot, a call-now or a go-now emergency speak the
+        guidance even when the marker is missing or damaged (the stronger of the two wins).
         """
         data = state_data(data)
         if data is None:
             return cls()
         emergency = _enum(EmergencyKind, data.get("emergency"), None)
+        facts = Facts.from_json(data.get("facts"))
+        emergency = stronger(emergency, kind_from_facts(facts))
         last_raw = data.get("last")
         last = LastSpeech()
         if isinstance(last_raw, dict):
@@ -140,7 +141,7 @@ class SessionState:
         topic = data.get("topic")
         return cls(
             mode=_enum(Mode, data.get("mode"), Mode.IDLE) or Mode.IDLE,
-            facts=Facts.from_json(data.get("facts")),
+            facts=facts,
             question=question if isinstance(question, str) and len(question) < 64 else None,
             asked=_small_int(data.get("asked"), 0, 100),
             misses=_small_int(data.get("misses"), 0, 10),
@@ -152,17 +153,6 @@ class SessionState:
             last=last,
             offered_timer_minutes=_small_int(data.get("timer_minutes"), 0, 60),
         )
-
-
-def emergency_kind_for(flags: frozenset[Flag], call_now: bool) -> EmergencyKind | None:
-    """Which sticky emergency guidance an assessment calls for, if any."""
-    if Flag.SUSPECTED_PE in flags:
-        return EmergencyKind.PE
-    if call_now:
-        return EmergencyKind.CALL_NOW
-    if Flag.SUSPECTED_DVT in flags:
-        return EmergencyKind.DVT
-    return None
 
 
 def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:

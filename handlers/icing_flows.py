@@ -71,7 +71,7 @@ def icing_now(runtime: Runtime, handler_input: HandlerInput) -> Response:
     """ "I'm icing my knee now": safety guidance, a timer (asking permission if needed), and a record."""
     state = load_state(handler_input)
     c = locale_content(handler_input)
-    if state.emergency is not None:
+    if state.self_care_unsafe:
         return send(handler_input, Turn(state=state, reply=icing.clot_no_icing(c)), c)
     minutes, adjusted = icing.icing_minutes(c, read_number(handler_input, "minutes", 1, 600))
     saved = _record_start(runtime, handler_input)
@@ -104,7 +104,7 @@ def icing_status(runtime: Runtime, handler_input: HandlerInput) -> Response:
     """ "When can I ice again?" and "how many times have I iced today?"."""
     state = load_state(handler_input)
     c = locale_content(handler_input)
-    if state.emergency is not None:
+    if state.self_care_unsafe:
         return send(handler_input, Turn(state=state, reply=icing.clot_no_icing(c)), c)
     found = store_and_key(runtime, handler_input)
     if found is None:

@@ -59,10 +59,12 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
         if state.emergency is None:
             return
         from dialogue.presenter import guidance
+        from kneeskill.turns import guidance_openings
 
-        block = guidance(locale_content(handler_input), state.emergency).full_ssml
+        locale = locale_content(handler_input)
+        block = guidance(locale, state.emergency).full_ssml
         body = ssml.removeprefix("<speak>")
-        if not body.removeprefix('<prosody rate="slow">').startswith(block):
+        if not body.removeprefix('<prosody rate="slow">').startswith(guidance_openings(state, locale)):
             _log.error("a spoken response lacked the emergency guidance; it was put back")
             speech.ssml = "<speak>" + block + body
 

@@ -84,11 +84,11 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     if turn.reply is presenter.REPLAY or turn.reply is presenter.REPLAY_SLOWLY:
         last = state.last
         ssml = last.ssml if turn.reply is presenter.REPLAY else presenter.slowly(last.ssml)
-        guard = presenter.guidance(locale, state.emergency) if state.emergency is not None else None
-        opening, short = (guard.full_ssml, guard.short_ssml) if guard is not None else ("", "")
+        openings = guidance_openings(state, locale)
+        short = (presenter.guidance(locale, state.emergency).short_ssml,) if state.emergency else ("",)
         reprompt_ok = _replayable(last.reprompt_ssml, short) if last.reprompt_ssml else True
         card_ok = len(last.card_title) + len(last.card_text) < DEFAULT_LIMITS.card_chars
-        if not (_replayable(ssml, opening) and reprompt_ok and card_ok):
+        if not (_replayable(ssml, openings) and reprompt_ok and card_ok):
             # Session attributes come back from the client: replay only speech that is our own kind.
             return send(handler_input, replace(turn, reply=presenter.nothing_to_repeat(locale)), locale)
         builder.speak(ssml)
@@ -100,7 +100,8 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.ask(last.reprompt_ssml or ssml)
         save_state(handler_input, state)
         return builder.response
-    rendered, new_state, encoded = _fit(sticky(turn.reply, state, locale), state, locale.skill["say_more"])
+    reply = sticky(turn.reply, state, locale, full=turn.full_guidance)
+    rendered, new_state, encoded = _fit(reply, state, locale.skill["say_more"])
     builder.speak(rendered.ssml)
     builder.set_card(
         SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
@@ -148,9 +149,10 @@ def _attributes_json_size(encoded: str) -> int:
 _BUILDER_TAGS = frozenset({"speak", "p", "s", "break", "emphasis", "say-as", "sub", "prosody"})
 
 
-def _replayable(ssml: str, opening: str) -> bool:
+def _replayable(ssml: str, openings: tuple[str, ...]) -> bool:
     """True when remembered SSML is safe to speak again as it is: one well-formed ``<speak>``
-    document under Alexa's length limit that starts with ``opening`` (the emergency guidance)."""
+    document under Alexa's length limit that starts with one of ``openings`` (the emergency
+    guidance, full or short)."""
     if not ssml or len(ssml) >= DEFAULT_LIMITS.speech_chars:
         return False
     try:
@@ -160,14 +162,24 @@ def _replayable(ssml: str, opening: str) -> bool:
     if root.tag != "speak" or any(element.tag not in _BUILDER_TAGS for element in root.iter()):
         return False
     body = ssml.removeprefix("<speak>").removeprefix('<prosody rate="slow">')
-    return body.startswith(opening)
+    return body.startswith(openings)
 
 
-def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent) -> Reply:
-    """The reply with the session's emergency guidance put first, when the session has one."""
+def guidance_openings(state: SessionState, locale: content.LocaleContent) -> tuple[str, ...]:
+    """The SSML a spoken response must open with in this session: the session's guidance in its
+    full or its short form ("" when the session has none)."""
+    if state.emergency is None:
+        return ("",)
+    kind = state.emergency
+    return tuple(presenter.guidance(locale, kind, short=short).full_ssml for short in (False, True))
+
+
+def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent, *, full: bool = True) -> Reply:
+    """The reply with the session's emergency guidance put first, when the session has one: in
+    full, or in its short form (at most 25 words, still the action and the number)."""
     if state.emergency is None:
         return reply
-    return with_emergency(reply, presenter.guidance(locale, state.emergency))
+    return with_emergency(reply, presenter.guidance(locale, state.emergency, short=not full))
 
 
 def save_state(handler_input: HandlerInput, state: SessionState, encoded: str | None = None) -> None:

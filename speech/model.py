@@ -177,7 +177,7 @@ class Duration:
         return escape(self.text_plain())
 
 
-_DIGITS = re.compile(r"[0-9]+")
+_DIGITS = re.compile(r"[0-9]+(?: [0-9]+)*")  # digit groups may be spaced, as in "1800 022 222"
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,8 @@ class PhoneNumber:
 
     With ``spoken`` (for example "triple zero" for 000 in Australia) the SSML is
     ``<sub alias="triple zero">000</sub>``; without it the digits are read one by one
-    (``<say-as interpret-as="digits">911</say-as>``). Cards and plain text show the digits.
+    (``<say-as interpret-as="digits">911</say-as>``). Cards and plain text show the digits, which
+    may come in groups separated by single spaces ("1800 022 222").
     """
 
     digits: str

@@ -35,6 +35,6 @@ def test_every_skill_text_the_code_uses_exists(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", content.SUPPORTED_LOCALES)
 def test_every_run_time_marker_in_a_skill_text_is_one_the_presenter_fills(locale: str) -> None:
-    values = dict.fromkeys(("count", "step", "cause", "reasons", "topic", "time", "until"), "x")
+    values = dict.fromkeys(("count", "step", "cause", "reasons", "topic", "time", "until", "number"), "x")
     for key, text in content.load(locale).skill.items():
         assert not _MARKER.search(fill(text, **values)), f"{locale}: {key} has an unknown marker"

@@ -69,11 +69,13 @@ def load_scripts() -> list[Script]:
 
 
 def emergency_opening(locale: str) -> list[str]:
-    """The first sentence of each kind of emergency guidance, with the number as digits."""
+    """The first sentence of each kind and form of emergency guidance, with the numbers as digits:
+    a possible clot first, then phone now, then go to the emergency department."""
+    from dialogue.presenter import guidance_openings
+
     c = content.load(locale)
-    t = c.emergency.templates
-    digits = c.terms.emergency_number
-    return [plain(s.replace("{emergency_number}", digits)) for s in (t.dvt_see_today[0], t.call_now[0])]
+    firsts = [plain(g.full[0].text()) for g in guidance_openings(c)]
+    return list(dict.fromkeys(firsts))
 
 
 class ScriptFailure(AssertionError):
