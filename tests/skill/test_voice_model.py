@@ -205,3 +205,52 @@ def test_the_medicine_slot_names_paracetamol_in_the_locale_s_own_word(locale: st
     assert value["name"]["value"] == expected
     other = "paracetamol" if expected == "acetaminophen" else "acetaminophen"
     assert other in value["name"]["synonyms"], "the other name is still understood"
+
+
+# --- the paraphrase corpus (tests/golden/paraphrases) is kept apart from the samples -----------
+
+
+def _normalised(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("-", " ").replace(".", " ")
+    return " ".join(re.sub(r"[^a-z0-9'{} ]+", " ", text).split())
+
+
+def test_the_paraphrase_corpus_has_four_hundred_utterances_across_every_locale() -> None:
+    from voicemodel.measure import corpus_locales, load_corpus
+
+    assert corpus_locales() == sorted(LOCALES)
+    sizes = {locale: len(load_corpus(locale)) for locale in LOCALES}
+    assert sum(sizes.values()) >= 400, sizes
+    assert min(sizes.values()) >= 80, sizes
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_paraphrase_is_also_a_sample_utterance(locale: str) -> None:
+    from voicemodel.measure import load_corpus
+
+    samples = {_normalised(sample) for intent in model(locale)["intents"] for sample in intent["samples"]}
+    for intent in model(locale)["intents"]:
+        for slot in intent.get("slots", []):
+            samples |= {_normalised(sample) for sample in slot.get("samples", [])}
+    said = [_normalised(case.say) for case in load_corpus(locale)]
+    assert [s for s in said if s in samples] == [], "the corpus must stay apart from the samples"
+    assert len(said) == len(set(said)), "an utterance is in the corpus twice"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_paraphrase_expects_an_intent_and_slot_ids_the_model_has(locale: str) -> None:
+    from voicemodel.measure import ELICITED, load_corpus
+
+    lm = model(locale)
+    intents = {intent["name"]: intent for intent in lm["intents"]}
+    ids = {t["name"]: {v["id"] for v in t["values"]} for t in lm["types"]}
+    for case in load_corpus(locale):
+        assert case.intent in intents, case
+        kinds = {slot["name"]: slot["type"] for slot in intents[case.intent].get("slots", [])}
+        for name, value in case.slots.items():
+            assert name in kinds, case
+            if kinds[name] == "AMAZON.NUMBER":
+                assert value.isdigit(), case
+            else:
+                assert value in ids[kinds[name]], case
+        assert case.elicit is None or case.elicit in ELICITED, case
