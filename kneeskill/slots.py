@@ -119,6 +119,7 @@ SLOT_CATALOGUES: Mapping[str, str] = {
 
 _ARTICLES = frozenset({"a", "an", "the", "my", "some", "any", "his", "her", "this", "that"})
 _NOT_WORD = re.compile(r"[^a-z' ]+")
+_NEGATION = re.compile(r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt ")
 _NO_PLURAL = re.compile(r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$")
 _PREPOSITIONS = frozenset({"in", "of", "from", "behind", "at", "on", "to", "with"})
 _UNCOUNTED = frozenset({"pain", "damage", "resonance", "imaging", "patellae", "muscle"})
@@ -253,11 +254,14 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     """Match words Alexa could not resolve against a catalogue's names, synonyms and variants."""
     index = _index(tuple(values))
     key = match_key(heard)
-    if not key:
-        return ValueMatch()
+    if not key or _NEGATION.search(f" {key} "):
+        return ValueMatch()  # nothing said, or a negation ("not stiff"): never guess a value
     exact = index.get(key)
     if exact:
         return ValueMatch(exact[0], sure=len(exact) == 1)
+    contained = _contained(key, index)
+    if contained is not None:
+        return contained
     best: dict[str, float] = {}
     for candidate, ids in index.items():
         score = max(
@@ -272,6 +276,18 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     top_id, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     return ValueMatch(top_id, sure=top >= SURE and top - runner_up >= TIE)
+
+
+def _contained(key: str, index: Mapping[str, tuple[str, ...]]) -> ValueMatch | None:
+    """A catalogue word said inside more words ("acl injury", "my torn meniscus thing"): the
+    longest such word wins; sure only when it is most of what was said and names one value."""
+    padded = f" {key} "
+    found = [(len(k), ids) for k, ids in index.items() if len(k) >= 3 and f" {k} " in padded]
+    if not found:
+        return None
+    length, ids = max(found, key=lambda item: item[0])
+    rivals = {i for size, other in found if size == length for i in other}
+    return ValueMatch(ids[0], sure=len(rivals) == 1 and length >= 0.6 * len(key))
 
 
 # ------------------------------------------------------------------------------ reading slots

@@ -323,3 +323,121 @@ def test_every_paraphrase_expects_an_intent_and_slot_ids_the_model_has(locale: s
             else:
                 assert value in ids[kinds[name]], case
         assert case.elicit is None or case.elicit in ELICITED, case
+
+
+# --- what the handlers make of what Alexa sends ---------------------------------------------------
+
+
+def _act(locale: str, intent: str, state: dict[str, Any] | None = None, **slots: Any) -> Any:
+    from tests.support.envelopes import Session
+    from tests.support.handler_input import handler_input
+
+    session = Session(locale=locale)
+    if state is not None:
+        session.attributes = {"kh": state}
+    return INTENT_ACTS[intent](handler_input(session.intent(intent, **slots)))
+
+
+def _unresolved(name: str, heard: str) -> dict[str, Any]:
+    from tests.support.envelopes import slot
+
+    return slot(name, heard=heard, status="ER_SUCCESS_NO_MATCH")
+
+
+def test_go_back_and_i_meant_no_or_yes_are_corrections() -> None:
+    from dialogue.acts import Act
+
+    assert _act("en-GB", "GoBackIntent").act is Act.GO_BACK
+    assert _act("en-GB", "GoBackIntent", answer="absent").act is Act.CORRECT_NO
+    assert _act("en-GB", "GoBackIntent", answer="present").act is Act.CORRECT_YES
+
+
+def test_thanks_closes_politely_like_stop() -> None:
+    from dialogue.acts import Act
+
+    assert _act("en-US", "ThanksIntent").act is Act.STOP
+
+
+def test_a_decade_is_an_age_in_the_middle_of_it_and_a_number_is_read_as_it_is() -> None:
+    from tests.support.envelopes import slot
+
+    sixties = {"name": "decade", **slot("decade", "65", heard="sixties")}
+    assert _act("en-US", "AgeIntent", decade=sixties).number == 65
+    assert _act("en-US", "AgeIntent", age={"name": "age", "value": "42"}).number == 42
+
+
+def test_a_word_several_symptoms_share_is_read_as_the_one_the_pending_question_asks_about() -> None:
+    from triage.vocabulary import Finding
+
+    swollen = {
+        "name": "symptom",
+        "value": "swollen",
+        "resolutions": {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": "a",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [
+                        {"value": {"name": "swollen knee", "id": "swelling_knee"}},
+                        {"value": {"name": "swollen calf", "id": "swelling_calf"}},
+                    ],
+                }
+            ]
+        },
+    }
+    asked_calf = {"mode": "interview", "question": "swelling_calf"}
+    assert _act("en-US", "SymptomIntent", asked_calf, symptom=swollen).findings == (Finding.SWELLING_CALF,)
+    assert _act("en-US", "SymptomIntent", symptom=swollen).findings == (Finding.SWELLING_KNEE,)
+
+
+@pytest.mark.parametrize("heard", ["throbbing", "kind of weird", "tight"])
+def test_a_symptom_nobody_can_match_is_still_a_symptom_act_flagged_unresolved(heard: str) -> None:
+    from dialogue.acts import Act
+
+    act = _act(
+        "en-US",
+        "SymptomIntent",
+        {"mode": "interview", "question": "pain_calf"},
+        symptom=_unresolved("symptom", heard),
+    )
+    assert act.act is Act.SYMPTOM
+    assert act.unresolved and act.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "sure"),
+    [
+        (("en-IN", "PainReliefIntent", "medicine", "krosin"), "paracetamol", True),
+        (("en-IN", "PainReliefIntent", "medicine", "dollo"), "paracetamol", True),
+        (("en-IN", "PainReliefIntent", "medicine", "combi flam"), "ibuprofen", True),
+        (("en-GB", "PainReliefIntent", "medicine", "nurofin"), "ibuprofen", False),
+        (("en-US", "ExplainCauseIntent", "cause", "hamstring injuries"), "hamstring_injury", True),
+        (("en-US", "ExplainCauseIntent", "cause", "an a c l injury"), "cruciate_ligament_injury", False),
+        (("en-GB", "ExplainCauseIntent", "cause", "poplitial cysts"), "bakers_cyst", True),
+        (("en-US", "ExplainCauseIntent", "cause", "my torn meniscus"), "meniscus_tear", True),
+        (("en-AU", "DiagnosticTestIntent", "test", "m r i scans"), "mri", True),
+    ],
+)
+def test_values_alexa_could_not_resolve_are_matched_by_the_skill_and_an_unsure_match_asks(
+    said: tuple[str, str, str, str], expected: str, sure: bool
+) -> None:
+    locale, intent, slot_name, heard = said
+    act = _act(locale, intent, **{slot_name: _unresolved(slot_name, heard)})
+    assert act.topic == expected
+    assert act.unresolved is (not sure), "an unsure guess is flagged so the conversation can ask"
+
+
+def test_words_that_match_nothing_leave_no_topic_and_are_flagged() -> None:
+    act = _act("en-US", "ExplainCauseIntent", cause=_unresolved("cause", "purple elephants"))
+    assert act.topic is None and act.unresolved
+
+
+@pytest.mark.parametrize("heard", ["not stiff", "it isn't swollen", "no lump", "never locks"])
+def test_a_negated_value_is_never_matched_to_the_value_it_denies(heard: str) -> None:
+    act = _act(
+        "en-GB",
+        "SymptomIntent",
+        {"mode": "interview", "question": "stiffness"},
+        symptom=_unresolved("symptom", heard),
+    )
+    assert act.findings == () and act.topic is None and act.unresolved
