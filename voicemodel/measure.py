@@ -60,7 +60,7 @@ class Outcome:
 
 
 def corpus_locales() -> list[str]:
-    return sorted(path.stem for path in CORPUS_DIR.glob("*.yaml"))
+    return sorted(path.stem for path in CORPUS_DIR.glob("[a-z][a-z]-[A-Z][A-Z].yaml"))
 
 
 def load_corpus(locale: str) -> list[Case]:
