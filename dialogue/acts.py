@@ -47,6 +47,9 @@ class Act(StrEnum):
     NAVIGATE_HOME = "navigate_home"
     FALLBACK = "fallback"
     DELETE_DATA = "delete_data"
+    GO_BACK = "go_back"  # "go back", "that's wrong": undo the last answer
+    CORRECT_NO = "correct_no"  # "I meant no": the last answer was no
+    CORRECT_YES = "correct_yes"  # "I meant yes": the last answer was yes
 
 
 @dataclass(frozen=True)

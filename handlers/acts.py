@@ -6,6 +6,7 @@ conversation's acts; a cross-check test ties it to every interaction model.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -15,7 +16,7 @@ from ask_sdk_model import IntentRequest, Response
 
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
-from kneeskill.slots import read_number, read_slot
+from kneeskill.slots import SLOT_CATALOGUES, SlotReading, SlotValue, catalogues, read_number, read_slot
 from triage.vocabulary import Answer, Finding
 
 ActBuilder = Callable[[HandlerInput], UserAct]
@@ -25,40 +26,94 @@ def _plain(act: Act) -> ActBuilder:
     return lambda handler_input: UserAct(act)
 
 
+def _catalogue(handler_input: HandlerInput, slot_name: str) -> tuple[SlotValue, ...]:
+    """The content catalogue a slot's words are matched against when Alexa could not resolve them."""
+    from kneeskill.turns import locale_content
+
+    return _catalogues_of(locale_content(handler_input).locale).get(SLOT_CATALOGUES.get(slot_name, ""), ())
+
+
+@functools.cache
+def _catalogues_of(locale: str) -> dict[str, tuple[SlotValue, ...]]:
+    import content
+
+    return {name: tuple(values) for name, values in catalogues(content.load(locale)).items()}
+
+
+def _read(handler_input: HandlerInput, slot_name: str) -> SlotReading:
+    return read_slot(handler_input, slot_name, _catalogue(handler_input, slot_name))
+
+
+def _pending_findings(handler_input: HandlerInput) -> tuple[str, ...]:
+    """The finding the pending interview question asks about: a word shared by several values
+    ("swollen": knee, calf or whole leg) is read as that one."""
+    from dialogue.conversation import QUESTIONS
+    from kneeskill.turns import load_state
+
+    state = load_state(handler_input)
+    question = QUESTIONS.get(state.question) if state.question else None
+    finding = getattr(question, "finding", None)
+    return (finding.value,) if finding is not None else ()
+
+
 def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
-    """An act carrying every finding the symptom, body-place and activity slots resolved to."""
+    """An act carrying every finding the symptom, body-place and activity slots resolved to.
+
+    Words heard but not understood (or only guessed at) make the act ``unresolved``, with the
+    skill's best guess, if any, in ``topic``: the conversation can ask about it instead of
+    treating the turn as no answer at all."""
     from kneeskill.turns import locale_content
 
     locale = locale_content(handler_input)
+    pending = _pending_findings(handler_input)
     found: list[Finding] = []
     unresolved = False
+    guess: str | None = None
     for slot_name in ("symptom", "bodyPlace"):
-        reading = read_slot(handler_input, slot_name)
+        reading = _read(handler_input, slot_name)
         unresolved = unresolved or reading.unresolved
-        if reading.id is not None:
-            finding = _finding(reading.id)
+        guess = guess or reading.guess
+        chosen = reading.prefer(pending)
+        if chosen is not None:
+            finding = _finding(chosen)
             if finding is not None:
                 found.append(finding)
-    activity = read_slot(handler_input, "activity")
+    activity = _read(handler_input, "activity")
     unresolved = unresolved or activity.unresolved
     known = locale.vocab.activities.get(activity.id) if activity.id is not None else None
     if known is not None:
         found.extend(known.findings)
-    answer_reading = read_slot(handler_input, "answer")
-    answer = _answer(answer_reading.id)
-    return UserAct(act, findings=tuple(dict.fromkeys(found)), answer=answer, unresolved=unresolved)
+    answer = _answer(_read(handler_input, "answer").id)
+    return UserAct(
+        act, findings=tuple(dict.fromkeys(found)), answer=answer, topic=guess, unresolved=unresolved
+    )
 
 
 def _topic(slot_name: str, act: Act) -> ActBuilder:
     def build(handler_input: HandlerInput) -> UserAct:
-        reading = read_slot(handler_input, slot_name)
-        return UserAct(act, topic=reading.id, unresolved=reading.unresolved)
+        reading = _read(handler_input, slot_name)
+        return UserAct(act, topic=reading.id or reading.guess, unresolved=reading.unresolved)
 
     return build
 
 
 def _age(handler_input: HandlerInput) -> UserAct:
-    return UserAct(Act.AGE, number=read_number(handler_input, "age", 1, 120))
+    """An age in years, or a decade ("I'm in my sixties": the DECADE ids are ages, 65 here)."""
+    number = read_number(handler_input, "age", 1, 120)
+    if number is None:
+        decade = read_slot(handler_input, "decade").id
+        number = int(decade) if decade is not None and decade.isdigit() else None
+    return UserAct(Act.AGE, number=number)
+
+
+def _correction(handler_input: HandlerInput) -> UserAct:
+    """ "Go back" or "that's wrong" (undo the last answer), "I meant no", "I meant yes"."""
+    answer = _answer(_read(handler_input, "answer").id)
+    if answer is Answer.ABSENT:
+        return UserAct(Act.CORRECT_NO)
+    if answer is Answer.PRESENT:
+        return UserAct(Act.CORRECT_YES)
+    return UserAct(Act.GO_BACK)
 
 
 def _finding(value: str) -> Finding | None:
@@ -107,6 +162,10 @@ INTENT_ACTS: dict[str, ActBuilder] = {
     "AMAZON.CancelIntent": _plain(Act.STOP),
     "AMAZON.NavigateHomeIntent": _plain(Act.NAVIGATE_HOME),
     "AMAZON.FallbackIntent": _plain(Act.FALLBACK),
+    "GoBackIntent": _correction,
+    "ThanksIntent": _plain(Act.STOP),  # a polite close, like stop
+    # Until icing v2 cancels timers, "stop the timer" closes politely; the timer is Alexa's own.
+    "StopTimerIntent": _plain(Act.STOP),
 }
 
 

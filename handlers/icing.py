@@ -37,7 +37,11 @@ class IcingStatusHandler(_FlowHandler):
     """ "When can I ice again?" and "how many times have I iced today?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("IcingStatusIntent")(handler_input))
+        # "how long is left" and "I've taken the ice off" are answered here until icing v2 reads the timer
+        return any(
+            is_intent_name(name)(handler_input)
+            for name in ("IcingStatusIntent", "TimeLeftIntent", "IceDoneIntent")
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from handlers.icing_flows import icing_status

@@ -1,46 +1,359 @@
-"""Read slots by their entity-resolution ids, never by raw text."""
+"""Read slots by their entity-resolution ids, never by raw text; match what Alexa could not resolve.
+
+Alexa resolves a spoken slot value against the interaction model's values and synonyms
+(``ER_SUCCESS_MATCH``). When it can't (``ER_SUCCESS_NO_MATCH``: a plural, a spelled abbreviation,
+an ASR variant, a brand the model lacks), the skill matches the heard words itself, against the
+same catalogues the model is built from (content names and synonyms, see :func:`catalogues`):
+:func:`match_spoken` answers with the best id and whether it is sure. When it isn't (two close
+candidates or a weak match) the act carries ``unresolved=True`` and the guess, so the conversation
+can ask "did you mean ...?".
+
+The word rules here (:func:`variants`, :func:`match_key`) are shared with ``voicemodel.build``,
+which adds the generated variants to the model so Alexa resolves most of them itself.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
 
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
+    from content import LocaleContent
+
+#: A heard value this close (0..1) to one catalogue word, and clearly closer than to any other id, is sure.
+SURE = 0.88
+#: ... this close is a guess worth asking about ("did you mean ...?"); below it, nothing is guessed.
+GUESS = 0.72
+#: Two ids closer than this to each other's score are a tie: the skill asks.
+TIE = 0.06
+
+# --------------------------------------------------------------------------- catalogues
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+
+
+def spoken_form(text: str) -> str:
+    """A name as Alexa slot text: lower case, hyphens as spaces, no other punctuation."""
+    text = text.lower().replace("-", " ").replace("\u2019", "'")
+    text = re.sub(r"[^a-z.' ]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def catalogues(c: LocaleContent) -> dict[str, list[SlotValue]]:
+    """Every slot catalogue of one locale from content, by catalogue name (``slot_types`` in
+    ``voicemodel/intents.yaml``). The ids are the content ids the handlers read."""
+    causes = []
+    for condition, cause in c.conditions.items():
+        synonyms = [
+            *cause.synonyms,
+            *(s for part in cause.parts.values() for s in (part.name, *part.synonyms)),
+        ]
+        causes.append(_value(condition.value, cause.name, synonyms, plurals=True))
+    symptoms = [
+        _value(finding.value, text.synonyms[0], text.synonyms[1:])
+        for finding, text in c.interview.findings.items()
+        if text.synonyms
+    ]
+    return {
+        "causes": causes,
+        "symptoms": symptoms,
+        "body_places": [
+            _value(finding_id, words[0], words[1:]) for finding_id, words in c.vocab.body_places.items()
+        ],
+        "activities": [
+            _value(ident, activity.synonyms[0], activity.synonyms[1:])
+            for ident, activity in c.vocab.activities.items()
+        ],
+        "tests": [
+            _value(test.value, item.name, item.synonyms, plurals=True)
+            for test, item in c.diagnostic_tests.tests.items()
+        ],
+        "price_steps": [
+            _value(step.value, c.treatment.price.steps[step].name, words)
+            for step, words in c.vocab.price_steps.items()
+        ],
+        "medicines": [
+            _value(relief.value, words[0], words[1:]) for relief, words in c.vocab.medicines.items()
+        ],
+        "answers": [_value(answer.value, words[0], words[1:]) for answer, words in c.vocab.answers.items()],
+    }
+
+
+def _value(ident: str, name: str, synonyms: Any, *, plurals: bool = False) -> SlotValue:
+    """One value: the spoken name, then its synonyms and their generated variants (spelled
+    abbreviations; plurals for things people ask about in the plural, such as causes)."""
+    spoken = spoken_form(name)
+    words = [spoken_form(x) for x in synonyms]
+    words += [v for raw in (name, *synonyms) for v in variants(raw, plurals=plurals)]
+    others = tuple(dict.fromkeys(s for s in words if s and s != spoken))
+    return SlotValue(ident, spoken, others)
+
+
+#: Which catalogue each slot of the voice model reads (slot name -> catalogue name).
+SLOT_CATALOGUES: Mapping[str, str] = {
+    "cause": "causes",
+    "symptom": "symptoms",
+    "bodyPlace": "body_places",
+    "activity": "activities",
+    "test": "tests",
+    "priceStep": "price_steps",
+    "medicine": "medicines",
+    "answer": "answers",
+}
+
+# ------------------------------------------------------------------------------ word rules
+
+_ARTICLES = frozenset({"a", "an", "the", "my", "some", "any", "his", "her", "this", "that"})
+_NOT_WORD = re.compile(r"[^a-z' ]+")
+_NEGATION = re.compile(r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt ")
+_NO_PLURAL = re.compile(r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$")
+_PREPOSITIONS = frozenset({"in", "of", "from", "behind", "at", "on", "to", "with"})
+_UNCOUNTED = frozenset({"pain", "damage", "resonance", "imaging", "patellae", "muscle"})
+_IRREGULAR = {"calf": "calves", "foot": "feet", "knee": "knees"}
+
+
+def spelled(word: str) -> str:
+    """An abbreviation as ASR writes it when spelled out: "acl" -> "a. c. l."."""
+    return " ".join(f"{letter}." for letter in word.lower())
+
+
+def plural(phrase: str) -> str | None:
+    """The phrase with its last word in the plural ("hamstring injury" -> "hamstring injuries"),
+    or None when that would not be a plural noun phrase (already plural, a condition name, a
+    phrase ending in a prepositional part)."""
+    words = phrase.split()
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    if not words or any(w in _PREPOSITIONS or len(w) == 1 for w in words) or "." in phrase:
+        return None
+    last = words[-1]
+    if len(last) < 3 or _NO_PLURAL.search(last) or "'" in last or last in _UNCOUNTED:
+        return None
+    if last in _IRREGULAR:
+        last = _IRREGULAR[last]
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("x", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join([*words[:-1], last])
+
+
+def variants(raw: str, *, plurals: bool = True) -> tuple[str, ...]:
+    """Spoken variants of one content word or phrase, as written in content (case matters: an
+    all-capitals word is an abbreviation): spelled abbreviations and, with ``plurals``, plurals."""
+    base = spoken_form(raw)
+    out: list[str] = []
+    tokens = raw.replace("-", " ").split()
+    if any(t.isupper() and 2 <= len(t) <= 4 and t.isalpha() for t in tokens):
+        for style in (spelled, lambda w: " ".join(w.lower())):
+            out.append(
+                spoken_form(
+                    " ".join(
+                        style(t) if t.isupper() and 2 <= len(t) <= 4 and t.isalpha() else t for t in tokens
+                    )
+                )
+            )
+    last = tokens[-1] if tokens else ""
+    if plurals and not (last.isupper() and len(last) > 1):
+        many = plural(base)
+        if many:
+            out.append(many)
+    return tuple(v for v in dict.fromkeys(out) if v and v != base)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def match_key(text: str) -> str:
+    """The form both sides are compared in: lower case, spelled letters joined ("a. c. l." ->
+    "acl"), no punctuation or apostrophes, no leading article, each word singular."""
+    text = text.lower().replace("\u2019", "'").replace("-", " ")
+    text = re.sub(r"\b([a-z])\.\s*", r"\1 ", text)  # "a. c. l." -> "a c l "
+    text = _NOT_WORD.sub(" ", text).replace("'", "")
+    words: list[str] = []
+    run: list[str] = []
+    for word in [*text.split(), ""]:  # runs of single letters are one spelled word: "a c l" -> "acl"
+        if len(word) == 1:
+            run.append(word)
+            continue
+        words.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if word:
+            words.append(word)
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(_singular(w) for w in words)
+
+
+# ------------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class ValueMatch:
+    """The skill's own reading of a heard value: the best id, and whether it is sure of it."""
+
+    id: str | None = None
+    sure: bool = False
+
+
+_SOUNDS = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"(?<=.)y"), "i"),
+    (re.compile(r"(.)\1"), r"\1"),
+    (re.compile(r"(?<=[a-z])h"), ""),
+)
+
+
+def sounds_like(key: str) -> str:
+    """A rough sound-alike form for ASR variants: "krosin" and "crocin" both become "krosin"."""
+    for pattern, replacement in _SOUNDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+@functools.cache
+def _index(values: tuple[SlotValue, ...]) -> Mapping[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for value in values:
+        for word in (value.name, *value.synonyms):
+            for form in (word, *variants(word)):
+                key = match_key(form)
+                if key and value.id not in index.setdefault(key, []):
+                    index[key].append(value.id)
+    return {key: tuple(ids) for key, ids in index.items()}
+
+
+def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
+    """Match words Alexa could not resolve against a catalogue's names, synonyms and variants."""
+    index = _index(tuple(values))
+    key = match_key(heard)
+    if not key or _NEGATION.search(f" {key} "):
+        return ValueMatch()  # nothing said, or a negation ("not stiff"): never guess a value
+    exact = index.get(key)
+    if exact:
+        return ValueMatch(exact[0], sure=len(exact) == 1)
+    contained = _contained(key, index)
+    if contained is not None:
+        return contained
+    best: dict[str, float] = {}
+    for candidate, ids in index.items():
+        score = max(
+            SequenceMatcher(None, key, candidate).ratio(),
+            SequenceMatcher(None, sounds_like(key), sounds_like(candidate)).ratio() - 0.02,
+        )
+        for ident in ids:
+            best[ident] = max(best.get(ident, 0.0), score)
+    ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < GUESS:
+        return ValueMatch()
+    top_id, top = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ValueMatch(top_id, sure=top >= SURE and top - runner_up >= TIE)
+
+
+def _contained(key: str, index: Mapping[str, tuple[str, ...]]) -> ValueMatch | None:
+    """A catalogue word said inside more words ("acl injury", "my torn meniscus thing"): the
+    longest such word wins; sure only when it is most of what was said and names one value."""
+    padded = f" {key} "
+    found = [(len(k), ids) for k, ids in index.items() if len(k) >= 3 and f" {k} " in padded]
+    if not found:
+        return None
+    length, ids = max(found, key=lambda item: item[0])
+    rivals = {i for size, other in found if size == length for i in other}
+    return ValueMatch(ids[0], sure=len(rivals) == 1 and length >= 0.6 * len(key))
+
+
+# ------------------------------------------------------------------------------ reading slots
 
 
 @dataclass(frozen=True)
 class SlotReading:
-    """One slot: the resolved id (if any) and whether the user said something in it at all."""
+    """One slot: the resolved ids (Alexa's, or the skill's own match), and whether words were heard.
 
-    id: str | None = None
+    ``guessed`` means the id is the skill's unsure guess at words Alexa could not resolve.
+    """
+
+    ids: tuple[str, ...] = ()
     heard: bool = False
+    guessed: bool = False
+
+    @property
+    def id(self) -> str | None:
+        return self.ids[0] if self.ids and not self.guessed else None
+
+    @property
+    def guess(self) -> str | None:
+        return self.ids[0] if self.ids and self.guessed else None
 
     @property
     def unresolved(self) -> bool:
-        return self.heard and self.id is None
+        return self.heard and (not self.ids or self.guessed)
+
+    def prefer(self, wanted: Iterable[str]) -> str | None:
+        """The first of ``wanted`` among the resolved ids (a shared word such as "swollen"
+        resolves to several values), else the first id."""
+        if self.id is None:
+            return None
+        chosen = set(wanted)
+        return next((i for i in self.ids if i in chosen), self.ids[0])
 
 
-def read_slot(handler_input: HandlerInput, name: str) -> SlotReading:
-    """The first ER_SUCCESS_MATCH id of a slot, across every resolution authority."""
+def read_slot(
+    handler_input: HandlerInput, name: str, catalogue: Sequence[SlotValue] | None = None
+) -> SlotReading:
+    """Every ER_SUCCESS_MATCH id of a slot across its resolution authorities; for words Alexa
+    could not resolve, the skill's own match against ``catalogue`` (when given)."""
     request = handler_input.request_envelope.request
     if not isinstance(request, IntentRequest) or request.intent is None or not request.intent.slots:
         return SlotReading()
     slot: Any = request.intent.slots.get(name)
     if slot is None:
         return SlotReading()
-    heard = bool(getattr(slot, "value", None))
+    value = getattr(slot, "value", None)
+    heard = isinstance(value, str) and bool(value.strip())
     resolutions = getattr(slot, "resolutions", None)
+    ids: list[str] = []
     for authority in getattr(resolutions, "resolutions_per_authority", None) or ():
         status = getattr(getattr(authority, "status", None), "code", None)
         if status is not StatusCode.ER_SUCCESS_MATCH and status != "ER_SUCCESS_MATCH":
             continue
         for wrapper in getattr(authority, "values", None) or ():
-            value = getattr(wrapper, "value", None)
-            value_id = getattr(value, "id", None)
-            if isinstance(value_id, str) and value_id:
-                return SlotReading(id=value_id, heard=True)
+            value_id = getattr(getattr(wrapper, "value", None), "id", None)
+            if isinstance(value_id, str) and value_id and value_id not in ids:
+                ids.append(value_id)
+    if ids:
+        return SlotReading(ids=tuple(ids), heard=True)
+    if heard and catalogue and isinstance(value, str):
+        found = match_spoken(value, catalogue)
+        if found.id is not None:
+            return SlotReading(ids=(found.id,), heard=True, guessed=not found.sure)
     return SlotReading(heard=heard)
 
 
@@ -55,3 +368,52 @@ def read_number(handler_input: HandlerInput, name: str, low: int, high: int) -> 
         return None
     number = int(text.strip())
     return number if low <= number <= high else None
+
+
+# ------------------------------------------------------------------------------ dialog model
+
+#: The dialog-model intent and slot for each kind of pending answer (see ``dialog`` in intents.yaml).
+AGE_SLOT = ("AgeIntent", "age")
+BODY_PLACE_SLOT = ("SymptomIntent", "bodyPlace")
+SYMPTOM_SLOT = ("SymptomIntent", "symptom")
+ANSWER_SLOT = ("SymptomIntent", "answer")
+
+
+def elicitation(question_id: str | None, locale: LocaleContent) -> tuple[str, str] | None:
+    """Which slot a device should listen for while interview question ``question_id`` is pending:
+    the age question wants a number, a question about a place a body place ("my calf"), a
+    question about a symptom that symptom ("swollen"), any other a yes, no or not sure."""
+    if question_id is None:
+        return None
+    from dialogue.conversation import QUESTIONS
+    from triage import QuestionKind
+
+    question = QUESTIONS.get(question_id)
+    if question is None:
+        return None
+    if question.kind is QuestionKind.AGE:
+        return AGE_SLOT
+    finding = question.finding
+    if finding is not None and finding.value in locale.vocab.body_places:
+        return BODY_PLACE_SLOT
+    text = locale.interview.findings.get(finding) if finding is not None else None
+    if text is not None and text.synonyms:
+        return SYMPTOM_SLOT
+    return ANSWER_SLOT
+
+
+def elicit_slot_directive(question_id: str | None, locale: LocaleContent) -> Any | None:
+    """A ``Dialog.ElicitSlot`` directive for the pending interview question, or None: with it, a
+    real device reads a bare answer ("forty two", "my calf", "yeah a bit") against that slot's
+    samples instead of sending it to the fallback intent."""
+    target = elicitation(question_id, locale)
+    if target is None:
+        return None
+    from ask_sdk_model import Intent, IntentConfirmationStatus
+    from ask_sdk_model.dialog import ElicitSlotDirective
+
+    intent, slot = target
+    return ElicitSlotDirective(
+        slot_to_elicit=slot,
+        updated_intent=Intent(name=intent, slots={}, confirmation_status=IntentConfirmationStatus.NONE),
+    )

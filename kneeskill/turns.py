@@ -22,7 +22,7 @@ from dialogue import presenter
 from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, Profile, TurnContext
 from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
-from dialogue.state import STATE_KEY, LastSpeech, SessionState
+from dialogue.state import STATE_KEY, LastSpeech, Mode, SessionState
 from kneeskill.runtime import Runtime
 from kneeskill.state_attribute import state_data_of
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
@@ -98,6 +98,7 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.set_should_end_session(True)
         else:
             builder.ask(last.reprompt_ssml or ssml)
+            _elicit(handler_input, state, locale)
         save_state(handler_input, state)
         return builder.response
     reply = sticky(turn.reply, state, locale, full=turn.full_guidance)
@@ -110,9 +111,22 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
         builder.set_should_end_session(True)
     elif rendered.reprompt_ssml:
         builder.ask(rendered.reprompt_ssml)
+        _elicit(handler_input, new_state, locale)
     # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
     save_state(handler_input, new_state, encoded)
     return builder.response
+
+
+def _elicit(handler_input: HandlerInput, state: SessionState, locale: content.LocaleContent) -> None:
+    """While an interview question is pending, ask the device to listen for its answer's slot."""
+    from ask_sdk_model import IntentRequest
+
+    from kneeskill.slots import elicit_slot_directive
+
+    pending = state.question if state.mode is Mode.INTERVIEW else None
+    directive = elicit_slot_directive(pending, locale)
+    if directive is not None and isinstance(handler_input.request_envelope.request, IntentRequest):
+        handler_input.response_builder.add_directive(directive)
 
 
 def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, SessionState, str]:

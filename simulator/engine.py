@@ -205,10 +205,11 @@ class Simulator:
 
     # -- turns -----------------------------------------------------------------------------------
     def turn(self, session: SimulatorSession, utterance: str) -> TurnResult:
-        """Understand ``utterance`` in the session's context and run it through the skill."""
+        """Understand ``utterance`` as a device would (the model, and the slot the last response
+        elicited: never the skill's session attributes) and run it through the skill."""
         utterance = utterance[:MAX_UTTERANCE_CHARS]
         with session.lock:
-            resolution = resolve(utterance, session.locale, session.attributes)
+            resolution = resolve(utterance, session.locale, session.dialog)
             return self._run(session, resolution)
 
     def launch(self, session: SimulatorSession) -> TurnResult:

@@ -1,9 +1,13 @@
 """A small offline NLU built from the skill's own interaction models.
 
-``resolve(utterance, locale, attributes)`` turns typed words into what Alexa would send: an intent
+``resolve(utterance, locale, dialog)`` turns typed words into what Alexa would send: an intent
 with slots, each custom slot entity-resolved against the model's slot types (``ER_SUCCESS_MATCH``
-with the canonical name and id, or ``ER_SUCCESS_NO_MATCH``), ``AMAZON.NUMBER`` slots as digits, and
-``AMAZON.FallbackIntent`` when nothing fits well enough.
+with every value whose name or synonym was said, or ``ER_SUCCESS_NO_MATCH``), ``AMAZON.NUMBER``
+slots as digits, and ``AMAZON.FallbackIntent`` when nothing fits well enough.
+
+It knows only what a device knows: the interaction model, and the dialog the last response opened
+(``dialog``: the ``Dialog.ElicitSlot`` directive's intent and slot, see :class:`ElicitedSlot`).
+Never the skill's session attributes.
 
 How it decides, in order:
 
@@ -11,11 +15,13 @@ How it decides, in order:
 2. an exact carrier-phrase match: every sample utterance is compiled to an anchored regex at load,
    ``{slot}`` becoming a capture; the captured words are resolved against the slot type
    (exactly, then with rapidfuzz for near matches such as "bakers sist");
-3. dialog context: while the skill is asking an interview question (``kh.mode == "interview"``),
-   a bare answer ("nope", "my calf", "forty two") is read as the answer to that question, and the
-   question's own finding is preferred when resolving a symptom;
-4. near matches of the whole utterance or of a carrier phrase (rapidfuzz);
-5. ``AMAZON.FallbackIntent``.
+3. dialog: while the last response elicits a slot (``Dialog.ElicitSlot``), a bare answer ("forty
+   two", "my calf", "yeah a bit") is matched against that intent's slot samples, as Alexa does;
+4. the same, with filler words left out on both sides ("okay so ...", "... please", "thanks a lot"),
+   with plurals as singulars, and with one word more or less than a sample at either end;
+5. near matches: of the whole utterance or of a carrier phrase (rapidfuzz), or every meaningful
+   word of the utterance within one sample that has at most three more;
+6. ``AMAZON.FallbackIntent``.
 
 Everything expensive (regexes, lookup tables) is built once per locale and cached.
 """
@@ -26,17 +32,16 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-from dialogue.modes import STATE_KEY, state_data
 
 __all__ = [
     "BUILTIN_SAMPLES",
     "FALLBACK_INTENT",
     "MODELS_DIR",
+    "ElicitedSlot",
     "MatchStatus",
     "Resolution",
     "SlotResult",
@@ -73,11 +78,11 @@ BUILTIN_SAMPLES: Mapping[str, tuple[str, ...]] = {
     "AMAZON.RepeatIntent": (
         "repeat", "repeat that", "say that again", "say it again", "pardon", "come again", "what did you say",
     ),
-    "AMAZON.NextIntent": ("next", "next one", "go on", "continue", "carry on"),
+    "AMAZON.NextIntent": ("next", "next one", "go on", "next step"),
     "AMAZON.PreviousIntent": ("go back", "previous", "back", "last one", "the one before"),
     "AMAZON.StartOverIntent": ("start over", "start again", "restart", "begin again", "from the beginning"),
     "AMAZON.PauseIntent": ("pause", "hold on", "wait"),
-    "AMAZON.ResumeIntent": ("resume", "pick up where we left off", "keep going"),
+    "AMAZON.ResumeIntent": ("resume", "pick up where we left off", "keep going", "continue", "carry on"),
     "AMAZON.NavigateHomeIntent": ("home", "go home", "main menu"),
 }  # fmt: skip
 
@@ -87,12 +92,21 @@ THRESHOLD = 0.78
 SLOT_CUTOFF = 80.0
 #: rapidfuzz ``ratio`` (0..100) the whole utterance, or a carrier phrase, needs against a sample.
 UTTERANCE_CUTOFF = 85.0
-#: Context: the asked question's own value wins with this ``token_set_ratio``.
-CONTEXT_CUTOFF = 85.0
 
 _INVOCATION_VERBS = r"(?:open|launch|start|begin|load|run|play|use)"
 _ONE_SHOT_VERBS = r"(?:ask|tell|use)"
 _LEADING_WORDS = frozenset({"a", "an", "the", "my", "some"})
+#: Words people add that change nothing (step 3): left out of the utterance and of every sample.
+_FILLERS = frozenset({
+    "please", "so", "very", "really", "honestly", "genuinely", "just", "okay", "ok", "um", "uh", "er",
+    "erm", "well", "mate", "then", "now", "actually", "alexa", "kindly", "oh", "hey", "hmm", "like",
+    "quite", "pretty", "ever",
+})  # fmt: skip
+_FILLER_PHRASES = re.compile(
+    r"\b(?:a lot|for now|for that|for me|to be honest|you know|i think|i guess)\b"
+    r"|^(?:i want to|i'd like to|i would like to|can we|can you|could you|will you|let's) "
+)
+_POLITE_TAIL = re.compile(r"^(?P<rest>.+?) (?:thanks|thank you|cheers|ta)$")
 _SLOT_TOKEN = re.compile(r"^\{([A-Za-z][A-Za-z0-9_]*)\}$")
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 _SPACES = re.compile(r"\s+")
@@ -121,6 +135,72 @@ def normalise(text: str) -> str:
     text = _NOT_WORD.sub(" ", text)
     text = " ".join(word.strip("'") for word in text.split())
     return _SPACES.sub(" ", text).strip()
+
+
+def core(text: str) -> str:
+    """The utterance without filler words and a trailing thanks ("that's all thanks" -> "that's all")."""
+    text = _FILLER_PHRASES.sub(" ", normalise(text))
+    polite = _POLITE_TAIL.match(" ".join(text.split()))
+    if polite and polite.group("rest") not in ("no", "yes"):
+        text = polite.group("rest")
+    words = [w for w in text.split() if w not in _FILLERS]
+    return " ".join(words) if words else " ".join(text.split())
+
+
+_ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
+_CONTRACTIONS = {
+    "what's": "what is", "it's": "it is", "i'm": "i am", "i've": "i have", "that's": "that is",
+    "there's": "there is", "can't": "can not", "cannot": "can not", "don't": "do not",
+    "doesn't": "does not", "isn't": "is not", "i'd": "i would", "you're": "you are", "won't": "will not",
+    "haven't": "have not", "i'll": "i will", "he's": "he is", "she's": "she is", "let's": "let us",
+}  # fmt: skip
+_STOP = frozenset({
+    "i", "me", "my", "the", "a", "an", "it", "is", "am", "are", "to", "of", "and", "this", "that",
+    "for", "on", "in", "you", "your", "some", "any", "be", "do", "does", "did", "have", "got", "us",
+    "much",
+})  # fmt: skip
+#: A sample with one of these words the utterance lacks means something else ("skip this question").
+_REVERSING = frozenset({"no", "not", "skip", "stop", "cancel", "never", "without", "nope", "nothing"})
+#: Most words a sample may have that the utterance lacks, for a bag-of-words match (step 5).
+MAX_EXTRA_WORDS = 3
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words that carry meaning: contractions opened, stop words out, each word singular."""
+    words = " ".join(_CONTRACTIONS.get(w, w) for w in core(text).split()).split()
+    return frozenset(_singular_words(w) for w in words if w not in _STOP and w not in _FILLERS)
+
+
+def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
+    """Every meaningful word of the utterance in one slotless sample that has at most a few more:
+    "treatment" in "treatment options", "start a timer" in "start a timer for my ice"."""
+    said = content_words(text)
+    if not said:
+        return None
+    best: tuple[int, int, str] | None = None
+    for words, length, intent in model.word_sets:
+        extra = words - said
+        if intent in _ANSWER_INTENTS or extra & _REVERSING:
+            continue
+        if said <= words and len(extra) <= MAX_EXTRA_WORDS:
+            rank = (len(words - said), length, intent)
+            if best is None or rank < best:
+                best = rank
+    if best is None:
+        return None
+    return _Candidate(best[2], {}, 0.86 - 0.02 * best[0], Source.FUZZY)
+
+
+def _singular_words(text: str) -> str:
+    from kneeskill.slots import match_key
+
+    return match_key(text)
+
+
+def _core_sample(text: str) -> str:
+    """:func:`core` for a sample's text, whose ``{slot}`` tokens stay as they are."""
+    words = [w for w in _FILLER_PHRASES.sub(" ", text).split() if w not in _FILLERS]
+    return " ".join(words) or text
 
 
 def _key(text: str) -> str:
@@ -220,6 +300,14 @@ class VoiceModel:
     exact: Mapping[str, str]  # slotless sample text -> intent
     plain_texts: tuple[str, ...]  # slotless samples (custom and built-in) for near matches
     single_slot: tuple[_Sample, ...]
+    slot_samples: Mapping[str, tuple[_Sample, ...]]  # intent -> its slots' samples (dialog model)
+    core_exact: Mapping[str, str]  # slotless samples without fillers -> intent
+    singular_exact: Mapping[str, str]  # slotless samples, each word singular -> intent
+    by_shorter: Mapping[str, str]  # slotless samples of 3+ words less their first or last word -> intent
+    word_sets: tuple[
+        tuple[frozenset[str], int, str], ...
+    ]  # (content words, length, intent) of slotless samples
+    core_samples: tuple[_Sample, ...]  # carrier phrases without fillers
     launch: re.Pattern[str]
     one_shot: re.Pattern[str]
 
@@ -251,6 +339,7 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
     slot_types_of: dict[str, dict[str, str]] = {}
     samples: list[_Sample] = []
     exact: dict[str, str] = {}
+    slot_samples: dict[str, list[_Sample]] = {}
     for intent in language_model.get("intents", []):
         name = intent["name"]
         intents.add(name)
@@ -260,10 +349,25 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
             samples.append(sample)
             if not sample.slot_names:
                 exact.setdefault(sample.text, name)
+        for slot in intent.get("slots", []):
+            for text in slot.get("samples", []):
+                slot_samples.setdefault(name, []).append(_sample(name, text))
     for name, builtin in BUILTIN_SAMPLES.items():
         if name in intents:
             for text in builtin:
                 exact.setdefault(normalise(text), name)  # the model's own samples win
+    core_exact: dict[str, str] = {}
+    for text, name in exact.items():
+        core_exact.setdefault(core(text), name)
+    singular_exact: dict[str, str] = {}
+    by_shorter: dict[str, str] = {}
+    for text, name in exact.items():
+        singular_exact.setdefault(_singular_words(core(text)), name)
+        words = text.split()
+        if len(words) >= 3 and name not in _ANSWER_INTENTS:  # "no thank you" less "no" is not "no"
+            by_shorter.setdefault(" ".join(words[1:]), name)
+            by_shorter.setdefault(" ".join(words[:-1]), name)
+    core_samples = tuple(_sample(s.intent, _core_sample(s.text)) for s in samples if s.slot_names)
     invocation = normalise(language_model.get("invocationName", "knee helper"))
     name_pattern = re.escape(invocation)
     launch = re.compile(
@@ -284,6 +388,12 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         exact=exact,
         plain_texts=tuple(exact),
         single_slot=tuple(s for s in samples if len(s.slot_names) == 1 and (s.prefix or s.suffix)),
+        slot_samples={k: tuple(v) for k, v in slot_samples.items()},
+        core_exact=core_exact,
+        singular_exact=singular_exact,
+        by_shorter=by_shorter,
+        word_sets=tuple((content_words(text), len(text.split()), name) for text, name in exact.items()),
+        core_samples=core_samples,
         launch=launch,
         one_shot=one_shot,
     )
@@ -358,6 +468,12 @@ class SlotResult:
     id: str | None = None
     canonical: str | None = None
     score: float = 0.0  # 0..100: how close the heard words were to the value
+    others: tuple[tuple[str, str], ...] = ()  # more (id, canonical) values the same words name
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every resolved id, as Alexa lists them (a word shared by several values names each)."""
+        return ((self.id,) if self.id else ()) + tuple(ident for ident, _ in self.others)
 
     def to_alexa(self, skill_id: str) -> dict[str, Any]:
         """The slot as it appears in ``request.intent.slots`` of a real envelope."""
@@ -372,7 +488,10 @@ class SlotResult:
                 "status": {"code": self.status.value},
             }
             if self.status is MatchStatus.MATCH and self.id is not None:
-                authority["values"] = [{"value": {"name": self.canonical, "id": self.id}}]
+                authority["values"] = [
+                    {"value": {"name": name, "id": ident}}
+                    for ident, name in ((self.id, self.canonical), *self.others)
+                ]
             slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
         return slot
 
@@ -383,6 +502,7 @@ class SlotResult:
             "value": self.value,
             "status": self.status.value if self.status else None,
             "id": self.id,
+            "ids": list(self.ids),
             "canonical": self.canonical,
             "score": round(self.score, 1),
         }
@@ -426,8 +546,31 @@ class _Candidate:
     sample: str | None = None
 
 
-def resolve(utterance: str, locale: str, attributes: Mapping[str, Any] | None = None) -> Resolution:
-    """Resolve ``utterance`` against ``locale``'s model, in the context of the session attributes."""
+@dataclass(frozen=True)
+class ElicitedSlot:
+    """What a device knows of the dialog: the last response asked for this slot of this intent
+    (a ``Dialog.ElicitSlot`` directive). The next utterance is read against its slot samples."""
+
+    intent: str
+    slot: str
+
+    @classmethod
+    def from_response(cls, response: Mapping[str, Any] | None) -> ElicitedSlot | None:
+        """The ``Dialog.ElicitSlot`` of a response envelope (or of its ``response``), if any."""
+        body = (response or {}).get("response", response) or {}
+        for directive in body.get("directives") or () if isinstance(body, Mapping) else ():
+            if not isinstance(directive, Mapping) or directive.get("type") != "Dialog.ElicitSlot":
+                continue
+            intent = directive.get("updatedIntent")
+            name = intent.get("name") if isinstance(intent, Mapping) else None
+            slot = directive.get("slotToElicit")
+            if isinstance(name, str) and isinstance(slot, str):
+                return cls(name, slot)
+        return None
+
+
+def resolve(utterance: str, locale: str, dialog: ElicitedSlot | None = None) -> Resolution:
+    """Resolve ``utterance`` against ``locale``'s model, inside the dialog the device is in."""
     model = load_model(locale)
     text = normalise(utterance)
     if not text:
@@ -436,7 +579,7 @@ def resolve(utterance: str, locale: str, attributes: Mapping[str, Any] | None = 
         return Resolution(utterance, "LaunchRequest", confidence=1.0, source=Source.LAUNCH, new_session=True)
     one_shot = model.one_shot.match(text)
     if one_shot:
-        inner = _resolve_text(model, one_shot.group("rest"), utterance, context=None)
+        inner = _resolve_text(model, one_shot.group("rest"), utterance, dialog=None)
         return Resolution(
             utterance,
             inner.request_type,
@@ -447,38 +590,59 @@ def resolve(utterance: str, locale: str, attributes: Mapping[str, Any] | None = 
             inner.sample,
             new_session=True,
         )
-    return _resolve_text(model, text, utterance, context=_Context.of(attributes))
+    if dialog is not None and dialog.intent not in model.intents:
+        dialog = None
+    return _resolve_text(model, text, utterance, dialog=dialog)
 
 
-@dataclass(frozen=True)
-class _Context:
-    question: str | None
-
-    @classmethod
-    def of(cls, attributes: Mapping[str, Any] | None) -> _Context | None:
-        state = state_data((attributes or {}).get(STATE_KEY))
-        if state is None or state.get("mode") != "interview":
-            return None
-        question = state.get("question")
-        return cls(question if isinstance(question, str) else None)
-
-
-def _resolve_text(model: VoiceModel, text: str, utterance: str, context: _Context | None) -> Resolution:
-    prefer = {context.question} if context and context.question else set()
-    # 1. exact: a slotless sample, or a carrier phrase whose slots resolve.
+def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: ElicitedSlot | None) -> Resolution:
+    # 1. exact: a slotless sample (plurals as singulars), or a carrier phrase whose slots resolve.
     intent = model.exact.get(text)
     if intent is not None:
         return _finish(model, utterance, _Candidate(intent, score=1.0, sample=text))
-    best = _best_carrier(model, text, prefer)
+    best = _best_carrier(model, model.samples, text)
+    if best is not None and best.score >= 1.0:
+        return _finish(model, utterance, best)
+    intent = model.singular_exact.get(_singular_words(text))
+    if intent is not None:
+        return _finish(model, utterance, _Candidate(intent, score=0.98, sample=text))
     if best is not None and best.score >= 0.95:
         return _finish(model, utterance, best)
-    # 2. dialog context: a bare answer to the question being asked.
-    if context is not None:
-        bare = _bare_answer(model, text, prefer, context)
+    # 2. dialog: a bare answer to the slot the last response elicited.
+    if dialog is not None:
+        bare = _bare_answer(model, text, dialog)
         if bare is not None:
             return _finish(model, utterance, bare)
-    # 3. near matches.
-    candidates = [c for c in (best, _near_plain(model, text), _near_carrier(model, text, prefer)) if c]
+    # 3. the same without filler words.
+    plain = core(text)
+    intent = model.exact.get(plain) or model.core_exact.get(plain)
+    if intent is not None:
+        return _finish(model, utterance, _Candidate(intent, score=0.97, source=Source.FUZZY, sample=plain))
+    if plain != text or best is None:
+        loose = _best_carrier(model, model.core_samples, plain)
+        if loose is not None and loose.score >= 0.95 and (best is None or loose.score > best.score):
+            best = replace(loose, score=loose.score * 0.97, source=Source.FUZZY)
+            return _finish(model, utterance, best)
+    if dialog is not None and plain != text:
+        bare = _bare_answer(model, plain, dialog)
+        if bare is not None:
+            return _finish(model, utterance, bare)
+    # 4. plurals ("chest pains"), and one word more or less than a sample at either end.
+    intent = model.singular_exact.get(_singular_words(plain))
+    if intent is None:
+        words = plain.split()
+        shorter = [" ".join(words[1:]), " ".join(words[:-1])] if len(words) >= 3 else []
+        intent = model.by_shorter.get(plain) or next(
+            (model.exact[s] for s in shorter if s in model.exact and len(s.split()) >= 2), None
+        )
+    if intent is not None:
+        return _finish(model, utterance, _Candidate(intent, score=0.9, source=Source.FUZZY, sample=plain))
+    # 5. near matches.
+    candidates = [
+        c for c in (best, _near_plain(model, text), _near_carrier(model, text), _near_words(model, text)) if c
+    ]
+    if plain != text:
+        candidates += [c for c in (_near_plain(model, plain), _near_carrier(model, plain)) if c]
     if candidates:
         top = max(candidates, key=lambda c: c.score)
         if top.score >= THRESHOLD:
@@ -486,10 +650,10 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, context: _Contex
     return _fallback(model, utterance)
 
 
-def _best_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate | None:
+def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) -> _Candidate | None:
     best: _Candidate | None = None
     best_rank = (-1.0, -1)
-    for sample in model.samples:
+    for sample in samples:
         if not sample.slot_names:
             continue
         found = sample.pattern.match(text)
@@ -500,7 +664,7 @@ def _best_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate 
         unresolved = False
         types = model.slot_types_of.get(sample.intent, {})
         for name in sample.slot_names:
-            result = _resolve_value(model, name, types.get(name, ""), found.group(name), prefer)
+            result = _resolve_value(model, name, types.get(name, ""), found.group(name))
             if result is None:  # e.g. not a number
                 unresolved = True
                 break
@@ -511,7 +675,7 @@ def _best_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate 
         if unresolved:
             if sample.literal_words < 2 or len(filled) < len(sample.slot_names):
                 continue  # "{cause}" alone must not swallow every sentence
-            score = 0.8
+            score = 0.79  # an unknown value in a known carrier: a near match of a whole sample wins
         else:
             score = 0.85 + 0.15 * min(scores) if scores else 1.0
             if min(scores) >= 1.0:
@@ -523,9 +687,7 @@ def _best_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate 
     return best
 
 
-def _resolve_value(
-    model: VoiceModel, name: str, type_name: str, heard: str, prefer: set[str]
-) -> SlotResult | None:
+def _resolve_value(model: VoiceModel, name: str, type_name: str, heard: str) -> SlotResult | None:
     if type_name == NUMBER_TYPE:
         number = parse_number(heard)
         if number is None:
@@ -537,63 +699,42 @@ def _resolve_value(
     key = _key(heard)
     entries = slot_type.by_key.get(key)
     if entries:
-        chosen = sorted(entries, key=lambda e: e.id not in prefer)
-        return _matched(name, slot_type, heard, chosen[0], 100.0)
+        return _matched(name, slot_type, heard, entries, 100.0)
     from rapidfuzz import fuzz, process
 
-    for preferred in prefer:
-        keys = slot_type.keys_by_id.get(preferred)
-        if keys:
-            score = max(fuzz.token_set_ratio(key, k) for k in keys)
-            if score >= CONTEXT_CUTOFF:
-                entry = slot_type.by_key[keys[0]][0]
-                for candidate in slot_type.by_key[keys[0]]:
-                    if candidate.id == preferred:
-                        entry = candidate
-                return _matched(name, slot_type, heard, entry, min(score, 99.0))
     near = process.extractOne(key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF)
     if near is not None:
-        return _matched(name, slot_type, heard, slot_type.by_key[near[0]][0], float(near[1]))
+        return _matched(name, slot_type, heard, slot_type.by_key[near[0]], float(near[1]))
     return SlotResult(name, type_name, heard, MatchStatus.NO_MATCH, score=0.0)
 
 
-def _matched(name: str, slot_type: SlotType, heard: str, entry: _Entry, score: float) -> SlotResult:
-    return SlotResult(name, slot_type.name, heard, MatchStatus.MATCH, entry.id, entry.canonical, score)
+def _matched(
+    name: str, slot_type: SlotType, heard: str, entries: tuple[_Entry, ...], score: float
+) -> SlotResult:
+    first, *more = entries
+    others = tuple((e.id, e.canonical) for e in more)
+    return SlotResult(
+        name, slot_type.name, heard, MatchStatus.MATCH, first.id, first.canonical, score, others
+    )
 
 
-_BARE_ANSWER_INTENTS = {
-    "present": "AMAZON.YesIntent",
-    "absent": "AMAZON.NoIntent",
-    "unknown": "DontKnowIntent",
-}
-
-
-def _bare_answer(model: VoiceModel, text: str, prefer: set[str], context: _Context) -> _Candidate | None:
-    """A short answer to the interview question: a number, yes/no/not sure, or a symptom or place."""
-    number = parse_number(text)
-    if number is not None and "AgeIntent" in model.intents:
-        age = SlotResult("age", NUMBER_TYPE, str(number), score=100.0)
-        return _Candidate("AgeIntent", {"age": age}, 1.0, Source.CONTEXT)
-    answer_type = model.types.get("ANSWER")
-    if answer_type is not None:
-        entries = answer_type.by_key.get(_key(text))
-        if entries and _BARE_ANSWER_INTENTS.get(entries[0].id) in model.intents:
-            return _Candidate(_BARE_ANSWER_INTENTS[entries[0].id], {}, 1.0, Source.CONTEXT)
-    if "SymptomIntent" not in model.intents:
+def _bare_answer(model: VoiceModel, text: str, dialog: ElicitedSlot) -> _Candidate | None:
+    """A bare answer to the elicited slot: the intent's slot samples, the elicited slot's first."""
+    samples = model.slot_samples.get(dialog.intent, ())
+    ordered = tuple(s for s in samples if dialog.slot in s.slot_names) + tuple(
+        s for s in samples if dialog.slot not in s.slot_names
+    )
+    found = _best_carrier(model, ordered, text)
+    if found is None or found.score < 0.9:
+        found = None
+        kind = model.slot_types_of.get(dialog.intent, {}).get(dialog.slot)
+        if kind is not None:  # the whole utterance as the value of the elicited slot
+            result = _resolve_value(model, dialog.slot, kind, text)
+            if result is not None and (result.status is None or result.status is MatchStatus.MATCH):
+                found = _Candidate(dialog.intent, {dialog.slot: result}, 0.85 + 0.15 * result.score / 100.0)
+    if found is None:
         return None
-    types = model.slot_types_of.get("SymptomIntent", {})
-    best: _Candidate | None = None
-    for slot_name in ("symptom", "bodyPlace"):
-        type_name = types.get(slot_name)
-        if type_name is None:
-            continue
-        result = _resolve_value(model, slot_name, type_name, text, prefer)
-        if result is None or result.status is not MatchStatus.MATCH:
-            continue
-        score = 0.85 + 0.15 * result.score / 100.0
-        if best is None or score > best.score or (score == best.score and result.id in prefer):
-            best = _Candidate("SymptomIntent", {slot_name: result}, score, Source.CONTEXT)
-    return best
+    return replace(found, intent=dialog.intent, source=Source.CONTEXT)
 
 
 def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
@@ -605,7 +746,7 @@ def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
     return _Candidate(model.exact[near[0]], {}, float(near[1]) / 100.0, Source.FUZZY, near[0])
 
 
-def _near_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate | None:
+def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
     """A misspelt carrier phrase around one slot: "tel me abut bakers cyst"."""
     from rapidfuzz import fuzz
 
@@ -624,7 +765,7 @@ def _near_carrier(model: VoiceModel, text: str, prefer: set[str]) -> _Candidate 
         value = " ".join(words[before : len(words) - after])
         name = sample.slot_names[0]
         type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")
-        result = _resolve_value(model, name, type_name, value, prefer)
+        result = _resolve_value(model, name, type_name, value)
         if result is None or result.status is not MatchStatus.MATCH:
             continue
         score = (carrier / 100.0) * (0.85 + 0.15 * result.score / 100.0)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulator.nlu import Resolution
+from simulator.nlu import ElicitedSlot, Resolution
 
 __all__ = [
     "DEFAULT_SKILL_ID",
@@ -70,6 +70,8 @@ class SimulatorSession:
     device_id: str = field(default_factory=lambda: f"amzn1.ask.device.SIM{uuid.uuid4().hex.upper()}")
     session_id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: the slot the last response elicited (``Dialog.ElicitSlot``): all the NLU may know of the dialog
+    dialog: ElicitedSlot | None = None
     new: bool = True
     turns: list[RecordedTurn] = field(default_factory=list)
     last_used: float = field(default_factory=time.monotonic)
@@ -94,7 +96,8 @@ class SimulatorSession:
             intent: dict[str, Any] = {"name": resolution.intent, "confirmationStatus": "NONE"}
             if resolution.slots:
                 intent["slots"] = {s.name: s.to_alexa(skill_id) for s in resolution.slots}
-            request["dialogState"] = "STARTED"
+            in_dialog = self.dialog is not None and self.dialog.intent == resolution.intent
+            request["dialogState"] = "IN_PROGRESS" if in_dialog else "STARTED"
             request["intent"] = intent
         user = {"userId": self.user_id}
         application = {"applicationId": skill_id}
@@ -124,6 +127,7 @@ class SimulatorSession:
         del self.turns[:-MAX_TURNS_KEPT]
         attributes = response.get("sessionAttributes")
         self.attributes = attributes if isinstance(attributes, dict) else {}
+        self.dialog = ElicitedSlot.from_response(response)
         self.new = False
         if (response.get("response") or {}).get("shouldEndSession") is True:
             self._restart()
@@ -142,6 +146,7 @@ class SimulatorSession:
 
     def _restart(self) -> None:
         self.attributes = {}
+        self.dialog = None
         self.new = True
         self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
 

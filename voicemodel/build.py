@@ -13,82 +13,51 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 import content
-from content import LocaleContent
+from kneeskill.slots import SlotValue, catalogues, spoken_form, variants
+
+__all__ = ["SlotValue", "build_model", "catalogues", "load_spec", "load_words", "main", "spoken_form"]
 
 ROOT = Path(__file__).resolve().parent.parent
 INTENTS_FILE = ROOT / "voicemodel" / "intents.yaml"
+WORDS_FILE = ROOT / "voicemodel" / "words.yaml"
 MODELS_DIR = ROOT / "skill" / "interactionModels" / "custom"
 _TERM = re.compile(r"<([a-z_]+)>")
-_SLOT_SAFE = re.compile(r"^[a-z][a-z.' ]*$")
+#: The ``dialog`` prompts: what Alexa would say if it had to ask for a slot itself (the skill
+#: always speaks its own question with ``Dialog.ElicitSlot``). Content keys, by prompt name.
+_PROMPTS = {"age": ("interview", "age"), "answer": ("skill", "answer_choices")}
 
 
-@dataclass(frozen=True)
-class SlotValue:
-    id: str
-    name: str
-    synonyms: tuple[str, ...]
+def _words_values(words: dict[str, Any], type_name: str, base: list[SlotValue]) -> list[SlotValue]:
+    """A content catalogue with the recognition-only words of ``words.yaml`` added to its values."""
+    extra: dict[str, list[str]] = (words.get("extra_values") or {}).get(type_name) or {}
+    unknown = set(extra) - {v.id for v in base}
+    if unknown:
+        raise ValueError(f"words.yaml: {type_name} has no values {sorted(unknown)}")
+    out = []
+    for value in base:
+        more = [w for raw in extra.get(value.id, []) for w in (spoken_form(raw), *variants(raw))]
+        synonyms = tuple(dict.fromkeys(s for s in (*value.synonyms, *more) if s and s != value.name))
+        out.append(SlotValue(value.id, value.name, synonyms))
+    return out
 
 
-def spoken_form(text: str) -> str:
-    """A name as Alexa slot text: lower case, hyphens as spaces, no other punctuation."""
-    text = text.lower().replace("-", " ").replace("’", "'")
-    text = re.sub(r"[^a-z.' ]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+def _recognition_type(values: dict[str, list[str]]) -> list[SlotValue]:
+    out = []
+    for ident, raw in values.items():
+        spoken = [spoken_form(w) for w in raw]
+        out.append(SlotValue(str(ident), spoken[0], tuple(dict.fromkeys(spoken[1:]))))
+    return out
 
 
-def catalogues(c: LocaleContent) -> dict[str, list[SlotValue]]:
-    """Every slot catalogue of one locale, by catalogue name (see ``slot_types`` in intents.yaml)."""
-    causes = []
-    for condition, cause in c.conditions.items():
-        synonyms = [
-            *cause.synonyms,
-            *(s for part in cause.parts.values() for s in (part.name, *part.synonyms)),
-        ]
-        causes.append(_value(condition.value, cause.name, synonyms))
-    symptoms = [
-        _value(finding.value, text.synonyms[0], text.synonyms[1:])
-        for finding, text in c.interview.findings.items()
-        if text.synonyms
-    ]
-    return {
-        "causes": causes,
-        "symptoms": symptoms,
-        "body_places": [
-            _value(finding_id, words[0], words[1:]) for finding_id, words in c.vocab.body_places.items()
-        ],
-        "activities": [
-            _value(ident, activity.synonyms[0], activity.synonyms[1:])
-            for ident, activity in c.vocab.activities.items()
-        ],
-        "tests": [
-            _value(test.value, item.name, item.synonyms) for test, item in c.diagnostic_tests.tests.items()
-        ],
-        "price_steps": [
-            _value(step.value, c.treatment.price.steps[step].name, words)
-            for step, words in c.vocab.price_steps.items()
-        ],
-        "medicines": [
-            _value(relief.value, words[0], words[1:]) for relief, words in c.vocab.medicines.items()
-        ],
-        "answers": [_value(answer.value, words[0], words[1:]) for answer, words in c.vocab.answers.items()],
-    }
-
-
-def _value(ident: str, name: str, synonyms: Any) -> SlotValue:
-    spoken = spoken_form(name)
-    others = tuple(dict.fromkeys(s for s in (spoken_form(x) for x in synonyms) if s and s != spoken))
-    return SlotValue(ident, spoken, others)
-
-
-def build_model(locale: str, spec: dict[str, Any]) -> dict[str, Any]:
+def build_model(locale: str, spec: dict[str, Any], words: dict[str, Any] | None = None) -> dict[str, Any]:
     """The interaction model of one locale."""
+    words = words if words is not None else load_words()
     c = content.load(locale)
     terms = {
         "emergency_number_spoken": c.terms.emergency_number_spoken,
@@ -96,16 +65,32 @@ def build_model(locale: str, spec: dict[str, Any]) -> dict[str, Any]:
     }
     cats = catalogues(c)
     intents: list[dict[str, Any]] = []
-    for name in spec["builtin_intents"]:
-        intents.append({"name": name, "samples": []})
+    for builtin in spec["builtin_intents"]:
+        # a built-in intent, or {name: [samples]}: extra samples for what Alexa already knows
+        (name, extra), *_ = builtin.items() if isinstance(builtin, dict) else [(builtin, [])]
+        intents.append({"name": name, "samples": list(dict.fromkeys(extra))})
     for name, intent in spec["intents"].items():
         entry: dict[str, Any] = {"name": name}
         slots = intent.get("slots") or {}
+        slot_samples = intent.get("slot_samples") or {}
         if slots:
-            entry["slots"] = [{"name": slot, "type": kind} for slot, kind in slots.items()]
+            entry["slots"] = [
+                {
+                    "name": slot,
+                    "type": kind,
+                    **({"samples": list(dict.fromkeys(slot_samples[slot]))} if slot in slot_samples else {}),
+                }
+                for slot, kind in slots.items()
+            ]
         samples = [_fill_terms(sample, terms) for sample in intent["samples"]]
         entry["samples"] = list(dict.fromkeys(samples))
         intents.append(entry)
+    values: dict[str, list[SlotValue]] = {
+        type_name: _words_values(words, type_name, cats[catalogue])
+        for type_name, catalogue in spec["slot_types"].items()
+    }
+    for type_name, raw in (words.get("types") or {}).items():
+        values[type_name] = _recognition_type(raw)
     types = [
         {
             "name": type_name,
@@ -114,11 +99,12 @@ def build_model(locale: str, spec: dict[str, Any]) -> dict[str, Any]:
                     "id": v.id,
                     "name": {"value": v.name, **({"synonyms": list(v.synonyms)} if v.synonyms else {})},
                 }
-                for v in cats[catalogue]
+                for v in type_values
             ],
         }
-        for type_name, catalogue in spec["slot_types"].items()
+        for type_name, type_values in values.items()
     ]
+    dialog, prompts = _dialog(spec, c)
     return {
         "interactionModel": {
             "languageModel": {
@@ -126,10 +112,43 @@ def build_model(locale: str, spec: dict[str, Any]) -> dict[str, Any]:
                 "modelConfiguration": {"fallbackIntentSensitivity": {"level": "LOW"}},
                 "intents": intents,
                 "types": types,
-            }
+            },
+            "dialog": dialog,
+            "prompts": prompts,
         },
         "version": "1",
     }
+
+
+def prompt_id(intent: str, slot: str) -> str:
+    return f"Elicit.Intent-{intent}.IntentSlot-{slot}"
+
+
+def _dialog(spec: dict[str, Any], c: content.LocaleContent) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The dialog model: the intents whose slots the skill elicits with ``Dialog.ElicitSlot``
+    (bare answers to interview questions), each slot with an elicitation prompt. The skill keeps
+    the dialog (``SKILL_RESPONSE``): Alexa never elicits or confirms on its own."""
+    intents = []
+    prompts = []
+    for intent_name, slot_prompts in spec["dialog"].items():
+        kinds = spec["intents"][intent_name]["slots"]
+        slots = []
+        for slot, prompt in slot_prompts.items():
+            section, key = _PROMPTS[prompt]
+            text = c.interview.age.question if section == "interview" else c.skill[key]
+            pid = prompt_id(intent_name, slot)
+            slots.append(
+                {
+                    "name": slot,
+                    "type": kinds[slot],
+                    "elicitationRequired": False,
+                    "confirmationRequired": False,
+                    "prompts": {"elicitation": pid},
+                }
+            )
+            prompts.append({"id": pid, "variations": [{"type": "PlainText", "value": text}]})
+        intents.append({"name": intent_name, "confirmationRequired": False, "prompts": {}, "slots": slots})
+    return {"intents": intents, "delegationStrategy": "SKILL_RESPONSE"}, prompts
 
 
 def _fill_terms(sample: str, terms: dict[str, str]) -> str:
@@ -142,6 +161,12 @@ def load_spec() -> dict[str, Any]:
     return spec
 
 
+def load_words() -> dict[str, Any]:
+    with WORDS_FILE.open(encoding="utf-8") as handle:
+        words: dict[str, Any] = yaml.safe_load(handle)
+    return words
+
+
 def render_model(model: dict[str, Any]) -> str:
     return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
@@ -151,11 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when a model on disk is stale")
     args = parser.parse_args(argv)
     spec = load_spec()
+    words = load_words()
     stale = []
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     for locale in content.SUPPORTED_LOCALES:
         path = MODELS_DIR / f"{locale}.json"
-        text = render_model(build_model(locale, spec))
+        text = render_model(build_model(locale, spec, words))
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.name)

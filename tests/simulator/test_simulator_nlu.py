@@ -10,6 +10,7 @@ import pytest
 from simulator.nlu import (
     BUILTIN_SAMPLES,
     FALLBACK_INTENT,
+    ElicitedSlot,
     MatchStatus,
     Source,
     load_model,
@@ -22,8 +23,10 @@ LOCALES = supported_locales()
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
-def interview(question: str) -> dict[str, Any]:
-    return {"kh": {"mode": "interview", "question": question}}
+AGE = ElicitedSlot("AgeIntent", "age")
+ANSWER = ElicitedSlot("SymptomIntent", "answer")
+SYMPTOM = ElicitedSlot("SymptomIntent", "symptom")
+PLACE = ElicitedSlot("SymptomIntent", "bodyPlace")
 
 
 def filled_samples() -> list[Any]:
@@ -59,9 +62,13 @@ def test_every_sample_utterance_resolves_to_its_own_intent_and_slot_ids(
 ) -> None:
     resolution = resolve(utterance, locale)
     assert resolution.intent == intent, utterance
+    if load_model(locale).exact.get(utterance) == intent:
+        return  # the filled sample is also a plain sample of the same intent: no slots to read
     for name, value in expected.items():
         slot = resolution.slot(name)
         assert slot is not None
+        if slot.value is None and "{" + name + "}" not in (resolution.sample or "{" + name + "}"):
+            continue  # an equally good sample of the same intent without this (wording-only) slot
         if slot.status is None:  # AMAZON.NUMBER
             assert slot.value == value
         else:
@@ -137,7 +144,7 @@ def test_a_matched_slot_is_sent_like_alexa_sends_it() -> None:
 
 def test_every_declared_slot_appears_even_when_empty() -> None:
     resolution = resolve("why does the back of my knee hurt", "en-US")
-    assert {s.name for s in resolution.slots} == {"symptom", "bodyPlace", "activity"}
+    assert {s.name for s in resolution.slots} == {"symptom", "bodyPlace", "activity", "pain", "person"}
     assert all(s.value is None for s in resolution.slots)
 
 
@@ -163,36 +170,71 @@ def test_launch_phrases_and_one_shots_open_a_new_session(
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize(
-    ("utterance", "question", "expected"),
+    ("utterance", "dialog", "expected"),
     [
-        ("yes", "pain_calf", ("AMAZON.YesIntent", None, None)),
-        ("yeah", "pain_calf", ("AMAZON.YesIntent", None, None)),
-        ("nope", "pain_calf", ("AMAZON.NoIntent", None, None)),
-        ("not sure", "pain_calf", ("DontKnowIntent", None, None)),
-        ("possibly", "pain_calf", ("DontKnowIntent", None, None)),
-        ("my calf", "pain_calf", ("SymptomIntent", "bodyPlace", "pain_calf")),
-        ("it's swollen", "swelling_calf", ("SymptomIntent", "symptom", "swelling_calf")),
-        ("swollen", "swelling_calf", ("SymptomIntent", "symptom", "swelling_calf")),
-        ("pins and needles", "numbness_tingling", ("SymptomIntent", "symptom", "numbness_tingling")),
-        ("forty two", "age", ("AgeIntent", "age", "42")),
-        ("42", "age", ("AgeIntent", "age", "42")),
+        ("yes", ANSWER, ("AMAZON.YesIntent", None, None)),
+        ("yeah", ANSWER, ("AMAZON.YesIntent", None, None)),
+        ("nope", ANSWER, ("AMAZON.NoIntent", None, None)),
+        ("not sure", ANSWER, ("DontKnowIntent", None, None)),
+        ("possibly", ANSWER, ("SymptomIntent", "answer", "unknown")),
+        ("yeah a bit", ANSWER, ("SymptomIntent", "answer", "present")),
+        ("no i can walk fine", ANSWER, ("SymptomIntent", "answer", "absent")),
+        ("my calf", PLACE, ("SymptomIntent", "bodyPlace", "pain_calf")),
+        ("calf", PLACE, ("SymptomIntent", "bodyPlace", "pain_calf")),
+        ("it's swollen", SYMPTOM, ("SymptomIntent", "symptom", "swelling_calf")),
+        ("swollen", SYMPTOM, ("SymptomIntent", "symptom", "swelling_calf")),
+        ("pins and needles", SYMPTOM, ("SymptomIntent", "symptom", "numbness_tingling")),
+        ("forty two", AGE, ("AgeIntent", "age", "42")),
+        ("42", AGE, ("AgeIntent", "age", "42")),
+        ("i'm in my sixties", AGE, ("AgeIntent", "decade", "65")),
     ],
 )
-def test_a_bare_answer_during_the_interview_answers_the_question(
-    locale: str, utterance: str, question: str, expected: tuple[str, str | None, str | None]
+def test_a_bare_answer_to_an_elicited_slot_fills_that_slot(
+    locale: str, utterance: str, dialog: ElicitedSlot, expected: tuple[str, str | None, str | None]
 ) -> None:
     intent, slot, value = expected
-    resolution = resolve(utterance, locale, interview(question))
+    resolution = resolve(utterance, locale, dialog)
     assert resolution.intent == intent
     if slot is not None:
         got = resolution.slot(slot)
         assert got is not None
-        assert (got.id or got.value) == value
+        assert value in (got.ids or (got.value,))
 
 
-@pytest.mark.parametrize("utterance", ["my calf", "forty two", "swollen"])
-def test_a_bare_answer_outside_the_interview_is_not_read_as_an_answer(utterance: str) -> None:
-    assert resolve(utterance, "en-US", {"kh": {"mode": "idle"}}).intent == FALLBACK_INTENT
+def test_a_word_several_values_share_resolves_to_all_of_them_as_alexa_sends_them() -> None:
+    swollen = resolve("swollen", "en-GB", SYMPTOM).slot("symptom")
+    assert swollen is not None
+    assert set(swollen.ids) == {"swelling_knee", "swelling_calf", "swelling_whole_leg"}
+    values = swollen.to_alexa("s")["resolutions"]["resolutionsPerAuthority"][0]["values"]
+    assert {v["value"]["id"] for v in values} == set(swollen.ids)
+
+
+@pytest.mark.parametrize("utterance", ["swollen", "purple", "calf"])
+def test_without_an_elicited_slot_a_bare_word_is_not_read_as_an_answer(utterance: str) -> None:
+    assert resolve(utterance, "en-US").intent == FALLBACK_INTENT
+
+
+def test_a_bare_number_is_an_age_even_outside_a_dialog_as_the_model_has_an_age_sample() -> None:
+    resolution = resolve("forty two", "en-US")
+    assert resolution.intent == "AgeIntent"
+
+
+def test_the_nlu_knows_the_dialog_only_from_the_last_response_s_directive() -> None:
+    response = {
+        "response": {
+            "directives": [
+                {
+                    "type": "Dialog.ElicitSlot",
+                    "slotToElicit": "age",
+                    "updatedIntent": {"name": "AgeIntent", "confirmationStatus": "NONE", "slots": {}},
+                }
+            ]
+        },
+        "sessionAttributes": {"kh": {"mode": "interview", "question": "pain_calf"}},
+    }
+    assert ElicitedSlot.from_response(response) == AGE
+    assert ElicitedSlot.from_response({"response": {}}) is None
+    assert ElicitedSlot.from_response({"sessionAttributes": {"kh": {"mode": "interview"}}}) is None
 
 
 @pytest.mark.parametrize(

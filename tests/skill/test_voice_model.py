@@ -12,6 +12,7 @@ import pytest
 import content
 from handlers.acts import INTENT_ACTS
 from handlers.icing import DeleteDataHandler, IcingHandler, IcingStatusHandler
+from kneeskill.slots import variants
 from voicemodel.build import catalogues, spoken_form
 from voicemodel.build import main as build_main
 
@@ -27,7 +28,7 @@ REQUIRED_BUILTINS = {
     "AMAZON.FallbackIntent",
 }
 #: Intents served by dedicated handlers rather than the intent-to-act table.
-DEDICATED = {"IcingIntent", "IcingStatusIntent", "DeleteDataIntent"}
+DEDICATED = {"IcingIntent", "IcingStatusIntent", "TimeLeftIntent", "IceDoneIntent", "DeleteDataIntent"}
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 _SAMPLE_CHARS = re.compile(r"^[a-z.' {}A-Z]+$")
 
@@ -94,20 +95,24 @@ def test_each_dedicated_handler_claims_its_own_intent_and_no_other() -> None:
 
     runtime = Runtime(Settings())
     handlers = {
-        "IcingIntent": IcingHandler(runtime),
-        "IcingStatusIntent": IcingStatusHandler(runtime),
-        "DeleteDataIntent": DeleteDataHandler(runtime),
+        "icing": (IcingHandler(runtime), {"IcingIntent"}),
+        "status": (IcingStatusHandler(runtime), {"IcingStatusIntent", "TimeLeftIntent", "IceDoneIntent"}),
+        "delete": (DeleteDataHandler(runtime), {"DeleteDataIntent"}),
     }
-    assert set(handlers) == DEDICATED
+    assert set().union(*(intents for _, intents in handlers.values())) == DEDICATED
     names = {intent["name"] for intent in model("en-US")["intents"]}
     for name in names:
         request = handler_input(Session().intent(name))
-        claimed = {intent for intent, handler in handlers.items() if handler.can_handle(request)}
-        assert claimed == ({name} & DEDICATED), name
+        for handler, intents in handlers.values():
+            assert handler.can_handle(request) is (name in intents), name
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_cause_and_synonym_in_content_is_a_slot_value_and_the_other_way_round(locale: str) -> None:
+def test_every_cause_and_synonym_in_content_is_a_slot_value_and_every_value_comes_from_content_or_words(
+    locale: str,
+) -> None:
+    from voicemodel.build import load_words
+
     c = content.load(locale)
     cause_type = next(t for t in model(locale)["types"] if t["name"] == "CAUSE")
     in_model = {
@@ -116,12 +121,63 @@ def test_every_cause_and_synonym_in_content_is_a_slot_value_and_the_other_way_ro
         for word in (value["name"]["value"], *value["name"].get("synonyms", []))
     }
     in_content = set()
+    generated = set()
     for condition, cause in c.conditions.items():
         words = [cause.name, *cause.synonyms]
         for part in cause.parts.values():
             words += [part.name, *part.synonyms]
+        words += load_words()["extra_values"]["CAUSE"].get(condition.value, [])
         in_content |= {(condition.value, spoken_form(word)) for word in words}
-    assert in_model == in_content
+        generated |= {(condition.value, v) for word in words for v in variants(word)}
+    assert in_content <= in_model
+    assert in_model <= in_content | generated
+
+
+def test_plurals_and_spelled_abbreviations_of_content_words_are_slot_values() -> None:
+    cause_type = next(t for t in model("en-US")["types"] if t["name"] == "CAUSE")
+    words = {w: v["id"] for v in cause_type["values"] for w in (v["name"]["value"], *v["name"]["synonyms"])}
+    assert words["hamstring injuries"] == "hamstring_injury"
+    assert words["popliteal cysts"] == "bakers_cyst"
+    assert words["blood clots"] == "deep_vein_thrombosis"
+    assert words["a. c. l. injury"] == "cruciate_ligament_injury"
+
+
+def test_local_brand_names_are_medicine_values_in_their_locale() -> None:
+    def medicines(locale: str) -> dict[str, str]:
+        kind = next(t for t in model(locale)["types"] if t["name"] == "MEDICINE")
+        return {w: v["id"] for v in kind["values"] for w in (v["name"]["value"], *v["name"]["synonyms"])}
+
+    india = medicines("en-IN")
+    assert {india[b] for b in ("crocin", "dolo")} == {"paracetamol"}
+    assert {india[b] for b in ("brufen", "combiflam")} == {"ibuprofen"}
+    for locale in LOCALES:
+        here = medicines(locale)
+        assert {here[b] for b in ("panadol", "tylenol")} == {"paracetamol"}
+        assert {here[b] for b in ("nurofen", "advil", "motrin", "aleve")} == {"ibuprofen"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_dialog_model_elicits_bare_answers_with_slot_samples_and_prompts(locale: str) -> None:
+    data = json.loads((MODELS / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]
+    lm = data["languageModel"]
+    assert data["dialog"]["delegationStrategy"] == "SKILL_RESPONSE"
+    prompts = {p["id"]: p["variations"][0]["value"] for p in data["prompts"]}
+    intents = {i["name"]: i for i in lm["intents"]}
+    elicited = {(i["name"], s["name"]): s for i in data["dialog"]["intents"] for s in i["slots"]}
+    assert set(elicited) >= {
+        ("AgeIntent", "age"),
+        ("SymptomIntent", "answer"),
+        ("SymptomIntent", "symptom"),
+        ("SymptomIntent", "bodyPlace"),
+    }
+    for (intent, slot), dialog_slot in elicited.items():
+        assert prompts[dialog_slot["prompts"]["elicitation"]], (intent, slot)
+        declared = next(s for s in intents[intent]["slots"] if s["name"] == slot)
+        assert declared["type"] == dialog_slot["type"]
+        assert declared["samples"], f"{intent}.{slot} has no slot samples"
+        assert all("{" + slot + "}" in sample for sample in declared["samples"]), (intent, slot)
+    age_samples = next(s for s in intents["AgeIntent"]["slots"] if s["name"] == "age")["samples"]
+    assert "{age}" in age_samples
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -158,6 +214,12 @@ def test_the_manifest_lists_every_locale_with_a_medical_disclaimer() -> None:
     assert "alexa::alerts:timers:skill:readwrite" in permissions
 
 
+_NUMBER = (
+    r"[0-9]+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
+    r"|seventy|eighty|ninety|hundred) ?)+"
+)
+
+
 def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
     """Intents with a sample that matches the utterance literally; a slot matches one of its values."""
     values = {
@@ -174,7 +236,9 @@ def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
                 if name is None:
                     pattern += re.escape(piece)
                 else:
-                    words = values.get(kinds[name], [r"[a-z ]+"])
+                    words = values.get(
+                        kinds[name], [_NUMBER if kinds[name] == "AMAZON.NUMBER" else r"[a-z ]+"]
+                    )
                     pattern += (
                         "(?:" + "|".join(re.escape(w) if kinds[name] in values else w for w in words) + ")"
                     )
@@ -205,3 +269,175 @@ def test_the_medicine_slot_names_paracetamol_in_the_locale_s_own_word(locale: st
     assert value["name"]["value"] == expected
     other = "paracetamol" if expected == "acetaminophen" else "acetaminophen"
     assert other in value["name"]["synonyms"], "the other name is still understood"
+
+
+# --- the paraphrase corpus (tests/golden/paraphrases) is kept apart from the samples -----------
+
+
+def _normalised(text: str) -> str:
+    """Case, punctuation and filler words ("please", "then", "okay"...) left out: a sample that is
+    a corpus utterance plus a filler word is the same utterance."""
+    from simulator.nlu import core
+
+    if "{" in text:  # a carrier phrase: never a plain utterance
+        return text
+    return core(text)
+
+
+def test_the_paraphrase_corpus_has_four_hundred_utterances_across_every_locale() -> None:
+    from voicemodel.measure import corpus_locales, load_corpus
+
+    assert corpus_locales() == sorted(LOCALES)
+    sizes = {locale: len(load_corpus(locale)) for locale in LOCALES}
+    assert sum(sizes.values()) >= 400, sizes
+    assert min(sizes.values()) >= 80, sizes
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_paraphrase_is_also_a_sample_utterance(locale: str) -> None:
+    from voicemodel.measure import load_corpus
+
+    samples = {_normalised(sample) for intent in model(locale)["intents"] for sample in intent["samples"]}
+    for intent in model(locale)["intents"]:
+        for slot in intent.get("slots", []):
+            samples |= {_normalised(sample) for sample in slot.get("samples", [])}
+    said = [_normalised(case.say) for case in load_corpus(locale)]
+    assert [s for s in said if s in samples] == [], "the corpus must stay apart from the samples"
+    assert len(said) == len(set(said)), "an utterance is in the corpus twice"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_paraphrase_expects_an_intent_and_slot_ids_the_model_has(locale: str) -> None:
+    from voicemodel.measure import ELICITED, load_corpus
+
+    lm = model(locale)
+    intents = {intent["name"]: intent for intent in lm["intents"]}
+    ids = {t["name"]: {v["id"] for v in t["values"]} for t in lm["types"]}
+    for case in load_corpus(locale):
+        assert case.intent in intents, case
+        kinds = {slot["name"]: slot["type"] for slot in intents[case.intent].get("slots", [])}
+        for name, value in case.slots.items():
+            assert name in kinds, case
+            if kinds[name] == "AMAZON.NUMBER":
+                assert value.isdigit(), case
+            else:
+                assert value in ids[kinds[name]], case
+        assert case.elicit is None or case.elicit in ELICITED, case
+
+
+# --- what the handlers make of what Alexa sends ---------------------------------------------------
+
+
+def _act(locale: str, intent: str, state: dict[str, Any] | None = None, **slots: Any) -> Any:
+    from tests.support.envelopes import Session
+    from tests.support.handler_input import handler_input
+
+    session = Session(locale=locale)
+    if state is not None:
+        session.attributes = {"kh": state}
+    return INTENT_ACTS[intent](handler_input(session.intent(intent, **slots)))
+
+
+def _unresolved(name: str, heard: str) -> dict[str, Any]:
+    from tests.support.envelopes import slot
+
+    return slot(name, heard=heard, status="ER_SUCCESS_NO_MATCH")
+
+
+def test_go_back_and_i_meant_no_or_yes_are_corrections() -> None:
+    from dialogue.acts import Act
+
+    assert _act("en-GB", "GoBackIntent").act is Act.GO_BACK
+    assert _act("en-GB", "GoBackIntent", answer="absent").act is Act.CORRECT_NO
+    assert _act("en-GB", "GoBackIntent", answer="present").act is Act.CORRECT_YES
+
+
+def test_thanks_closes_politely_like_stop() -> None:
+    from dialogue.acts import Act
+
+    assert _act("en-US", "ThanksIntent").act is Act.STOP
+
+
+def test_a_decade_is_an_age_in_the_middle_of_it_and_a_number_is_read_as_it_is() -> None:
+    from tests.support.envelopes import slot
+
+    sixties = {"name": "decade", **slot("decade", "65", heard="sixties")}
+    assert _act("en-US", "AgeIntent", decade=sixties).number == 65
+    assert _act("en-US", "AgeIntent", age={"name": "age", "value": "42"}).number == 42
+
+
+def test_a_word_several_symptoms_share_is_read_as_the_one_the_pending_question_asks_about() -> None:
+    from triage.vocabulary import Finding
+
+    swollen = {
+        "name": "symptom",
+        "value": "swollen",
+        "resolutions": {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": "a",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [
+                        {"value": {"name": "swollen knee", "id": "swelling_knee"}},
+                        {"value": {"name": "swollen calf", "id": "swelling_calf"}},
+                    ],
+                }
+            ]
+        },
+    }
+    asked_calf = {"mode": "interview", "question": "swelling_calf"}
+    assert _act("en-US", "SymptomIntent", asked_calf, symptom=swollen).findings == (Finding.SWELLING_CALF,)
+    assert _act("en-US", "SymptomIntent", symptom=swollen).findings == (Finding.SWELLING_KNEE,)
+
+
+@pytest.mark.parametrize("heard", ["throbbing", "kind of weird", "tight"])
+def test_a_symptom_nobody_can_match_is_still_a_symptom_act_flagged_unresolved(heard: str) -> None:
+    from dialogue.acts import Act
+
+    act = _act(
+        "en-US",
+        "SymptomIntent",
+        {"mode": "interview", "question": "pain_calf"},
+        symptom=_unresolved("symptom", heard),
+    )
+    assert act.act is Act.SYMPTOM
+    assert act.unresolved and act.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "sure"),
+    [
+        (("en-IN", "PainReliefIntent", "medicine", "krosin"), "paracetamol", True),
+        (("en-IN", "PainReliefIntent", "medicine", "dollo"), "paracetamol", True),
+        (("en-IN", "PainReliefIntent", "medicine", "combi flam"), "ibuprofen", True),
+        (("en-GB", "PainReliefIntent", "medicine", "nurofin"), "ibuprofen", False),
+        (("en-US", "ExplainCauseIntent", "cause", "hamstring injuries"), "hamstring_injury", True),
+        (("en-US", "ExplainCauseIntent", "cause", "an a c l injury"), "cruciate_ligament_injury", False),
+        (("en-GB", "ExplainCauseIntent", "cause", "poplitial cysts"), "bakers_cyst", True),
+        (("en-US", "ExplainCauseIntent", "cause", "my torn meniscus"), "meniscus_tear", True),
+        (("en-AU", "DiagnosticTestIntent", "test", "m r i scans"), "mri", True),
+    ],
+)
+def test_values_alexa_could_not_resolve_are_matched_by_the_skill_and_an_unsure_match_asks(
+    said: tuple[str, str, str, str], expected: str, sure: bool
+) -> None:
+    locale, intent, slot_name, heard = said
+    act = _act(locale, intent, **{slot_name: _unresolved(slot_name, heard)})
+    assert act.topic == expected
+    assert act.unresolved is (not sure), "an unsure guess is flagged so the conversation can ask"
+
+
+def test_words_that_match_nothing_leave_no_topic_and_are_flagged() -> None:
+    act = _act("en-US", "ExplainCauseIntent", cause=_unresolved("cause", "purple elephants"))
+    assert act.topic is None and act.unresolved
+
+
+@pytest.mark.parametrize("heard", ["not stiff", "it isn't swollen", "no lump", "never locks"])
+def test_a_negated_value_is_never_matched_to_the_value_it_denies(heard: str) -> None:
+    act = _act(
+        "en-GB",
+        "SymptomIntent",
+        {"mode": "interview", "question": "stiffness"},
+        symptom=_unresolved("symptom", heard),
+    )
+    assert act.findings == () and act.topic is None and act.unresolved

@@ -3,7 +3,8 @@
 // real Alexa NLU is more forgiving) and posts real request envelopes to the server over HTTP.
 //
 // Usage: node virtual_alexa_driver.js <model.json> <url> <skill id> <locale> < utterances.json
-// Prints one JSON line per turn: {"utterance": ..., "intent": ..., "ssml": ..., "end": ...}.
+// Prints one JSON line per turn: {"utterance", "intent", "ssml", "end", "slots", "dialogState",
+// "directives"} (slots as heard; directives as type, slotToElicit and the updated intent's name).
 "use strict";
 const fs = require("fs");
 const va = require("virtual-alexa");
@@ -18,8 +19,15 @@ async function main() {
     .locale(locale)
     .create();
   let intent = null;
+  let slots = {};
+  let dialogState = null;
   alexa.filter((request) => {
     intent = request.request.intent ? request.request.intent.name : request.request.type;
+    slots = {};
+    for (const [name, slot] of Object.entries((request.request.intent && request.request.intent.slots) || {})) {
+      if (slot && slot.value !== undefined) slots[name] = slot.value;
+    }
+    dialogState = request.request.dialogState || null;
   });
   for (const utterance of utterances) {
     const reply = utterance === "<launch>" ? await alexa.launch() : await alexa.utter(utterance);
@@ -29,6 +37,9 @@ async function main() {
       intent,
       ssml: response.outputSpeech ? response.outputSpeech.ssml : "",
       end: response.shouldEndSession === true,
+      slots,
+      dialogState,
+      directives: (response.directives || []).map((d) => ({ type: d.type, slotToElicit: d.slotToElicit, intent: d.updatedIntent ? d.updatedIntent.name : null })),
     }));
   }
 }
