@@ -89,7 +89,10 @@ def catalogues(c: LocaleContent) -> dict[str, list[SlotValue]]:
         "medicines": [
             _value(relief.value, words[0], words[1:]) for relief, words in c.vocab.medicines.items()
         ],
-        "answers": [_value(answer.value, words[0], words[1:]) for answer, words in c.vocab.answers.items()],
+        # An answer nobody says (triage's "unclear": a second "not sure") is no slot value.
+        "answers": [
+            _value(answer.value, words[0], words[1:]) for answer, words in c.vocab.answers.items() if words
+        ],
     }
 
 
