@@ -616,7 +616,7 @@ def _solo_level(f: Finding, age: int | None, ruled_out: frozenset[Finding]) -> C
     r: dict[Finding, Answer] = dict.fromkeys(ruled_out - made, _A)
     r.update(dict.fromkeys(made, _P))
     present = frozenset(made)
-    return _level_of(r, r, age, present, present)
+    return _level_of(r, {f: _P}, age, present, present)
 
 
 def _lead_of(logs: list[float], extra: list[tuple[float, ...]]) -> int:
