@@ -355,18 +355,32 @@ _PRESENT = Answer.PRESENT
 _ABSENT = Answer.ABSENT
 
 
-def posterior(present: Sequence[Finding], absent: Sequence[Finding], age: int | None) -> list[float]:
-    """P(cause | answers) over CONDITIONS (sums to 1)."""
+def log_posterior(present: Sequence[Finding], absent: Sequence[Finding], age: int | None) -> list[float]:
+    """log P(cause | answers) over CONDITIONS, up to a constant (``posterior`` normalises it)."""
     lp, la = _LOG_PRESENT, _LOG_ABSENT
     vecs = [_LOG_PRIOR, *(lp[f] for f in present if f in lp), *(la[f] for f in absent if f in la)]
     if age is not None:
         vecs.append(_LOG_OLDER if age >= OLDER_AGE else _LOG_YOUNGER)
-    logs = list(map(sum, zip(*vecs, strict=True)))
+    return list(map(sum, zip(*vecs, strict=True)))
+
+
+def normalise(logs: Sequence[float]) -> list[float]:
+    """Probabilities from unnormalised log probabilities (sums to 1)."""
     top = max(logs)
     exp = math.exp
     exps = [exp(x - top) for x in logs]
     total = sum(exps)
     return [e / total for e in exps]
+
+
+def posterior(present: Sequence[Finding], absent: Sequence[Finding], age: int | None) -> list[float]:
+    """P(cause | answers) over CONDITIONS (sums to 1)."""
+    return normalise(log_posterior(present, absent, age))
+
+
+#: log P(present | cause) and log P(absent | cause) per informative finding (groups: all atoms absent).
+LOG_PRESENT: dict[Finding, tuple[float, ...]] = _LOG_PRESENT
+LOG_ABSENT: dict[Finding, tuple[float, ...]] = _LOG_ABSENT
 
 
 def reasons(
@@ -472,6 +486,27 @@ def support(present: AbstractSet[Finding], age: int | None, index: int) -> float
     return total
 
 
+#: Per finding: (floor cause position, weight) for the FLOOR_CAUSES it supports (``support``'s terms).
+_FLOOR_TERMS: dict[Finding, tuple[tuple[int, float], ...]] = {
+    f: tuple((k, _SUPPORT_WEIGHT[i][f]) for k, i in enumerate(FLOOR_CAUSES) if f in _SUPPORT_WEIGHT[i])
+    for f in Finding
+}
+_FLOOR_TERMS = {f: terms for f, terms in _FLOOR_TERMS.items() if terms}
+_FLOOR_OLDER: tuple[float, ...] = tuple(_OLDER_WEIGHT[i] for i in FLOOR_CAUSES)
+
+
 def typical_care_floor(present: AbstractSet[Finding], age: int | None) -> bool:
-    """Some cause whose usual care is an appointment is well supported (monotone in ``present``)."""
-    return any(support(present, age, i) >= CONFIDENT_SUPPORT for i in FLOOR_CAUSES)
+    """Some cause whose usual care is an appointment is well supported (monotone in ``present``).
+
+    The same sums as ``support`` for each of FLOOR_CAUSES, in the same order, in one pass.
+    """
+    totals = [0.0] * len(FLOOR_CAUSES)
+    terms = _FLOOR_TERMS
+    for f in present:
+        found = terms.get(f)
+        if found is not None:
+            for k, w in found:
+                totals[k] += w
+    if age is not None and age >= OLDER_AGE:
+        totals = [t + o for t, o in zip(totals, _FLOOR_OLDER, strict=True)]
+    return max(totals) >= CONFIDENT_SUPPORT

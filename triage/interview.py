@@ -23,11 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
+from typing import cast
 
 from triage import evidence
-from triage.facts import Facts
-from triage.rules import fired_rules, level_and_flags
-from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Finding, Flag
+from triage.facts import (
+    ABSENT_IMPLIES_ABSENT,
+    PRESENT_IMPLIES_ABSENT,
+    PRESENT_IMPLIES_PRESENT,
+    Facts,
+    _resolve,
+)
+from triage.rules import CHILD_AGE, fired_rules, level_and_flags
+from triage.vocabulary import FINDING_GROUPS, GROUP_OF, Answer, CareLevel, Finding, Flag
 
 F = Finding
 
@@ -125,8 +133,20 @@ _ESC = (Answer.PRESENT, Answer.UNCLEAR)
 Gate = Callable[[Mapping[Finding, Answer]], bool]
 
 
+class _AnyOf:
+    """A gate: one of ``findings`` is present (or unclear)."""
+
+    __slots__ = ("findings",)
+
+    def __init__(self, findings: frozenset[Finding]) -> None:
+        self.findings = findings
+
+    def __call__(self, r: Mapping[Finding, Answer]) -> bool:
+        return any(r.get(f) in _ESC for f in self.findings)
+
+
 def _any(*fs: Finding) -> Gate:
-    return lambda r: any(r.get(f) in _ESC for f in fs)
+    return _AnyOf(frozenset(fs))
 
 
 def _always(_: Mapping[Finding, Answer]) -> bool:
@@ -263,11 +283,37 @@ _ESTIMATE_AGE = 60
 
 
 def _level(facts: Facts) -> CareLevel:
+    """The care level of ``facts`` (the rules alone; what ``assess`` reports)."""
     esc = facts.escalating
-    present = facts.present_set
-    age = facts.age
+    return _level_of(facts.resolved, facts.answers, facts.age, esc, facts.present_set)
+
+
+class _View:
+    """What the rules read from a ``Facts``: resolved answers, explicit answers and age.
+
+    The interview's "what if" checks build one of these instead of a whole ``Facts`` (which sorts,
+    resolves and builds the evidence lists): the rules see exactly the same values.
+    """
+
+    __slots__ = ("age", "answers", "resolved")
+
+    def __init__(
+        self, resolved: Mapping[Finding, Answer], answers: Mapping[Finding, Answer], age: int | None
+    ):
+        self.resolved = resolved
+        self.answers = answers
+        self.age = age
+
+
+def _level_of(
+    resolved: Mapping[Finding, Answer],
+    answers: Mapping[Finding, Answer],
+    age: int | None,
+    esc: frozenset[Finding],
+    present: frozenset[Finding],
+) -> CareLevel:
     rules = fired_rules(
-        facts,
+        cast(Facts, _View(resolved, answers, age)),
         esc,
         evidence.oa_suspected(esc, age),
         evidence.chondromalacia_suspected(esc),
@@ -277,7 +323,8 @@ def _level(facts: Facts) -> CareLevel:
 
 
 def _raises(facts: Facts, f: Finding, level: CareLevel) -> bool:
-    """Whether a "yes" (or a second "not sure") to ``f`` would raise the care level."""
+    """Whether a "yes" (or a second "not sure") to ``f`` would raise the care level (the reference
+    definition; the interview uses the equivalent ``_Plan.raises``, which builds no ``Facts``)."""
     return _level(facts.with_answer(f, _P)) > level
 
 
@@ -286,28 +333,301 @@ def rephrase_pending(facts: Facts, f: Finding) -> bool:
     return f in REPHRASE_FINDINGS and facts.answers.get(f) is _U
 
 
-def _safety_next(facts: Facts, level: CareLevel) -> Question | None:
-    """The next question of the safety plan (or a rephrased red-flag question), or None."""
-    r = facts.resolved
-    for f, _, _gate in SAFETY_PLAN:
-        if rephrase_pending(facts, f) and _raises(facts, f, level):
-            return replace(_Q[f], rephrased=True)
-    for f in facts.answers:
-        if rephrase_pending(facts, f) and _raises(facts, f, level):  # a volunteered "not sure"
-            return replace(_Q[f], rephrased=True)
-    if level >= CareLevel.EMERGENCY_AMBULANCE:
+#: Findings a "yes" to a finding makes present (an atom's group; a narrower finding's broader one) ...
+_YES_PRESENT: dict[Finding, tuple[Finding, ...]] = {
+    f: tuple(b for a, b in PRESENT_IMPLIES_PRESENT if a is f) for f in Finding
+}
+#: ... and absent (mutually exclusive answers); and the findings a "no" rules out.
+_YES_ABSENT: dict[Finding, tuple[Finding, ...]] = {
+    f: tuple(b for a, b in PRESENT_IMPLIES_ABSENT if a is f) for f in Finding
+}
+_NO_ABSENT: dict[Finding, tuple[Finding, ...]] = {
+    f: tuple(b for a, b in ABSENT_IMPLIES_ABSENT if a is f) for f in Finding
+}
+#: Findings whose "no" changes more than their own answer (groups, atoms, implications): the plan
+#: resolves the answers again for these, exactly as ``Facts`` does.
+_NO_NEEDS_RESOLVE: frozenset[Finding] = frozenset(
+    {
+        *FINDING_GROUPS,
+        *GROUP_OF,
+        *(a for a, _ in ABSENT_IMPLIES_ABSENT),
+        *(b for _, b in ABSENT_IMPLIES_ABSENT),
+    }
+)
+#: Findings the rules read as "not ruled out" (or, for the clot screen, as an explicit answer): a "no"
+#: to one of them can lower the level, so the plan recomputes it.
+_LEVEL_SENSITIVE: frozenset[Finding] = frozenset(
+    {F.RECENT_INJURY, F.PAIN_CALF, F.PAIN_BEHIND_KNEE, F.SWELLING_CALF, F.SWELLING_WHOLE_LEG, F.SKIN_CHANGES}
+)
+_ESC_SET = frozenset(_ESC)
+
+
+class _Plan:
+    """The rest of the interview if every answer from now on were "no" (the age question: 60).
+
+    ``next()`` gives the question the interview asks in the current (simulated) state, ``no(q)``
+    records a "no" to it. The first ``next()`` on the real facts is the question ``assess`` asks; the
+    number of ``next()`` calls before None is ``questions_left``. One code path for both, so the
+    count and the questions asked can never drift apart. A "no" never adds an escalating finding, so
+    the escalating and present sets stay as they are, and the level only moves when a "no" rules out
+    something the rules read as "not ruled out" (or the simulated age is set); "what if yes" checks
+    use a ``_View`` and are remembered until the level or those answers change.
+    """
+
+    def __init__(self, facts: Facts, level: CareLevel, post: list[float], order: list[int] | None) -> None:
+        self.facts: Facts | None = facts  # the real facts, until the first simulated answer
+        self.answers: dict[Finding, Answer] = dict(facts.answers)
+        self.inferred = facts.inferred
+        self.r: dict[Finding, Answer] = facts.resolved  # type: ignore[assignment]  # copied on write
+        self.r_owned = False
+        self.esc = facts.escalating
+        self.present = facts.present_set
+        self.age = facts.age
+        self.age_asked = facts.age_asked
+        self.level = level
+        self.answered = questions_answered(facts)
+        self.discriminated = discriminating_asked(facts)
+        self.post: list[float] | None = post
+        self.order = order
+        self.logs: list[float] | None = None
+        self.memo: dict[Finding, bool] = {}
+        self.ruled_out = _ruled_out(self.r)
+        #: Red-flag questions answered "not sure" once, in the order they are asked again.
+        pending: list[Finding] = []
+        if _U in self.answers.values():
+            pending = [f for f in _PLAN_FINDINGS if f in REPHRASE_FINDINGS and self.answers.get(f) is _U]
+            pending += [
+                f for f, a in self.answers.items() if a is _U and f in REPHRASE_FINDINGS and f not in pending
+            ]
+        self.pending = pending
+
+    # --- "what if" ------------------------------------------------------------------------------
+    def explicit(self, f: Finding) -> bool:
+        return f in self.answers or f in self.inferred
+
+    def raises(self, f: Finding) -> bool:
+        """A "yes" (or a second "not sure") to ``f`` would raise the level (``_raises``, exactly)."""
+        found = self.memo.get(f)
+        if found is not None:
+            return found
+        if _solo_level(f, self.age, self.ruled_out) > self.level:
+            # the rules are monotone: f (and what it implies) alone, everything else ruled out,
+            # already gives a higher level
+            self.memo[f] = True
+            return True
+        made = [f]
+        group = GROUP_OF.get(f)
+        if group is not None:
+            made.append(group)
+        made.extend(b for b in _YES_PRESENT[f] if not self.explicit(b))
+        r = dict(self.r)
+        for x in made:
+            r[x] = _P
+        for b in _YES_ABSENT[f]:
+            if not self.explicit(b):
+                r[b] = _A
+        answers: Mapping[Finding, Answer] = self.answers
+        if f is F.SKIN_CHANGES:
+            answers = {**answers, f: _P}
+        esc = self.esc.union(made)
+        present = self.present.union(made)
+        result = _level_of(r, answers, self.age, esc, present) > self.level
+        self.memo[f] = result
+        return result
+
+    def age_raises(self) -> bool:
+        if self.level < CareLevel.CONSULTATION_24:
+            return True  # a child (the first probe age) is always seen the same day
+        r, answers, esc, present = self.r, self.answers, self.esc, self.present
+        return any(_level_of(r, answers, a, esc, present) > self.level for a in _PROBE_AGES)
+
+    # --- the question plan -----------------------------------------------------------------------
+    def safety_next(self) -> Question | None:
+        r, esc = self.r, self.esc
+        for f in self.pending:  # a red-flag question answered "not sure" once (or volunteered so)
+            if self.raises(f):
+                return _REPHRASED[f]
+        if self.level >= CareLevel.EMERGENCY_AMBULANCE:
+            return None
+        for f, any_of, gate in _COMPILED_PLAN[:_SCREEN_END]:  # the red-flag and clot-signs screens
+            if f not in r and _open(any_of, gate, r, esc) and self.raises(f):
+                return _Q[f]
+        if not self.age_asked and self.age_raises():
+            return AGE_QUESTION
+        for f, any_of, gate in _COMPILED_PLAN:
+            if f in r or not _open(any_of, gate, r, esc):
+                continue
+            if self.raises(f):
+                return _Q[f]
         return None
-    for f, _, gate in SAFETY_PLAN[:_SCREEN_END]:  # the red-flag screens and the clot-signs screen
-        if f not in r and gate(r) and _raises(facts, f, level):
-            return _Q[f]
-    if not facts.age_asked and any(_level(facts.with_age(a)) > level for a in _PROBE_AGES):
-        return AGE_QUESTION
-    for f, _, gate in SAFETY_PLAN:
-        if f in r or not gate(r):
-            continue
-        if _raises(facts, f, level):
-            return _Q[f]
-    return None
+
+    def next(self) -> Question | None:
+        level = self.level
+        if self.age is not None and self.age < 16 and level >= CareLevel.CONSULTATION_24:
+            # a child: no triage beyond the emergencies (the level is at least same day already)
+            q = self.safety_next()
+            return q if q is not None and q.stage is Stage.LIFE_THREAT else None
+        q = self.safety_next()
+        if q is not None:
+            return q
+        if level >= CareLevel.EMERGENCY:
+            return None
+        if self.answered >= MAX_QUESTIONS or self.discriminated >= MAX_DISCRIMINATING_QUESTIONS:
+            return None
+        post, order = self.posterior()
+        if max(post) >= CONFIDENT_TOP:
+            return None
+        lead = order[0]
+        skip: set[Finding] = set()
+        for _ in range(4):
+            best, _gain = _best_discriminating(self.r, post, order, skip)
+            if best is None:
+                return None
+            if self.worth_discriminating(best, lead):
+                return _Q[best]
+            skip.add(best)
+        return None
+
+    def posterior(self) -> tuple[list[float], list[int]]:
+        if self.post is None:
+            facts = self.current_facts()
+            self.logs = evidence.log_posterior(facts.evidence_present, facts.evidence_absent, facts.age)
+            self.post = evidence.normalise(self.logs)
+            self.order = None
+        if self.order is None:
+            post = self.post
+            self.order = sorted(range(len(post)), key=post.__getitem__, reverse=True)
+        return self.post, self.order
+
+    def current_facts(self) -> Facts:
+        if self.facts is None:
+            self.facts = Facts(self.answers, self.age, self.age_asked, self.inferred)
+        return self.facts
+
+    def worth_discriminating(self, f: Finding, lead: int) -> bool:
+        """Some answer to ``f`` could change the lead cause or raise the level."""
+        if self.raises(f):
+            return True
+        if self.logs is None:
+            facts = self.current_facts()
+            self.logs = evidence.log_posterior(facts.evidence_present, facts.evidence_absent, facts.age)
+        r, logs = self.r, self.logs
+        la = evidence.LOG_ABSENT
+        yes = [evidence.LOG_PRESENT[f]] if f in evidence.LOG_PRESENT else []
+        yes.extend(la[b] for b in _YES_ABSENT[f] if b not in r and not self.explicit(b) and b in la)
+        no = [la[f]] if f in la else []
+        no.extend(la[b] for b in _NO_ABSENT[f] if r.get(b) is not _A and not self.explicit(b) and b in la)
+        return _lead_of(logs, yes) != lead or _lead_of(logs, no) != lead
+
+    # --- a simulated "no" ------------------------------------------------------------------------
+    def no(self, q: Question) -> None:
+        self.facts = None
+        self.post = self.order = self.logs = None
+        if q.kind is QuestionKind.AGE:
+            self.age = _ESTIMATE_AGE
+            self.age_asked = True
+            self.answered += 1
+            self.relevel()
+            return
+        f = q.finding
+        assert f is not None
+        if f not in self.answers:
+            self.answered += 1
+            if f in _DISCRIMINATING_POOL:
+                self.discriminated += 1
+        fresh = f not in self.answers and f not in self.r
+        self.answers[f] = _A
+        if f in self.pending:
+            self.pending.remove(f)
+        if fresh and f in FINDING_GROUPS:
+            # A new "no" to a group: the group and its unanswered atoms absent, then what they rule
+            # out (as ``Facts`` resolves it; an escalating atom would have made the group answered).
+            r = dict(self.r)
+            r[f] = _A
+            for atom in FINDING_GROUPS[f]:
+                if atom not in r:
+                    r[atom] = _A
+            for a, b in ABSENT_IMPLIES_ABSENT:
+                if r.get(a) is _A and not self.explicit(b):
+                    r[b] = _A
+            old = self.r
+            self.r, self.r_owned = r, True
+            if any(old.get(k) is not r.get(k) for k in _LEVEL_SENSITIVE):
+                self.relevel(lower_only=True)
+            return
+        if f in _NO_NEEDS_RESOLVE:
+            explicit = {**dict.fromkeys(self.inferred, _P), **self.answers} if self.inferred else self.answers
+            old, r = self.r, _resolve(explicit)
+            self.r, self.r_owned = r, True
+            esc = frozenset(k for k, a in r.items() if a in _ESC_SET)
+            present = frozenset(k for k, a in r.items() if a is _P)
+            changed = esc != self.esc or present != self.present
+            changed = changed or any(old.get(k) is not r.get(k) for k in _LEVEL_SENSITIVE)
+            self.esc, self.present = esc, present
+            if changed:
+                self.relevel()
+            return
+        if not self.r_owned:
+            self.r = dict(self.r)
+            self.r_owned = True
+        self.r[f] = _A
+        if f in _LEVEL_SENSITIVE:
+            self.relevel(lower_only=True)
+
+    def relevel(self, lower_only: bool = False) -> None:
+        """Recompute the level; ``lower_only``: only "no" answers were added, which never raise it."""
+        if not (lower_only and self.level is CareLevel.SELF_CARE):
+            self.level = _level_of(self.r, self.answers, self.age, self.esc, self.present)
+        self.ruled_out = _ruled_out(self.r)
+        self.memo.clear()
+
+
+#: The plan's findings in order, and each gate as (the findings an "any of" gate needs, or None; the
+#: gate): an "any of" gate is a set test on the escalating findings.
+_PLAN_FINDINGS: tuple[Finding, ...] = tuple(f for f, _, _ in SAFETY_PLAN)
+_COMPILED_PLAN: tuple[tuple[Finding, frozenset[Finding] | None, Gate], ...] = tuple(
+    (f, gate.findings if isinstance(gate, _AnyOf) else None, gate) for f, _, gate in SAFETY_PLAN
+)
+assert _PROBE_AGES[0] < CHILD_AGE  # age_raises relies on it
+
+
+def _open(
+    any_of: frozenset[Finding] | None, gate: Gate, r: Mapping[Finding, Answer], esc: frozenset[Finding]
+) -> bool:
+    if any_of is not None:
+        return not esc.isdisjoint(any_of)
+    return gate is _always or gate(r)
+
+
+def _ruled_out(r: Mapping[Finding, Answer]) -> frozenset[Finding]:
+    """The findings the rules read as "not ruled out" that are ruled out in ``r``."""
+    return frozenset(k for k in _LEVEL_SENSITIVE if r.get(k) is _A)
+
+
+@lru_cache(maxsize=4096)
+def _solo_level(f: Finding, age: int | None, ruled_out: frozenset[Finding]) -> CareLevel:
+    """The level with only a "yes" to ``f`` (and what it implies) present, ``ruled_out`` ruled out,
+    at ``age``: a lower bound on the level after a "yes" to ``f`` from any facts with that age and
+    those findings ruled out (the rules are monotone in the present findings, and read anything
+    else only as "not ruled out", which ``ruled_out`` fixes)."""
+    made = {f, *_YES_PRESENT[f]}
+    if f in GROUP_OF:
+        made.add(GROUP_OF[f])
+    r: dict[Finding, Answer] = dict.fromkeys(ruled_out - made, _A)
+    r.update(dict.fromkeys(made, _P))
+    present = frozenset(made)
+    return _level_of(r, {f: _P}, age, present, present)
+
+
+def _lead_of(logs: list[float], extra: list[tuple[float, ...]]) -> int:
+    """The lead cause after adding ``extra`` log-likelihood vectors to ``logs`` (as ``posterior``)."""
+    if extra:
+        logs = [x + sum(v[i] for v in extra) for i, x in enumerate(logs)]
+    post = evidence.normalise(logs)
+    return max(range(len(post)), key=post.__getitem__)
+
+
+_REPHRASED: dict[Finding, Question] = {f: replace(q, rephrased=True) for f, q in _QUESTION_BY_FINDING.items()}
 
 
 def discriminating_asked(facts: Facts) -> int:
@@ -390,9 +710,14 @@ def best_discriminating(
     (same probability for every cause in play) get zero gain and are never chosen. ``order`` is
     the cause indexes sorted by ``post``, most likely first, when the caller already has it.
     """
-    r = facts.resolved
     if order is None:
         order = sorted(range(len(post)), key=post.__getitem__, reverse=True)
+    return _best_discriminating(facts.resolved, post, order, skip)
+
+
+def _best_discriminating(
+    r: Mapping[Finding, Answer], post: list[float], order: list[int], skip: set[Finding] | None
+) -> tuple[Finding | None, float]:
     combo = tuple(sorted(order[:IN_PLAY]))
     c0, c1, c2, c3 = combo
     total = post[c0] + post[c1] + post[c2] + post[c3]
@@ -414,58 +739,6 @@ def best_discriminating(
     return best, best_gain
 
 
-def _lead(facts: Facts) -> int:
-    post = evidence.posterior(facts.evidence_present, facts.evidence_absent, facts.age)
-    return max(range(len(post)), key=post.__getitem__)
-
-
-def _worth_discriminating(facts: Facts, f: Finding, level: CareLevel, lead: int) -> bool:
-    """Some answer to ``f`` could change the lead cause or raise the level."""
-    if _raises(facts, f, level):
-        return True
-    return _lead(facts.with_answer(f, _P)) != lead or _lead(facts.with_answer(f, _A)) != lead
-
-
-def _next(facts: Facts, level: CareLevel, post: list[float], order: list[int] | None) -> Question | None:
-    if facts.age is not None and facts.age < 16 and level >= CareLevel.CONSULTATION_24:
-        # a child: no triage beyond the emergencies (the level is at least same day already)
-        q = _safety_next(facts, level)
-        return q if q is not None and q.stage is Stage.LIFE_THREAT else None
-    q = _safety_next(facts, level)
-    if q is not None:
-        return q
-    if level >= CareLevel.EMERGENCY:
-        return None
-    if questions_answered(facts) >= MAX_QUESTIONS:
-        return None
-    if discriminating_asked(facts) >= MAX_DISCRIMINATING_QUESTIONS or max(post) >= CONFIDENT_TOP:
-        return None
-    if order is None:
-        order = sorted(range(len(post)), key=post.__getitem__, reverse=True)
-    lead = order[0]
-    skip: set[Finding] = set()
-    for _ in range(4):
-        best, _gain = best_discriminating(facts, post, order, skip)
-        if best is None:
-            return None
-        if _worth_discriminating(facts, best, level, lead):
-            return _Q[best]
-        skip.add(best)
-    return None
-
-
-def _assess_light(facts: Facts) -> tuple[CareLevel, list[float]]:
-    post = evidence.posterior(facts.evidence_present, facts.evidence_absent, facts.age)
-    return _level(facts), post
-
-
-def _answer_no(facts: Facts, q: Question) -> Facts:
-    if q.kind is QuestionKind.AGE:
-        return facts.with_age(_ESTIMATE_AGE)
-    assert q.finding is not None
-    return facts.with_answer(q.finding, _A)
-
-
 def next_question(
     facts: Facts,
     level: CareLevel,
@@ -473,18 +746,22 @@ def next_question(
     post: list[float],
     order: list[int] | None = None,
 ) -> tuple[Question | None, int]:
-    """(next question or None, questions left including it if every answer from now on were "no")."""
+    """(next question or None, questions left including it if every answer from now on were "no").
+
+    ``level``, ``post`` and ``order`` are the facts' care level, cause posterior and cause order (most
+    likely first), which ``assess`` has already computed.
+    """
     del flags  # the level carries everything the plan needs
-    q = _next(facts, level, post, order)
+    plan = _Plan(facts, level, post, order)
+    q = plan.next()
     if q is None:
         return None, 0
     left = 1
-    sim = _answer_no(facts, q)
+    plan.no(q)
     for _ in range(MAX_QUESTIONS + MAX_SAFETY_OVERRUN):
-        sim_level, sim_post = _assess_light(sim)
-        nq = _next(sim, sim_level, sim_post, None)
+        nq = plan.next()
         if nq is None:
             break
         left += 1
-        sim = _answer_no(sim, nq)
+        plan.no(nq)
     return q, left

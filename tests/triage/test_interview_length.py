@@ -1,0 +1,184 @@
+"""Interview length and honesty over the golden vignettes (issue 14, "Ask little").
+
+Each golden vignette is played through ``assess`` + ``answer_question`` as the ``make evaluate``
+patient plays it through the skill (``bench/interview_lengths.py``): present findings "yes", unsure
+ones "not sure", everything else "no", the age when asked, and the findings its opening names given
+up front.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from triage_strategies import facts_strategy
+
+from bench.interview_lengths import Played, play_all
+from triage import Answer, CareLevel, Facts, Question, QuestionKind, answer_question, assess
+from triage.interview import ALL_QUESTIONS, _level
+
+P, A, U = Answer.PRESENT, Answer.ABSENT, Answer.UNKNOWN
+PLAYED: list[Played] = play_all()
+#: The age the "questions left" estimate assumes for a "no" walk (its longer path).
+ESTIMATE_AGE = 60
+
+
+def _no_to_everything_unasked(facts: Facts) -> Facts:
+    """``facts`` with a "no" to every interview question not answered yet (the age left as it is)."""
+    for q in ALL_QUESTIONS:
+        if q.finding is not None and not facts.is_answered(q.finding):
+            facts = facts.with_answer(q.finding, A)
+    return facts
+
+
+def _reply(facts: Facts, q: Question, answer: Answer) -> Facts:
+    if q.kind is QuestionKind.AGE:
+        return answer_question(facts, q, P, ESTIMATE_AGE)
+    return answer_question(facts, q, answer)
+
+
+# --- the golden vignettes ------------------------------------------------------------------------
+
+
+def test_every_golden_vignette_interview_ends_and_asks_nothing_twice_but_a_simpler_re_ask() -> None:
+    assert len(PLAYED) >= 150
+    for p in PLAYED:
+        plain = [q for q in p.asked if not q.endswith("*")]
+        assert len(plain) == len(set(plain)), p
+        assert all(q.rstrip("*") in plain for q in p.asked if q.endswith("*")), p
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met yet: median 10, max 11 (the all-'no' path alone is 9-10 questions; needs merged "
+    "screening questions, see the interview helper's report)",
+)
+def test_golden_vignette_interviews_take_a_median_of_at_most_7_and_at_most_10_questions() -> None:
+    counts = [p.questions for p in PLAYED]
+    assert statistics.median(counts) <= 7
+    assert max(counts) <= 10
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met yet: 64 of 165 interviews end below the vignette's expected level (the findings "
+    "that set it are never asked within the question cap); see the interview helper's report",
+)
+def test_no_golden_vignette_interview_ends_below_its_expected_level() -> None:
+    below = [(p.id, p.level, p.expected) for p in PLAYED if p.below]
+    assert not below, below
+
+
+def test_every_golden_interview_ends_at_or_above_the_level_of_its_answers_with_the_rest_no() -> None:
+    """Stopping early never lowers the level: what was not asked stays unknown, never below "no"."""
+    for p in PLAYED:
+        assert p.level >= _level(_no_to_everything_unasked(p.facts)), p.id
+        assert p.level == assess(p.facts).level
+
+
+# --- an unasked question stays UNKNOWN, which the rules never treat as lower than "no" -------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy)
+def test_an_unasked_question_never_counts_lower_than_a_no(facts: Facts) -> None:
+    assert assess(facts).level >= _level(_no_to_everything_unasked(facts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy, st.data())
+def test_stopping_where_the_interview_stops_never_lowers_the_level(facts: Facts, data: st.DataObject) -> None:
+    result = assess(facts)
+    for _ in range(40):
+        q = result.next_question
+        if q is None:
+            break
+        facts = _reply(facts, q, data.draw(st.sampled_from([P, A, U]), label=q.id))
+        result = assess(facts)
+    assert result.complete
+    assert result.level >= _level(_no_to_everything_unasked(facts))
+
+
+# --- "about N more" is honest ---------------------------------------------------------------------
+
+
+def _no_walk(facts: Facts) -> list[int]:
+    """questions_left before each question when every answer is "no" (the age: 60)."""
+    lefts: list[int] = []
+    result = assess(facts)
+    while (q := result.next_question) is not None:
+        lefts.append(result.questions_left)
+        facts = _reply(facts, q, A)
+        result = assess(facts)
+        assert len(lefts) <= 40
+    assert result.questions_left == 0
+    return lefts
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy)
+def test_with_no_answers_questions_left_is_exact_within_one_and_never_goes_up(facts: Facts) -> None:
+    lefts = _no_walk(facts)
+    for i, left in enumerate(lefts):
+        assert abs(left - (len(lefts) - i)) <= 1, lefts
+        assert left >= 1
+    assert all(b <= a for a, b in itertools.pairwise(lefts)), lefts
+
+
+def test_with_no_answers_questions_left_is_exact_on_every_golden_opening() -> None:
+    from bench.interview_lengths import volunteered
+    from evaluate.vignettes import load
+
+    for v in load():
+        lefts = _no_walk(Facts({f: P for f in volunteered(v)}))
+        assert lefts == list(range(len(lefts), 0, -1)), (v.id, lefts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_after_a_yes_questions_left_rises_by_at_most_two(data: st.DataObject) -> None:
+    """A "yes" can bring follow-ups (fever after a swollen knee, the Ottawa questions after "can't
+    take four steps"); the estimate then rises by at most two. The issue's target ("only goes down")
+    is the xfail test below."""
+    facts = Facts.empty()
+    result = assess(facts)
+    while (q := result.next_question) is not None:
+        answer = data.draw(st.sampled_from([P, A, A, A, U]), label=q.id)
+        before = result.questions_left
+        facts = _reply(facts, q, answer)
+        result = assess(facts)
+        if result.next_question is not None and q.kind is not QuestionKind.AGE:
+            assert result.questions_left <= before - 1 + 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met yet: a 'yes' to the swollen-or-hot knee screen adds up to two follow-ups (fever, "
+    "an artificial knee or injection), more than the questions it makes unnecessary",
+)
+def test_after_a_yes_questions_left_only_goes_down_or_the_interview_ends() -> None:
+    facts = Facts.empty()
+    result = assess(facts)
+    rises: list[str] = []
+    while (q := result.next_question) is not None:
+        before = result.questions_left
+        yes = q.finding is not None and q.finding.value == "knee_swollen_or_hot"
+        facts = _reply(facts, q, P if yes else A)
+        result = assess(facts)
+        if result.next_question is not None and result.questions_left > before - 1:
+            rises.append(q.id)
+    assert not rises, rises
+
+
+def test_the_all_no_interview_is_ten_questions_at_most_and_ends_in_self_care() -> None:
+    lefts = _no_walk(Facts.empty())
+    assert len(lefts) <= 10
+    facts = Facts.empty()
+    result = assess(facts)
+    while (q := result.next_question) is not None:
+        facts = _reply(facts, q, A)
+        result = assess(facts)
+    assert result.level is CareLevel.SELF_CARE
