@@ -191,14 +191,15 @@ def test_dvt_mentions_pulmonary_embolism_blood_thinners_and_a_vein_filter(
         assert phrase in text
 
 
-def test_when_to_see_a_doctor_covers_the_six_warning_signs_and_ties_breathing_to_emergency(
+def test_when_to_see_a_doctor_covers_the_six_warning_signs_and_ties_breathing_and_shape_to_emergency(
     bundles: dict[str, LocaleContent],
 ) -> None:
+    # A changed knee shape is an emergency, as triage's deformity rule says (review content item 7).
     for bundle in bundles.values():
         when = bundle.when_to_see_a_doctor
         assert len(when.warning_signs) == 6
         emergency = [sign for sign, item in when.warning_signs.items() if item.emergency]
-        assert [s.value for s in emergency] == ["difficulty_breathing"]
+        assert sorted(s.value for s in emergency) == ["appearance_change", "difficulty_breathing"]
         assert bundle.emergency_number_spoken in when.breathing_emergency
         assert "severe" in when.summary and "settle" in when.summary
 
