@@ -21,7 +21,7 @@ from flask import Flask, Response, jsonify, request
 from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, UnsupportedMediaType
 
-from kneeskill.factory import build_skill
+from composition import build_skill
 from kneeskill.settings import Settings
 from webapp.ask_compat import load_skill_adapter
 from webapp.verification import (

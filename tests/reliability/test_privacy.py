@@ -17,7 +17,7 @@ import pytest
 
 import lambda_function
 from alexa_standin.server import StandIn
-from kneeskill.factory import build_skill
+from composition import build_skill
 from kneeskill.settings import PersistenceKind, Settings
 from stress import load, report
 from tests.support.envelopes import TEST_SKILL_ID, Session, slot, speech_of
