@@ -113,9 +113,6 @@ def create_app(
 
     app.add_url_rule("/", "alexa", alexa_endpoint, methods=["POST"], provide_automatic_options=False)
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
-    from simulator.web import simulator_blueprint  # the offline simulator at /simulator (own skill instance)
-
-    app.register_blueprint(simulator_blueprint(settings))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
