@@ -49,8 +49,9 @@ browser: $(SYSTEM_BINARIES)
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
 	$(TEST_ENV) $(PY) -m pytest -q
 
-PACKAGES := triage content speech dialogue kneeskill handlers webapp voicemodel alexa_standin simulator
+PACKAGES := triage content speech dialogue kneeskill handlers composition webapp voicemodel alexa_standin simulator
 lint: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache  # the layer and purity contracts in pyproject.toml
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy $(wildcard $(PACKAGES)) lambda_function.py scripts bench
@@ -86,7 +87,7 @@ clean:
 # `sam build` calls this target (template.yaml: Metadata.BuildMethod: makefile). It copies only
 # the runtime packages, installs the pinned runtime dependencies for Lambda's platform, and
 # ships compiled bytecode because Lambda's code folder is read-only.
-LAMBDA_PACKAGES := triage content speech dialogue kneeskill handlers
+LAMBDA_PACKAGES := triage content speech dialogue kneeskill handlers composition
 LAMBDA_PYTHON_VERSION := 3.14
 LAMBDA_PLATFORM := manylinux2014_aarch64
 
