@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -565,13 +566,21 @@ def package_sizes() -> dict[str, Any]:
     makefile = (ROOT / "Makefile").read_text()
     version = _make_var(makefile, "LAMBDA_PYTHON_VERSION")
     plat = _make_var(makefile, "LAMBDA_PLATFORM")
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as req:
+    # The same versions as Knee Helper's runtime lock (its pins; pip takes no hashes in constraints).
+    runtime_lock = (ROOT / "requirements" / "runtime.lock").read_text()
+    pins = re.findall(r"^([A-Za-z0-9._-]+==[^\s;\\]+)", runtime_lock, re.M)
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".txt") as req,
+        tempfile.NamedTemporaryFile("w", suffix=".txt") as constraints,
+    ):
         req.write("ask-sdk-core\n")
         req.flush()
+        constraints.write("\n".join(pins) + "\n")
+        constraints.flush()
         subprocess.run(
             [PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target", str(target),
              "--platform", plat, "--python-version", version, "--implementation", "cp",
-             "--only-binary=:all:", "-r", req.name, "-c", str(ROOT / "requirements" / "constraints.txt")],
+             "--only-binary=:all:", "-r", req.name, "-c", constraints.name],
             check=True,
         )  # fmt: skip
     shutil.copy(MINIMAL_DIR / "lambda_function.py", target / "lambda_function.py")
