@@ -47,8 +47,9 @@ $(SYSTEM_BINARIES) &:
 
 browser: $(SYSTEM_BINARIES)
 
+# pytest-xdist: one worker per core. Hypothesis runs its "fast" profile (tests/conftest.py; "ci" when CI=true).
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
-	$(TEST_ENV) $(PY) -m pytest -q
+	$(TEST_ENV) $(PY) -m pytest -q -n auto --dist worksteal
 
 PACKAGES := triage content speech dialogue kneeskill handlers composition webapp voicemodel alexa_standin simulator
 lint: $(STAMP)
@@ -73,6 +74,8 @@ content: $(STAMP)
 stress: $(STAMP)
 	command -v wrk >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(TEST_ENV) $(PY) -m stress
+	# Every property-based test outside tests/reliability, on the "thorough" hypothesis profile.
+	$(TEST_ENV) HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q -n auto -m hypothesis --ignore=tests/reliability
 
 # One lock per environment, with hashes, from pyproject.toml's dependencies and extras: dev (this
 # venv: tests, linters, tools), server (the web server), runtime (the Lambda package, resolved for
