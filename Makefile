@@ -19,10 +19,11 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
 
-$(STAMP): requirements/*.txt
+# The dev lock (every tool, server and runtime package, with hashes) from `make lock`.
+$(STAMP): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip==26.3
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -45,11 +46,13 @@ $(SYSTEM_BINARIES) &:
 
 browser: $(SYSTEM_BINARIES)
 
+# pytest-xdist: one worker per core. Hypothesis runs its "fast" profile (tests/conftest.py; "ci" when CI=true).
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
-	$(TEST_ENV) $(PY) -m pytest -q
+	$(TEST_ENV) $(PY) -m pytest -q -n auto --dist worksteal
 
-PACKAGES := triage content speech dialogue kneeskill handlers webapp voicemodel alexa_standin simulator capacity evaluate
+PACKAGES := triage content speech dialogue kneeskill handlers composition webapp voicemodel alexa_standin simulator capacity evaluate
 lint: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache  # the layer and purity contracts in pyproject.toml
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy $(wildcard $(PACKAGES)) lambda_function.py scripts bench
@@ -71,10 +74,21 @@ content: $(STAMP)
 stress: $(STAMP)
 	command -v wrk >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(TEST_ENV) $(PY) -m stress
+	# Every property-based test outside tests/reliability, on the "thorough" hypothesis profile.
+	$(TEST_ENV) HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q -n auto -m hypothesis --ignore=tests/reliability
 
+# One lock per environment, with hashes, from pyproject.toml's dependencies and extras: dev (this
+# venv: tests, linters, tools), server (the web server), runtime (the Lambda package, resolved for
+# Lambda's Python and platform). uv keeps the versions already locked; LOCK_ARGS=--upgrade moves them.
+# server and runtime are constrained by dev, so every environment runs the versions the tests ran.
+LOCK_ARGS ?=
+UV_COMPILE := UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml \
+	--quiet --generate-hashes $(LOCK_ARGS)
 lock: $(STAMP)
-	( echo "# Full lock of every Python package the project installs (pip freeze of requirements/dev.txt)."; \
-	  echo "# Regenerate with: make lock"; $(PY) -m pip freeze --all --exclude pip --exclude setuptools ) > requirements/constraints.txt
+	$(UV_COMPILE) --universal --python-version 3.11 --extra dev -o requirements/dev.lock
+	$(UV_COMPILE) --universal --python-version 3.11 --extra server -c requirements/dev.lock -o requirements/server.lock
+	$(UV_COMPILE) --python-platform $(LAMBDA_UV_PLATFORM) --python-version $(LAMBDA_PYTHON_VERSION) \
+		-c requirements/dev.lock -o requirements/runtime.lock
 
 listen: $(STAMP) /usr/bin/espeak-ng
 	$(PY) scripts/listen.py
@@ -86,9 +100,10 @@ clean:
 # `sam build` calls this target (template.yaml: Metadata.BuildMethod: makefile). It copies only
 # the runtime packages, installs the pinned runtime dependencies for Lambda's platform, and
 # ships compiled bytecode because Lambda's code folder is read-only.
-LAMBDA_PACKAGES := triage content speech dialogue kneeskill handlers
+LAMBDA_PACKAGES := triage content speech dialogue kneeskill handlers composition
 LAMBDA_PYTHON_VERSION := 3.14
 LAMBDA_PLATFORM := manylinux2014_aarch64
+LAMBDA_UV_PLATFORM := aarch64-manylinux2014
 
 build-KneeHelperFunction:
 	test -n "$(ARTIFACTS_DIR)"
@@ -96,7 +111,7 @@ build-KneeHelperFunction:
 	$(PYTHON) -m pip install -q --disable-pip-version-check --target "$(ARTIFACTS_DIR)" \
 		--platform $(LAMBDA_PLATFORM) --python-version $(LAMBDA_PYTHON_VERSION) \
 		--implementation cp --only-binary=:all: \
-		-r requirements/runtime.txt -c requirements/constraints.txt
+		--require-hashes -r requirements/runtime.lock
 	cp lambda_function.py "$(ARTIFACTS_DIR)/"
 	$(PYTHON) -c 'import shutil, sys; [shutil.copytree(p, sys.argv[1] + "/" + p, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "source", "*.yaml", "*.md")) for p in sys.argv[2:]]' "$(ARTIFACTS_DIR)" $(LAMBDA_PACKAGES)
 	if $(PYTHON) -c 'import sys; sys.exit(0 if "%d.%d" % sys.version_info[:2] == "$(LAMBDA_PYTHON_VERSION)" else 1)'; then \

@@ -13,8 +13,7 @@ from typing import Any
 
 from ask_sdk_model import RequestEnvelope
 
-from kneeskill.factory import build_skill
-from kneeskill.serializer import FastSerializer
+from composition import build_skill
 from kneeskill.settings import Settings
 
 __all__ = ["lambda_handler"]
@@ -33,12 +32,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not _SETTINGS.skill_id:
         _log.error("SKILL_ID is not set: refusing the request (fail closed)")
         raise SkillIdNotConfiguredError("SKILL_ID is not configured")
-    serializer = _SKILL.serializer
-    if isinstance(serializer, FastSerializer):
-        envelope = serializer.decode(event, RequestEnvelope)  # the event is parsed JSON already
-    else:  # the SDK's own serializer (the benchmark's reference rows swap it in)
-        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+    # The SDK's own wiring (SkillBuilder.lambda_handler), with the skill built once per container.
+    envelope = _SKILL.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
     response = _SKILL.invoke(request_envelope=envelope, context=context)
-    result = serializer.serialize(response)
+    result = _SKILL.serializer.serialize(response)
     assert isinstance(result, dict)
     return result

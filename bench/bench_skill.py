@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -334,11 +335,8 @@ def _knee_requests(knee: ModuleType, standin_url: str) -> dict[str, dict[str, An
     return requests
 
 
-def warm_latency(runs: int, block: int = 10, *, sdk_serializer: bool = False) -> dict[str, Any]:
-    """Median and p99 per request type. ``sdk_serializer`` runs Knee Helper on the SDK's own
-    ``DefaultSerializer`` (a reference: how much of the difference is the faster serializer)."""
-    from ask_sdk_core.serialize import DefaultSerializer
-
+def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
+    """Median and p99 per request type, both skills on the SDK's own ``DefaultSerializer``."""
     from alexa_standin import StandIn
 
     # Both skills log their failures (the "raises" row): format and write them, to /dev/null.
@@ -348,9 +346,6 @@ def warm_latency(runs: int, block: int = 10, *, sdk_serializer: bool = False) ->
     with StandIn.start() as standin:
         knee, minimal = _load_skills(standin.url)
         knee_requests = _knee_requests(knee, standin.url)
-        fast_serializer = knee._SKILL.serializer
-        if sdk_serializer:
-            knee._SKILL.serializer = DefaultSerializer()
         ms = Session()
         color = ms.intent("ColorIntent", color="red")
         #: The minimal skill's counterpart of each request type: launch for launch, the intent with
@@ -410,7 +405,6 @@ def warm_latency(runs: int, block: int = 10, *, sdk_serializer: bool = False) ->
                 "ratio_p99": a["p99"] / b["p99"],
             }
             print(f"  {name}: {a['median']:.3f} ms vs {b['median']:.3f} ms", flush=True)
-        knee._SKILL.serializer = fast_serializer
     return results
 
 
@@ -572,13 +566,21 @@ def package_sizes() -> dict[str, Any]:
     makefile = (ROOT / "Makefile").read_text()
     version = _make_var(makefile, "LAMBDA_PYTHON_VERSION")
     plat = _make_var(makefile, "LAMBDA_PLATFORM")
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as req:
+    # The same versions as Knee Helper's runtime lock (its pins; pip takes no hashes in constraints).
+    runtime_lock = (ROOT / "requirements" / "runtime.lock").read_text()
+    pins = re.findall(r"^([A-Za-z0-9._-]+==[^\s;\\]+)", runtime_lock, re.M)
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".txt") as req,
+        tempfile.NamedTemporaryFile("w", suffix=".txt") as constraints,
+    ):
         req.write("ask-sdk-core\n")
         req.flush()
+        constraints.write("\n".join(pins) + "\n")
+        constraints.flush()
         subprocess.run(
             [PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target", str(target),
              "--platform", plat, "--python-version", version, "--implementation", "cp",
-             "--only-binary=:all:", "-r", req.name, "-c", str(ROOT / "requirements" / "constraints.txt")],
+             "--only-binary=:all:", "-r", req.name, "-c", constraints.name],
             check=True,
         )  # fmt: skip
     shutil.copy(MINIMAL_DIR / "lambda_function.py", target / "lambda_function.py")
@@ -683,8 +685,6 @@ def render(results: dict[str, Any]) -> str:
     for name, row in (results.get("warm") or {}).items():
         verdict = f"{_check('warm_median', row['ratio_median'])} / {_check('warm_p99', row['ratio_p99'])}"
         lines.append(_warm_row(f"warm {name}: median / p99", row, verdict))
-    for name, row in (results.get("warm_sdk_serializer") or {}).items():
-        lines.append(_warm_row(f"reference, SDK serializer: warm {name}", row, "-"))
     http = results.get("http")
     if http:
         a, b = http[KNEE], http[MINIMAL]
@@ -744,8 +744,6 @@ def main(argv: list[str] | None = None) -> int:
     if "warm" not in args.skip:
         print("2. warm latency, in process", flush=True)
         results["warm"] = warm_latency(args.warm_runs)
-        print("2b. warm latency, Knee Helper on the SDK's DefaultSerializer (reference)", flush=True)
-        results["warm_sdk_serializer"] = warm_latency(args.warm_runs, sdk_serializer=True)
     if "http" not in args.skip:
         print("3. HTTP under gunicorn + wrk", flush=True)
         results["http"] = http_throughput(args.http_seconds, args.http_rounds, args.connections, args.workers)

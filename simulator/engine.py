@@ -177,7 +177,7 @@ class Simulator:
     @property
     def skill(self) -> CustomSkill:
         if self._skill is None:
-            from kneeskill.factory import build_skill
+            from composition import build_skill
 
             self._skill = build_skill(self.settings)
         return self._skill

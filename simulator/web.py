@@ -1,6 +1,6 @@
 """The simulator page at ``/simulator`` and its JSON API under ``/simulator/api/``.
 
-``webapp.server.create_app`` registers :func:`simulator_blueprint`. The blueprint builds its own
+``webapp.dev.create_dev_app`` registers :func:`simulator_blueprint`. The blueprint builds its own
 :class:`~simulator.engine.Simulator` (its own skill instance, loopback APIs allowed) on first use,
 so ``POST /`` and its request-signature checks are untouched.
 

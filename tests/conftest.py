@@ -1,4 +1,4 @@
-"""Suite-wide set-up: loopback-only network, no cloud credentials, a test skill id."""
+"""Suite-wide set-up: loopback-only network, no cloud credentials, a test skill id, hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -17,8 +17,18 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-000000000001")
 os.environ.setdefault("KNEE_HELPER_PERSISTENCE", "none")
 
-# Property-based tests: no per-example deadline (a shared 2-core machine is noisy), and in CI
-# (CI=true) a fixed example sequence, so a run is reproducible and never flaky by chance.
-_hypothesis_settings.register_profile("knee-helper", deadline=None)
-_hypothesis_settings.register_profile("knee-helper-ci", deadline=None, derandomize=True, database=None)
-_hypothesis_settings.load_profile("knee-helper-ci" if os.environ.get("CI") == "true" else "knee-helper")
+# Property-based tests. Profiles (HYPOTHESIS_PROFILE picks one; default "fast", "ci" when CI=true):
+# - fast: `make test` on a developer's machine; 50 examples where a test does not set its own
+#   count, and the example database in .hypothesis/ replays earlier failures first.
+# - ci: fast, with a fixed example sequence and no database, so a CI run is reproducible.
+# - thorough: `make stress`; 1,000 examples where a test does not set its own count.
+# No per-example deadline in any of them: the machines are shared 2-core ones, and a timing
+# limit there measures the neighbours. Speed targets live in bench/ (make bench).
+_hypothesis_settings.register_profile("fast", max_examples=50, deadline=None)
+_hypothesis_settings.register_profile(
+    "ci", _hypothesis_settings.get_profile("fast"), derandomize=True, database=None, print_blob=True
+)
+_hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
+_hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "fast")
+)

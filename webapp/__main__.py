@@ -1,6 +1,7 @@
 """Serve Knee Helper locally: ``python -m webapp --host 127.0.0.1 --port 5000`` (what ``make run`` does).
 
-Uses Flask's development server (threaded). Settings come from the environment
+Uses Flask's development server (threaded) and the development app (:mod:`webapp.dev`, with the
+simulator at ``/simulator``). Settings come from the environment
 (:class:`kneeskill.settings.Settings`):
 
 - ``SKILL_ID``: your skill's id (``amzn1.ask.skill....``). Unset, every request's applicationId is
@@ -31,7 +32,7 @@ import argparse
 import logging
 
 from kneeskill.settings import PersistenceKind, Settings
-from webapp.server import create_app
+from webapp.dev import create_dev_app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(Settings.from_env(default_persistence=PersistenceKind.SQLITE))
+    app = create_dev_app(Settings.from_env(default_persistence=PersistenceKind.SQLITE))
     app.run(host=arguments.host, port=arguments.port, threaded=True, debug=False, use_reloader=False)
 
 

@@ -21,7 +21,7 @@ from flask import Flask, Response, jsonify, request
 from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, UnsupportedMediaType
 
-from kneeskill.factory import build_skill
+from composition import build_skill
 from kneeskill.settings import Settings
 from webapp.ask_compat import load_skill_adapter
 from webapp.verification import (
@@ -113,9 +113,6 @@ def create_app(
 
     app.add_url_rule("/", "alexa", alexa_endpoint, methods=["POST"], provide_automatic_options=False)
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
-    from simulator.web import simulator_blueprint  # the offline simulator at /simulator (own skill instance)
-
-    app.register_blueprint(simulator_blueprint(settings))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

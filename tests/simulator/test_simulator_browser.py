@@ -24,7 +24,7 @@ from simulator.web import EXTENSION_KEY
 from tests.support.envelopes import TEST_SKILL_ID, Session
 from tests.support.scripts import Script, play
 from tests.support.transports import lambda_transport
-from webapp.server import create_app
+from webapp.dev import create_dev_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,7 +47,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    app = create_app(Settings(skill_id=TEST_SKILL_ID))
+    app = create_dev_app(Settings(skill_id=TEST_SKILL_ID))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="simulator-web", daemon=True)
     thread.start()

@@ -1,4 +1,4 @@
-"""The simulator page and JSON API, through the real Flask app of ``webapp.server.create_app``."""
+"""The simulator page and JSON API, through the real Flask app of ``webapp.dev.create_dev_app``."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from simulator.web import EXTENSION_KEY, STATIC_DIR
 from tests.support.envelopes import TEST_SKILL_ID, Session
 from tests.support.scripts import Script, play
 from tests.support.transports import lambda_transport
-from webapp.server import create_app
+from webapp.dev import create_dev_app
 
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    application = create_app(Settings(skill_id=TEST_SKILL_ID))
+    application = create_dev_app(Settings(skill_id=TEST_SKILL_ID))
     yield application
     engine: Callable[[], Simulator] = application.extensions[EXTENSION_KEY]
     engine().close()

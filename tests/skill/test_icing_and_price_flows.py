@@ -226,7 +226,7 @@ def test_the_timer_stand_in_cannot_be_reached_over_plain_http_from_a_production_
 ) -> None:
     from ask_sdk_model import RequestEnvelope
 
-    from kneeskill.factory import build_skill
+    from composition import build_skill
     from kneeskill.settings import Settings
 
     skill = build_skill(Settings(skill_id=Session().skill_id))

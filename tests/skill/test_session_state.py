@@ -95,21 +95,3 @@ def test_an_oversized_hostile_state_with_a_suspected_clot_still_opens_with_the_g
     opening = guidance(content.load("en-US"), EmergencyKind.DVT).full_ssml
     assert speech_of(response).startswith("<speak>" + opening)
     assert len(json.dumps(response)) < 24 * 1024  # the hostile overflow is not echoed back
-
-
-def test_the_state_is_decoded_once_per_request_even_when_a_handler_checks_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import kneeskill.state_attribute
-
-    calls: list[object] = []
-
-    def counting(value: object) -> dict[str, object] | None:
-        calls.append(value)
-        return state_data(value)
-
-    monkeypatch.setattr(kneeskill.state_attribute, "state_data", counting)
-    encoded = SessionState(mode=Mode.OFFER_REMINDER).encode()
-    response = lambda_function.lambda_handler(_in_session(encoded).intent("AMAZON.YesIntent"), None)
-    assert speech_of(response).startswith("<speak>")
-    assert calls == [encoded]  # the reminder handler's can_handle and the turn shared one parse

@@ -25,8 +25,7 @@ from speech import (
 )
 
 SESSION_SIZES = st.integers(min_value=0, max_value=8_000)
-PROPERTY_SETTINGS = settings(
-    max_examples=100,
+PROPERTY_SETTINGS = settings(  # the example count comes from the hypothesis profile (tests/conftest.py)
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

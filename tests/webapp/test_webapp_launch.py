@@ -16,7 +16,7 @@ from webapp_testkit import (
     signed_headers,
 )
 
-from kneeskill.factory import build_skill
+from composition import build_skill
 from kneeskill.settings import Settings
 from webapp.server import create_app
 

@@ -1,15 +1,24 @@
-"""One skill factory for both entry points (AWS Lambda and the local Flask server)."""
+"""The composition root: the one place that wires the skill together, for every entry point.
+
+It sits above every layer (``docs/ARCHITECTURE.md``): it knows the handlers, the interceptors, the
+API client and the settings, and nothing below it knows it. ``lambda_function`` (AWS Lambda) and
+``webapp`` (the local Flask server) both build their skill here; the simulator builds its own
+instance here too. It ships in the Lambda package, so it never imports Flask.
+
+The skill runs on the SDK's own ``DefaultSerializer``, as ``CustomSkillBuilder.create`` sets it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from handlers import exception_handlers, request_handlers
+from kneeskill.api_client import LoopbackAwareApiClient
+from kneeskill.interceptors import request_interceptors, response_interceptors
 from kneeskill.settings import Settings
 
-if TYPE_CHECKING:
-    from ask_sdk_core.skill import CustomSkill
+__all__ = ["build_skill"]
 
 
 def build_skill(settings: Settings) -> CustomSkill:
@@ -18,11 +27,6 @@ def build_skill(settings: Settings) -> CustomSkill:
     The skill id check of the SDK (``CustomSkill.invoke``) is switched on whenever a skill id is
     configured; the Lambda entry point refuses to run without one.
     """
-    from handlers import exception_handlers, request_handlers
-    from kneeskill.api_client import LoopbackAwareApiClient
-    from kneeskill.interceptors import request_interceptors, response_interceptors
-    from kneeskill.serializer import FastSerializer
-
     builder = CustomSkillBuilder(api_client=LoopbackAwareApiClient(settings.allow_loopback_http_apis))
     builder.skill_id = settings.skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     builder.custom_user_agent = "knee-helper/0.1"
@@ -34,7 +38,4 @@ def build_skill(settings: Settings) -> CustomSkill:
         builder.add_global_request_interceptor(request_interceptor)
     for response_interceptor in response_interceptors(settings):
         builder.add_global_response_interceptor(response_interceptor)
-    skill = builder.create()
-    # Same results as the SDK's DefaultSerializer, without re-resolving types on every request.
-    skill.serializer = FastSerializer()
-    return skill
+    return builder.create()
