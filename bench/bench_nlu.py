@@ -21,7 +21,8 @@ TARGET_MS = 5.0
 ROUNDS = 5
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
-EXTRA: list[tuple[str, dict[str, object] | None]] = [
+#: Extra utterances, each with the slot a device would be eliciting (intent, slot) when it is heard.
+EXTRA: list[tuple[str, tuple[str, str] | None]] = [
     ("purple elephants dance", None),
     ("why does the bak of my kne hurt", None),
     ("tel me abut bakers cyst", None),
@@ -29,24 +30,26 @@ EXTRA: list[tuple[str, dict[str, object] | None]] = [
     ("ask knee helper why does the back of my knee hurt", None),
     ("open knee helper", None),
     ("set an ice timer for twenty five minutes", None),
-    ("nope", {"kh": {"mode": "interview", "question": "pain_calf"}}),
-    ("my calf", {"kh": {"mode": "interview", "question": "pain_calf"}}),
-    ("it's swollen", {"kh": {"mode": "interview", "question": "swelling_calf"}}),
-    ("forty two", {"kh": {"mode": "interview", "question": "age"}}),
+    ("nope", ("SymptomIntent", "answer")),
+    ("my calf", ("SymptomIntent", "bodyPlace")),
+    ("it's swollen", ("SymptomIntent", "symptom")),
+    ("forty two", ("AgeIntent", "age")),
     ("the quick brown fox jumps over the lazy dog again and again", None),
 ]
 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from simulator.nlu import load_model, resolve, supported_locales
+    from simulator.nlu import ElicitedSlot, load_model, resolve, supported_locales
 
     worst_p99 = 0.0
     for locale in supported_locales():
         started = time.perf_counter()
         model = load_model(locale)
         load_ms = (time.perf_counter() - started) * 1e3
-        cases: list[tuple[str, dict[str, object] | None]] = list(EXTRA)
+        cases: list[tuple[str, ElicitedSlot | None]] = [
+            (text, ElicitedSlot(*slot) if slot else None) for text, slot in EXTRA
+        ]
         for sample in model.samples:
             text = sample.text
             for name in sample.slot_names:
@@ -57,9 +60,9 @@ def main() -> int:
             cases.append((text, None))
         timings: list[float] = []
         for _ in range(ROUNDS):
-            for utterance, attributes in cases:
+            for utterance, dialog in cases:
                 t0 = time.perf_counter()
-                resolve(utterance, locale, attributes)
+                resolve(utterance, locale, dialog)
                 timings.append((time.perf_counter() - t0) * 1e3)
         timings.sort()
         median = statistics.median(timings)

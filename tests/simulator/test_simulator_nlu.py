@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
@@ -77,8 +76,7 @@ def _misread(locale: str, intent: str, utterance: str, expected: dict[str, str])
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_sample_utterance_resolves_to_its_own_intent_and_slot_ids(locale: str) -> None:
     misread = [m for case in filled_samples(locale) if (m := _misread(locale, *case))]
-    assert not misread, "
-".join(misread)
+    assert not misread, "\n".join(misread)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
