@@ -86,8 +86,14 @@ def utc_now() -> datetime:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already).
+
+    Raises ``VerificationException`` when the offset pushes it out of range
+    (``9999-12-31T23:59:59-23:59``), never ``OverflowError``."""
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        raise VerificationException("request timestamp is out of range") from error
 
 
 class ChainFetchError(Exception):
