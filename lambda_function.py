@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kneeskill import envelope
+from kneeskill import budget, envelope
 from kneeskill.factory import build_skill
 from kneeskill.settings import Settings
 
@@ -31,10 +31,12 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         _log.error("SKILL_ID is not set: refusing the request (fail closed)")
         raise SkillIdNotConfiguredError("SKILL_ID is not configured")
     serializer = _SKILL.serializer
-    # Bounded and checked before the SDK sees it (kneeskill/envelope.py): a hostile envelope is
-    # refused (EnvelopeRefused, the Lambda form of a 400), never a crash inside the SDK.
-    request_envelope = envelope.decode(serializer, event)
-    response = _SKILL.invoke(request_envelope=request_envelope, context=context)
+    # One budget for every outbound call of this turn: what Lambda still gives us, less a margin.
+    with budget.request_budget(budget.lambda_seconds(context)):
+        # Bounded and checked before the SDK sees it (kneeskill/envelope.py): a hostile envelope is
+        # refused (EnvelopeRefused, the Lambda form of a 400), never a crash inside the SDK.
+        request_envelope = envelope.decode(serializer, event)
+        response = _SKILL.invoke(request_envelope=request_envelope, context=context)
     result = serializer.serialize(response)
     assert isinstance(result, dict)
     return result

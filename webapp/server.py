@@ -26,6 +26,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from kneeskill.budget import DEFAULT_SECONDS, request_budget
 from kneeskill.envelope import GuardedSerializer, parse_timestamp
 from kneeskill.factory import build_skill
 from kneeskill.settings import Settings
@@ -109,7 +110,9 @@ def create_app(
     def alexa_endpoint() -> Response:
         _check_envelope()
         try:
-            result: Response = adapter.dispatch_request()
+            # One budget for every outbound call of this request, the certificate download included.
+            with request_budget(DEFAULT_SECONDS):
+                result: Response = adapter.dispatch_request()
         except InternalServerError as error:
             if isinstance(error.__context__, SerializationException):
                 raise BadRequest("request does not match the Alexa request format") from None

@@ -14,39 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from alexa_standin.server import StandIn
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage import dynamodb
-from kneeskill.storage.dynamodb import make_client
 from stress import report
+from tests.reliability.conftest import TABLE
 from tests.reliability.kit import response_problem
 from tests.storage.tcp_proxy import TcpProxy
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
 from tests.support.scripts import plain
 from tests.support.transports import Transport, http_transport
 
-TABLE = "knee-helper-faults"
 WINDOW = 8.0
 NOT_SAVED = "couldn't save"
 NO_HISTORY = "can't reach your icing history"
-
-
-@pytest.fixture(scope="module")
-def moto() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    make_client(url).create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    yield url
-    server.stop()
 
 
 class _Throttle(BaseHTTPRequestHandler):
