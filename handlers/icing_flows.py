@@ -90,11 +90,18 @@ def _record_start(runtime: Runtime, handler_input: HandlerInput) -> bool:
     if found is None:
         return not runtime.persistence_enabled
     store, key = found
-    from kneeskill.storage import StoreUnavailable
+    from kneeskill.storage import StoreUnavailable, icing_token
 
+    now = datetime.now(UTC)
+    request_id = getattr(handler_input.request_envelope.request, "request_id", None)
     try:
-        store.add_icing_start(key, datetime.now(UTC))
-    except StoreUnavailable:
+        # One token per turn: however often the write is retried, the start is stored once.
+        store.add_icing_start(key, now, icing_token(now, request_id if isinstance(request_id, str) else None))
+    except StoreUnavailable as error:
+        if error.maybe_applied:
+            # The answer was lost or late: it may well be stored, so "I couldn't save" could be false.
+            _log.warning("icing start may not be saved: the store's answer was lost or late")
+            return True
         _log.warning("icing start not saved: storage unavailable")
         return False
     return True

@@ -227,7 +227,7 @@ def apply_effects(handler_input: HandlerInput, runtime: Runtime, effects: tuple[
             elif effect.kind is EffectKind.CLEAR_PRICE_STEP:
                 record = replace(record, price_step=None, price_updated_at=datetime.now(UTC))
         store.save_profile(key, record)
-    except StoreUnavailable:
+    except StoreUnavailable as error:
         _log.warning("effects not saved: storage unavailable")
-        return True
+        return not error.maybe_applied  # "couldn't save" only when nothing was saved
     return False
