@@ -22,7 +22,8 @@ Endpoint -> HTTPS -> the tunnel's URL with the SSL certificate type
 "My development endpoint is a sub-domain of a domain that has a wildcard certificate from a
 certificate authority".
 
-For anything beyond local development use a real WSGI server: ``gunicorn webapp.wsgi:app``.
+For anything beyond local development use gunicorn with threaded workers:
+``gunicorn -c webapp/gunicorn.conf.py webapp.wsgi:app`` (see the README).
 """
 
 from __future__ import annotations
