@@ -61,8 +61,11 @@ class Gunicorn:
 
 
 @contextlib.contextmanager
-def gunicorn(env: Mapping[str, str], *, workers: int, log_dir: Path, threads: int = 4) -> Iterator[Gunicorn]:
-    """Serve the real app under gunicorn with ``workers`` processes; stop it (by its pid) on exit."""
+def gunicorn(
+    env: Mapping[str, str], *, workers: int, log_dir: Path, threads: int | None = 4
+) -> Iterator[Gunicorn]:
+    """Serve the real app under gunicorn with ``workers`` processes (and ``threads`` each; None: the
+    config's); stop it (by its pid) on exit."""
     port = free_port()
     log_path = log_dir / f"gunicorn-{port}.log"
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
