@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
 from webapp.server import create_app
 
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, handlers=[observability.json_handler()])  # escaped JSON lines
     app = create_app(Settings.from_env(default_persistence=PersistenceKind.SQLITE))
     app.run(host=arguments.host, port=arguments.port, threaded=True, debug=False, use_reloader=False)
 

@@ -26,6 +26,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from kneeskill import observability
 from kneeskill.budget import DEFAULT_SECONDS, request_budget
 from kneeskill.envelope import GuardedSerializer, parse_timestamp
 from kneeskill.factory import build_skill
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app"]
 
-_log = logging.getLogger("knee_helper.webapp")
+_log = observability.logger("knee_helper.webapp")
 
 _GENERIC_ERRORS = {
     400: "bad request",
@@ -111,8 +112,10 @@ def create_app(
         _check_envelope()
         try:
             # One budget for every outbound call of this request, the certificate download included.
-            with request_budget(DEFAULT_SECONDS):
+            with observability.request_scope(_request_id()), request_budget(DEFAULT_SECONDS) as spent:
                 result: Response = adapter.dispatch_request()
+                if spent.cut_short:
+                    observability.count(observability.Metric.BUDGET_EXHAUSTED)
         except InternalServerError as error:
             if isinstance(error.__context__, SerializationException):
                 raise BadRequest("request does not match the Alexa request format") from None
@@ -130,6 +133,12 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _request_id() -> object:
+    envelope = request.get_json(silent=True, cache=True)
+    inner = envelope.get("request") if isinstance(envelope, dict) else None
+    return inner.get("requestId") if isinstance(inner, dict) else None
 
 
 def _check_envelope() -> None:

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from kneeskill import budget
+from kneeskill import budget, observability
 from kneeskill.storage.model import (
     ICING_WINDOW,
     StoreUnavailable,
@@ -126,11 +126,14 @@ class DynamoDbUserStore:
     def _calls(self) -> Iterator[None]:
         """One call to the table: fail fast while the breaker is open; open it on a timeout."""
         if time.monotonic() < self._open_until:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable("dynamodb: timed out recently")
         try:
             with _translated_errors():
                 yield
         except StoreUnavailable as error:
+            if not _already_applied(error):
+                observability.count(observability.Metric.STORE_FAILURES)
             if _is_timeout(error.__cause__):
                 self._open_until = time.monotonic() + TIMEOUT_COOLDOWN_SECONDS
             raise

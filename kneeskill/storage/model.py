@@ -98,6 +98,22 @@ def token_epoch(token: str) -> int | None:
     return int(head) if head.isascii() and head.isdigit() else None
 
 
+#: A deployment's salt is at least this long (template.yaml generates 64 characters).
+MIN_SALT_CHARS = 32
+
+
+def salt_problem(salt: str | None) -> str | None:
+    """Why ``salt`` must not key a deployment's records (None when it may): unset, the public
+    development salt, or too short to be a secret."""
+    if not salt or not salt.strip():
+        return "is not set"
+    if salt.strip() == DEV_KEY_SALT:
+        return "is the public development salt"
+    if len(salt.strip()) < MIN_SALT_CHARS:
+        return f"is shorter than {MIN_SALT_CHARS} characters"
+    return None
+
+
 def user_key(user_id: str, salt: str | None = None) -> str:
     """A keyed hash (HMAC-SHA256, hex) of the Alexa user id; the only key records are stored under.
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from kneeskill import budget
+from kneeskill import budget, observability
 from kneeskill.storage.model import (
     ICING_WINDOW,
     StoreUnavailable,
@@ -140,6 +140,7 @@ class SqliteUserStore:
             migrate(conn)
             self._purge_expired(conn, to_epoch(self._clock()))
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
         except OSError as error:
             raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
@@ -227,6 +228,7 @@ class SqliteUserStore:
         """Let SQLite wait for a lock no longer than the busy timeout or the request's budget."""
         seconds = budget.call_seconds(self.busy_timeout)
         if budget.exhausted("sqlite", seconds):
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable("sqlite: request budget exhausted")
         conn.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000)):d}")
 
@@ -259,6 +261,7 @@ class SqliteUserStore:
                 self._forget_local()
             raise StoreUnavailable("sqlite: the data file was replaced during every try")
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
         except OSError as error:
             raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
@@ -275,6 +278,7 @@ class SqliteUserStore:
             finally:
                 conn.execute("COMMIT")
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
         except OSError as error:
             raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
