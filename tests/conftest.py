@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings as _hypothesis_settings
 
 from tests.support.offline import OFFLINE_AWS_ENV
@@ -22,3 +23,10 @@ os.environ.setdefault("KNEE_HELPER_PERSISTENCE", "none")
 _hypothesis_settings.register_profile("knee-helper", deadline=None)
 _hypothesis_settings.register_profile("knee-helper-ci", deadline=None, derandomize=True, database=None)
 _hypothesis_settings.load_profile("knee-helper-ci" if os.environ.get("CI") == "true" else "knee-helper")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Network guard (pytest-socket): in every test, sockets may connect to loopback only."""
+    config.option.allow_hosts = "127.0.0.0/8,::1"
+    config.option.allow_unix_socket = True
