@@ -17,6 +17,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 # lambda_function reads its settings once at import: the test skill id, no persistence.
 os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-000000000001")
 os.environ.setdefault("KNEE_HELPER_PERSISTENCE", "none")
+os.environ.setdefault("KNEE_HELPER_KEY_SALT", "test-salt-" + "0" * 40)  # Lambda persists only with one
 
 # Property-based tests: no per-example deadline (a shared 2-core machine is noisy), and in CI
 # (CI=true) a fixed example sequence, so a run is reproducible and never flaky by chance.

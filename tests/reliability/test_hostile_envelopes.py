@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 import lambda_function
 from kneeskill.factory import build_skill
 from kneeskill.settings import Settings
+from stress import report
 from tests.reliability.kit import deep, response_problem
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
 from tests.support.scripts import emergency_opening, plain
@@ -99,6 +100,7 @@ def test_deeply_nested_session_attributes_still_hear_the_guidance(serializer_kin
             return _lambda(envelope), client.post("/", data=body, content_type="application/json")
 
         (answered, result), reply = at_production_limit(both)
+        report.record("fuzz: deep nesting at the production recursion limit", {"cases": 2, "failures": 0})
         assert answered, f"lambda raised {type(result).__name__}"
         assert reply.status_code == 200, reply.get_data(as_text=True)[:200]
         for answer in (result, reply.get_json()):

@@ -24,12 +24,15 @@ class TcpProxy:
         answer_delay: float = 0.0,
         drip: float = 0.0,
         drop_answers: bool = False,
+        late_every: int = 1,
     ) -> None:
         self.upstream = upstream
         self.delay = delay
         self.answer_delay = answer_delay
         self.drip = drip
         self.drop_answers = drop_answers
+        self.late_every = max(1, late_every)  # ``answer_delay`` applies to every n-th answer only
+        self._answers = 0
         self.port = 0
         self.accepted = 0
         self._listener: socket.socket | None = None
@@ -98,7 +101,10 @@ class TcpProxy:
                     continue
                 if self.drop_answers:
                     break  # the upstream's answer is lost; both sides are closed below
-                if self.answer_delay and self._stopping.wait(self.answer_delay):
+                with self._lock:
+                    self._answers += 1
+                    late = self._answers % self.late_every == 0
+                if self.answer_delay and late and self._stopping.wait(self.answer_delay):
                     break
                 if self.drip:
                     for index in range(len(data)):
