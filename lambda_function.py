@@ -2,29 +2,38 @@
 
 Never imports Flask, and imports boto3 only when DynamoDB persistence is used (and then only on
 the first request that needs it). Fails closed: without a configured ``SKILL_ID`` every request is
-refused.
+refused, and so is every request while persistence is on without a secret ``KNEE_HELPER_KEY_SALT``.
+Each request gets one time budget for its outbound calls (``kneeskill.budget``), escaped logs with
+the Alexa request id as correlation id and its metrics (``kneeskill.observability``).
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import os
 from typing import Any
 
-from ask_sdk_model import RequestEnvelope
-
 from composition import build_skill
-from kneeskill.settings import Settings
+from kneeskill import budget, envelope, observability
+from kneeskill.settings import PersistenceKind, Settings
+from kneeskill.storage.model import KEY_SALT_ENV, salt_problem
 
 __all__ = ["lambda_handler"]
 
-_log = logging.getLogger("knee_helper.lambda")
+observability.configure_lambda_logging()
+_log = observability.logger("knee_helper.lambda")
 _SETTINGS = Settings.from_env()
 _SKILL = build_skill(_SETTINGS)
+_PERSISTS = _SETTINGS.persistence is not PersistenceKind.NONE
+_SALT_PROBLEM = salt_problem(os.environ.get(KEY_SALT_ENV)) if _PERSISTS else None
 
 
 class SkillIdNotConfiguredError(RuntimeError):
     """Raised for every request while the function has no SKILL_ID: it refuses to serve."""
+
+
+class KeySaltNotConfiguredError(RuntimeError):
+    """Raised for every request while persistence is on without a secret KNEE_HELPER_KEY_SALT
+    (template.yaml takes it from Secrets Manager): stored keys would be recomputable by anyone."""
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -32,9 +41,20 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not _SETTINGS.skill_id:
         _log.error("SKILL_ID is not set: refusing the request (fail closed)")
         raise SkillIdNotConfiguredError("SKILL_ID is not configured")
-    # The SDK's own wiring (SkillBuilder.lambda_handler), with the skill built once per container.
-    envelope = _SKILL.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-    response = _SKILL.invoke(request_envelope=envelope, context=context)
-    result = _SKILL.serializer.serialize(response)
+    if _SALT_PROBLEM is not None:
+        _log.error("KNEE_HELPER_KEY_SALT %s: refusing the request (fail closed)", _SALT_PROBLEM)
+        raise KeySaltNotConfiguredError(f"KNEE_HELPER_KEY_SALT {_SALT_PROBLEM}")
+    serializer = _SKILL.serializer
+    request = event.get("request") if isinstance(event, dict) else None
+    with observability.request_scope(request.get("requestId") if isinstance(request, dict) else None):
+        # One budget for every outbound call of this turn: what Lambda still gives us, less a margin.
+        with budget.request_budget(budget.lambda_seconds(context)) as turn_budget:
+            # Bounded and checked before the SDK sees it (kneeskill/envelope.py): a hostile envelope
+            # is refused (EnvelopeRefused, the Lambda form of a 400), never a crash inside the SDK.
+            request_envelope = envelope.decode(serializer, event)
+            response = _SKILL.invoke(request_envelope=request_envelope, context=context)
+        if turn_budget.cut_short:
+            observability.count(observability.Metric.BUDGET_EXHAUSTED)
+    result = serializer.serialize(response)
     assert isinstance(result, dict)
     return result

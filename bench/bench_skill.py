@@ -228,6 +228,7 @@ def cold_start(runs: int) -> dict[str, Any]:
         knee_env = {
             **BASE_ENV,
             "KNEE_HELPER_PERSISTENCE": "dynamodb",
+            "KNEE_HELPER_KEY_SALT": "bench-salt-" + "0" * 40,  # Lambda refuses to persist without one
             "KNEE_HELPER_TABLE": "knee-helper-bench",
             "KNEE_HELPER_DYNAMODB_ENDPOINT": url,
         }

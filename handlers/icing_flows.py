@@ -7,7 +7,6 @@ emergency guidance stays sticky).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from dialogue import icing, presenter
 from dialogue.conversation import Turn
 from dialogue.state import Mode, SessionState
 from kneeskill import alexa_services as services
+from kneeskill import observability
 from kneeskill.runtime import Runtime
 from kneeskill.slots import read_number
 from kneeskill.turns import load_state, locale_content, send, user_id
@@ -27,7 +27,7 @@ from kneeskill.turns import load_state, locale_content, send, user_id
 if TYPE_CHECKING:
     from kneeskill.storage import UserStore
 
-_log = logging.getLogger("knee_helper.icing")
+_log = observability.logger("knee_helper.icing")
 TIMER_TOKEN = "ice-timer"
 REMINDER_TOKEN = "ice-reminder"
 
@@ -78,6 +78,7 @@ def icing_now(runtime: Runtime, handler_input: HandlerInput) -> Response:
     outcome = _timer(handler_input, minutes, c.skill["timer_announce"])
     status = _status_for(outcome)
     if outcome is services.ServiceOutcome.NO_PERMISSION:
+        observability.count(observability.Metric.TIMER_PERMISSION_ASKED)
         status = icing.TimerStatus.ASKING_PERMISSION
         handler_input.response_builder.add_directive(services.timer_permission_request_directive(TIMER_TOKEN))
     new_state = replace(state, mode=Mode.ICING, offered_timer_minutes=minutes)
@@ -90,11 +91,18 @@ def _record_start(runtime: Runtime, handler_input: HandlerInput) -> bool:
     if found is None:
         return not runtime.persistence_enabled
     store, key = found
-    from kneeskill.storage import StoreUnavailable
+    from kneeskill.storage import StoreUnavailable, icing_token
 
+    now = datetime.now(UTC)
+    request_id = getattr(handler_input.request_envelope.request, "request_id", None)
     try:
-        store.add_icing_start(key, datetime.now(UTC))
-    except StoreUnavailable:
+        # One token per turn: however often the write is retried, the start is stored once.
+        store.add_icing_start(key, now, icing_token(now, request_id if isinstance(request_id, str) else None))
+    except StoreUnavailable as error:
+        if error.maybe_applied:
+            # The answer was lost or late: it may well be stored, so "I couldn't save" could be false.
+            _log.warning("icing start may not be saved: the store's answer was lost or late")
+            return True
         _log.warning("icing start not saved: storage unavailable")
         return False
     return True
@@ -179,6 +187,8 @@ def permission_answer(runtime: Runtime, handler_input: HandlerInput) -> Response
     if answer is services.PermissionAnswer.ACCEPTED:
         status = _status_for(_timer(handler_input, minutes, c.skill["timer_announce"]))
     else:
+        if answer is services.PermissionAnswer.DENIED:
+            observability.count(observability.Metric.TIMER_PERMISSION_DENIED)
         status = icing.TimerStatus.PERMISSION_DENIED
     reply = icing.timer_after_permission(c, minutes=minutes, timer=status)
     return send(handler_input, Turn(state=state, reply=reply), c)

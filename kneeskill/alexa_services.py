@@ -34,6 +34,8 @@ from ask_sdk_model.services.timer_management.timer_request import TimerRequest
 from ask_sdk_model.services.timer_management.triggering_behavior import TriggeringBehavior
 from ask_sdk_model.services.timer_management.visibility import Visibility
 
+from kneeskill import observability
+
 TIMER_SCOPE = "alexa::alerts:timers:skill:readwrite"
 REMINDER_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 MAX_TIMER_MINUTES = 24 * 60
@@ -91,7 +93,7 @@ def start_ice_timer(
     try:
         response = factory.get_timer_management_service().create_timer(request)
     except Exception as error:
-        return TimerResult(outcome_for(error))
+        return TimerResult(_failed(error))
     timer_id = getattr(response, "id", None)
     return TimerResult(ServiceOutcome.OK, timer_id if isinstance(timer_id, str) else None)
 
@@ -134,7 +136,7 @@ def schedule_reminder(
     try:
         response = factory.get_reminder_management_service().create_reminder(request)
     except Exception as error:
-        return ReminderResult(outcome_for(error))
+        return ReminderResult(_failed(error))
     token = getattr(response, "alert_token", None)
     return ReminderResult(ServiceOutcome.OK, token if isinstance(token, str) else None)
 
@@ -143,7 +145,8 @@ def get_time_zone(factory: Any, device_id: str) -> str | None:
     """The device's IANA time zone from the Settings API, or None on any failure."""
     try:
         zone = factory.get_ups_service().get_system_time_zone(device_id)
-    except Exception:
+    except Exception as error:
+        _failed(error)
         return None
     return zone.strip() if isinstance(zone, str) and zone.strip() else None
 
@@ -186,6 +189,14 @@ def parse_permission_response(request: Any) -> PermissionAnswer | None:
         return PermissionAnswer(str(status).upper())
     except ValueError:
         return PermissionAnswer.NOT_ANSWERED
+
+
+def _failed(error: BaseException) -> ServiceOutcome:
+    """The outcome of a failed call, counted (a missing permission is no failure of the API)."""
+    outcome = outcome_for(error)
+    if outcome is not ServiceOutcome.NO_PERMISSION:
+        observability.count(observability.Metric.ALEXA_API_FAILURES)
+    return outcome
 
 
 def outcome_for(error: BaseException) -> ServiceOutcome:

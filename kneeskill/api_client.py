@@ -3,8 +3,9 @@
 The SDK's ``DefaultApiClient`` imports ``requests`` (slow at cold start), has no timeout and refuses
 plain http. This client:
 
-* talks HTTPS to any Alexa API endpoint, with a short timeout so a slow service still leaves time
-  inside Alexa's 8-second window to say something;
+* talks HTTPS to any Alexa API endpoint within a whole-call deadline (its own cap, or what is left
+  of the request's budget, :mod:`kneeskill.budget`), name lookup included, so a slow or dripping
+  service still leaves time inside Alexa's 8-second window to say something;
 * talks plain http only to a loopback address, and only when explicitly allowed (the tests' and the
   offline simulator's stand-in for the Alexa APIs).
 """
@@ -20,6 +21,8 @@ from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
 from ask_sdk_model.services.api_client_response import ApiClientResponse
+
+from kneeskill import budget, outbound
 
 if TYPE_CHECKING:
     import http.client
@@ -68,12 +71,27 @@ class LoopbackAwareApiClient(ApiClient):
         path = parts.path or "/"
         if parts.query:
             path = f"{path}?{parts.query}"
+        seconds = budget.call_seconds(self.timeout)
+        if budget.exhausted("alexa_api", seconds):
+            connection.close()
+            raise ApiClientException("Error executing the request: timeout (request budget exhausted)")
         try:
-            connection.request(request.method or "GET", path, body=body, headers=headers)
-            response = connection.getresponse()
-            payload = response.read(_MAX_RESPONSE_BYTES + 1)
-        except (OSError, http.client.HTTPException) as error:
-            raise ApiClientException(f"Error executing the request: {type(error).__name__}") from error
+            with outbound.deadline_for(connection, seconds) as deadline:
+                try:
+                    connection.request(request.method or "GET", path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    payload = _read_all(response, _MAX_RESPONSE_BYTES + 1)
+                except (OSError, http.client.HTTPException) as error:
+                    kind = "timeout" if deadline.expired or isinstance(error, TimeoutError) else "failure"
+                    if deadline.expired:
+                        budget.note_cut_short("alexa_api")
+                    raise ApiClientException(
+                        f"Error executing the request: {kind} ({type(error).__name__})"
+                    ) from error
+            if deadline.expired and response.getheader("Content-Length") is None and not response.chunked:
+                # A body that ends at connection close cannot tell a cut from its end.
+                budget.note_cut_short("alexa_api")
+                raise ApiClientException("Error executing the request: timeout (deadline)")
         finally:
             connection.close()
         if len(payload) > _MAX_RESPONSE_BYTES:
@@ -83,3 +101,19 @@ class LoopbackAwareApiClient(ApiClient):
             status_code=response.status,
             body=payload.decode("utf-8", errors="replace"),
         )
+
+
+def _read_all(response: http.client.HTTPResponse, limit: int) -> bytes:
+    """Up to ``limit`` bytes of the body; a body cut short by the deadline raises (IncompleteRead)."""
+    body = bytearray()
+    while len(body) < limit:
+        chunk = response.read1(limit - len(body))
+        if not chunk:
+            break
+        body += chunk
+    declared = response.getheader("Content-Length")
+    if declared is not None and declared.isdigit() and len(body) < min(int(declared), limit):
+        import http.client
+
+        raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
+    return bytes(body)

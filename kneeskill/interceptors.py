@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
+from kneeskill import observability
 from kneeskill.settings import Settings
 
-_log = logging.getLogger("knee_helper.requests")
+_log = observability.logger("knee_helper.requests")
 
 
 def request_summary(handler_input: HandlerInput) -> dict[str, str]:
@@ -31,7 +31,17 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
     """Log request id, type and intent; never user ids, slot values or the envelope."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        _log.info("request %s", " ".join(f"{k}={v}" for k, v in request_summary(handler_input).items()))
+        summary = request_summary(handler_input)
+        observability.set_correlation_id(summary["request_id"])
+        session = handler_input.request_envelope.session
+        if session is not None and getattr(session, "new", False) is True:
+            observability.count(observability.Metric.SESSIONS)
+        # Every field escaped (kneeskill.observability): a newline or NUL in an id forges nothing.
+        _log.info(
+            "request %s",
+            " ".join(f"{k}={observability.escaped(v)}" for k, v in summary.items()),
+            extra={f"alexa_{k}": observability.escaped(v) for k, v in summary.items()},
+        )
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):
@@ -40,7 +50,8 @@ class ResponseLogInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         request = handler_input.request_envelope.request
         ends = getattr(response, "should_end_session", None) if response is not None else None
-        _log.info("response request_id=%s ends_session=%s", getattr(request, "request_id", ""), ends)
+        request_id = observability.escaped(getattr(request, "request_id", "") or "", limit=120)
+        _log.info("response request_id=%s ends_session=%s", request_id, ends)
 
 
 class EmergencyGuardInterceptor(AbstractResponseInterceptor):
@@ -63,6 +74,7 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
 
         locale = locale_content(handler_input)
         block = guidance(locale, state.emergency).full_ssml
+        observability.count(observability.Metric.EMERGENCY_GUIDANCE_SPOKEN)
         body = ssml.removeprefix("<speak>")
         if not body.removeprefix('<prosody rate="slow">').startswith(guidance_openings(state, locale)):
             _log.error("a spoken response lacked the emergency guidance; it was put back")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
+from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
 
 if TYPE_CHECKING:
     from kneeskill.storage import UserStore
 
-_log = logging.getLogger("knee_helper.runtime")
+_log = observability.logger("knee_helper.runtime")
 
 
 class Runtime:

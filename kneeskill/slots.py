@@ -367,9 +367,11 @@ def read_number(handler_input: HandlerInput, name: str, low: int, high: int) -> 
         return None
     slot = request.intent.slots.get(name)
     text = getattr(slot, "value", None)
-    if not isinstance(text, str) or not text.strip().isdigit() or len(text.strip()) > 4:
+    digits = text.strip() if isinstance(text, str) else ""
+    # ASCII digits only: "²", "⑤" or "¹⁰" pass isdigit() but are no number (heard, unresolved).
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
         return None
-    number = int(text.strip())
+    number = int(digits)
     return number if low <= number <= high else None
 
 

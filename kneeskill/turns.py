@@ -23,6 +23,7 @@ from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, Profile, TurnContext
 from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
 from dialogue.state import STATE_KEY, LastSpeech, Mode, SessionState
+from kneeskill import observability
 from kneeskill.runtime import Runtime
 from kneeskill.state_attribute import state_data_of
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
@@ -71,6 +72,7 @@ def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Res
         profile=load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
     )
     turn = respond(state, act, ctx)
+    observability.note_turn(state, turn.state)  # metrics: a result, per care level
     failed = apply_effects(handler_input, runtime, turn.effects)
     if failed:
         turn = replace(turn, reply=presenter.add_note(turn.reply, presenter.not_saved(ctx.content)))
@@ -253,7 +255,7 @@ def apply_effects(handler_input: HandlerInput, runtime: Runtime, effects: tuple[
             elif effect.kind is EffectKind.CLEAR_PRICE_STEP:
                 record = replace(record, price_step=None, price_updated_at=datetime.now(UTC))
         store.save_profile(key, record)
-    except StoreUnavailable:
+    except StoreUnavailable as error:
         _log.warning("effects not saved: storage unavailable")
-        return True
+        return not error.maybe_applied  # "couldn't save" only when nothing was saved
     return False

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, ServiceUnavailable, UnsupportedMediaType
@@ -69,6 +70,10 @@ def simulator_blueprint(settings: Settings | None = None, *, simulator: Simulato
         # caller's address: anything that came through a proxy is not a local user.
         if any(request.headers.get(name) for name in ("X-Forwarded-For", "Forwarded", "X-Real-IP")):
             raise Forbidden("the simulator is not served through proxies or tunnels")
+        # DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1 reaches us
+        # from loopback, but its requests still name its own host. Only loopback names are ours.
+        if not is_loopback_host(urlsplit("//" + request.host).hostname or ""):
+            raise Forbidden("the simulator answers requests for a loopback host name only")
 
     @blueprint.after_request
     def _headers(response: Response) -> Response:

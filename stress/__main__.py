@@ -1,9 +1,14 @@
 """``python -m stress [--short]``: run tests/reliability in its long form and print the summary table.
 
-The long form: at least 50,000 fuzz cases across both entry points, a 60-second load at concurrency
-32 under gunicorn (3 workers), 2,000 icing users written and counted, a worker killed mid-load under
-5,000 users, and every fault scenario. ``--short`` plays the form that ``make test`` runs. A wrk run
-(when ``wrk`` is installed) adds a raw-throughput row for the health check and a Launch request.
+The long form: at least 50,000 fuzz cases across both entry points (and 4,000 more sent at the
+production recursion limit, with deep nesting), a 60-second load at concurrency 32 under gunicorn
+(3 workers), 2,000 icing users written and counted, a worker killed mid-load under 5,000 users (with
+SQLite, and with DynamoDB answering every fifth call 2.5 s late: no record lost or stored twice),
+every fault scenario, every dependency dripping its answers one byte at a time, lost and late
+DynamoDB answers to icing writes, a SQLite file removed or replaced mid-run, and idle and slowloris
+sockets held open against the documented gunicorn command. ``--short`` plays the form that
+``make test`` runs. A wrk run (when ``wrk`` is installed) adds a raw-throughput row for the
+health check and a Launch request.
 """
 
 from __future__ import annotations

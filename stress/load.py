@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The gunicorn settings the README documents for serving (gthread workers with timeouts).
+GUNICORN_CONFIG = ROOT / "webapp" / "gunicorn.conf.py"
 #: Alexa waits 8 seconds for an answer.
 ALEXA_WINDOW_SECONDS = 8.0
 
@@ -59,15 +61,20 @@ class Gunicorn:
 
 
 @contextlib.contextmanager
-def gunicorn(env: Mapping[str, str], *, workers: int, log_dir: Path, threads: int = 4) -> Iterator[Gunicorn]:
-    """Serve the real app under gunicorn with ``workers`` processes; stop it (by its pid) on exit."""
+def gunicorn(
+    env: Mapping[str, str], *, workers: int, log_dir: Path, threads: int | None = 4
+) -> Iterator[Gunicorn]:
+    """Serve the real app under gunicorn with ``workers`` processes (and ``threads`` each; None: the
+    config's); stop it (by its pid) on exit."""
     port = free_port()
     log_path = log_dir / f"gunicorn-{port}.log"
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    # The documented production command (README), with this run's port, workers and threads.
     command = [
-        sys.executable, "-m", "gunicorn", "webapp.wsgi:app",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "5",
+        sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "webapp.wsgi:app",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        *(["--threads", str(threads)] if threads is not None else []),
+        "--graceful-timeout", "5",
         "--access-logfile", "-", "--error-logfile", "-", "--log-level", "info",
     ]  # fmt: skip
     with open(log_path, "wb") as log:

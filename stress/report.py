@@ -39,7 +39,8 @@ def record(section: str, figures: dict[str, Any]) -> None:
         data: dict[str, Any] = json.loads(text) if text.strip() else {}
         merged = dict(data.get(section) or {})
         for key, value in figures.items():
-            if isinstance(value, int | float) and key.endswith(("cases", "failures", "requests", "errors")):
+            counted = ("cases", "failures", "requests", "errors", "duplicates")
+            if isinstance(value, int | float) and key.endswith(counted):
                 merged[key] = merged.get(key, 0) + value  # counts add up across tests
             else:
                 merged[key] = value
@@ -65,6 +66,7 @@ COLUMNS = (
     ("p99_ms", "p99 ms"),
     ("records_written", "records written"),
     ("records_read", "records read back"),
+    ("duplicates", "records stored twice"),
 )
 
 

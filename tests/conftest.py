@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings as _hypothesis_settings
 
 from tests.support.offline import OFFLINE_AWS_ENV
@@ -16,6 +17,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 # lambda_function reads its settings once at import: the test skill id, no persistence.
 os.environ.setdefault("SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-000000000001")
 os.environ.setdefault("KNEE_HELPER_PERSISTENCE", "none")
+os.environ.setdefault("KNEE_HELPER_KEY_SALT", "test-salt-" + "0" * 40)  # Lambda persists only with one
 
 # Property-based tests. Profiles (HYPOTHESIS_PROFILE picks one; default "fast", "ci" when CI=true):
 # - fast: `make test` on a developer's machine; 50 examples where a test does not set its own
@@ -32,3 +34,10 @@ _hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=N
 _hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "fast")
 )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Network guard (pytest-socket): in every test, sockets may connect to loopback only."""
+    config.option.allow_hosts = "127.0.0.0/8,::1"
+    config.option.allow_unix_socket = True

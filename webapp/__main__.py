@@ -23,7 +23,8 @@ Endpoint -> HTTPS -> the tunnel's URL with the SSL certificate type
 "My development endpoint is a sub-domain of a domain that has a wildcard certificate from a
 certificate authority".
 
-For anything beyond local development use a real WSGI server: ``gunicorn webapp.wsgi:app``.
+For anything beyond local development use gunicorn with threaded workers:
+``gunicorn -c webapp/gunicorn.conf.py webapp.wsgi:app`` (see the README).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
 from webapp.dev import create_dev_app
 
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, handlers=[observability.json_handler()])  # escaped JSON lines
     app = create_dev_app(Settings.from_env(default_persistence=PersistenceKind.SQLITE))
     app.run(host=arguments.host, port=arguments.port, threaded=True, debug=False, use_reloader=False)
 

@@ -12,16 +12,24 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 
 from composition import build_skill
+from kneeskill import observability
+from kneeskill.budget import DEFAULT_SECONDS, request_budget
+from kneeskill.envelope import GuardedSerializer, parse_timestamp
 from kneeskill.settings import Settings
 from webapp.ask_compat import load_skill_adapter
 from webapp.verification import (
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app"]
 
-_log = logging.getLogger("knee_helper.webapp")
+_log = observability.logger("knee_helper.webapp")
 
 _GENERIC_ERRORS = {
     400: "bad request",
@@ -68,6 +76,9 @@ def create_app(
     settings = settings if settings is not None else Settings.from_env()
     if skill is None:
         skill = build_skill(settings)
+    if not isinstance(skill.serializer, GuardedSerializer):
+        # kneeskill/envelope.py bounds and checks every envelope before the SDK deserializes it.
+        skill.serializer = GuardedSerializer(skill.serializer)
 
     app = Flask("knee_helper")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -77,7 +88,8 @@ def create_app(
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     app.logger.addFilter(_redact_exception_text)
 
-    verifiers: list[AbstractVerifier] = []
+    # Cheap checks first: a stale or foreign request is refused before any certificate download.
+    verifiers: list[AbstractVerifier] = [TimestampVerifier(now=now), SkillIdVerifier(settings.skill_id)]
     if settings.verify_signatures:
         verifiers.append(SignatureVerifier(fetcher=fetcher, trust_store=trust_store, now=now))
     else:
@@ -85,8 +97,6 @@ def create_app(
             "REQUEST SIGNATURE VERIFICATION IS OFF (KNEE_HELPER_VERIFY_SIGNATURES=0): "
             "development only, never expose this server to the internet"
         )
-    verifiers.append(TimestampVerifier(now=now))
-    verifiers.append(SkillIdVerifier(settings.skill_id))
     if settings.skill_id is None:
         _log.warning(
             "SKILL_ID IS NOT SET: requests for ANY skill id are accepted; "
@@ -101,7 +111,11 @@ def create_app(
     def alexa_endpoint() -> Response:
         _check_envelope()
         try:
-            result: Response = adapter.dispatch_request()
+            # One budget for every outbound call of this request, the certificate download included.
+            with observability.request_scope(_request_id()), request_budget(DEFAULT_SECONDS) as spent:
+                result: Response = adapter.dispatch_request()
+                if spent.cut_short:
+                    observability.count(observability.Metric.BUDGET_EXHAUSTED)
         except InternalServerError as error:
             if isinstance(error.__context__, SerializationException):
                 raise BadRequest("request does not match the Alexa request format") from None
@@ -118,11 +132,22 @@ def create_app(
     return app
 
 
+def _request_id() -> object:
+    envelope = request.get_json(silent=True, cache=True)
+    inner = envelope.get("request") if isinstance(envelope, dict) else None
+    return inner.get("requestId") if isinstance(inner, dict) else None
+
+
 def _check_envelope() -> None:
     """Refuse what is not a JSON object shaped like an Alexa request envelope."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
-    raw = request.get_data(cache=True)  # raises 413 over MAX_CONTENT_LENGTH
+    raw = request.get_data(cache=True)  # raises 413 over MAX_CONTENT_LENGTH (a declared length)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    # A chunked body is read up to the cap and silently cut there: one byte more means too large.
+    chunked_at_cap = request.content_length is None and limit is not None and len(raw) >= limit
+    if chunked_at_cap and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
     try:
         envelope = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -141,10 +166,8 @@ def _check_envelope() -> None:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, str) or not value:
             raise BadRequest(f"missing or invalid field {'.'.join(path)}")
-    try:
-        datetime.fromisoformat(envelope["request"]["timestamp"])
-    except ValueError:
-        raise BadRequest("request.timestamp is not an ISO 8601 time") from None
+    if parse_timestamp(envelope["request"]["timestamp"]) is None:
+        raise BadRequest("request.timestamp is not an ISO 8601 time")
 
 
 def _http_error(error: HTTPException) -> Response:

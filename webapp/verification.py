@@ -6,9 +6,10 @@ The three verifiers implement the SDK's ``AbstractVerifier`` interface and raise
 ``VerificationException`` with a short reason, which ``SkillAdapter`` turns into HTTP 400:
 
 - :class:`SignatureVerifier`: ``SignatureCertChainUrl`` rules, chain download (time budget and
-  size cap, cached by URL until the chain expires), path to a trusted root (certifi by default),
-  every certificate in its validity period, ``echo-api.amazon.com`` in the leaf SAN, and the
-  ``Signature-256`` header as RSA PKCS#1 v1.5 SHA-256 over the raw request body;
+  size cap, cached by URL until the chain expires, a failure for 30 s, one download per URL at a
+  time; the app runs it after the cheap timestamp and skill-id checks), path to a trusted root
+  (certifi by default), every certificate in its validity period, ``echo-api.amazon.com`` in the
+  leaf SAN, and the ``Signature-256`` header as RSA PKCS#1 v1.5 SHA-256 over the raw request body;
 - :class:`TimestampVerifier`: ``request.timestamp`` within 150 seconds of now (UTC-aware);
 - :class:`SkillIdVerifier`: ``context.System.application.applicationId`` equals the skill id.
 
@@ -23,13 +24,12 @@ import contextlib
 import functools
 import http.client
 import posixpath
-import socket
 import ssl
 import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +44,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import DNSName
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+
+from kneeskill import budget, outbound
 
 __all__ = [
     "CERT_CHAIN_URL_HEADER",
@@ -74,6 +76,8 @@ DEFAULT_FETCH_BUDGET_SECONDS = 2.0
 DEFAULT_MAX_CHAIN_BYTES = 64 * 1024
 DEFAULT_CACHE_SIZE = 16
 DEFAULT_TIMESTAMP_TOLERANCE = timedelta(seconds=150)
+#: A chain URL whose download or parse failed is refused without a new download for this long.
+FAILURE_CACHE_SECONDS = 30.0
 
 Clock = Callable[[], datetime]
 Fetcher = Callable[[str], bytes]
@@ -86,8 +90,14 @@ def utc_now() -> datetime:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already).
+
+    Raises ``VerificationException`` when the offset pushes it out of range
+    (``9999-12-31T23:59:59-23:59``), never ``OverflowError``."""
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        raise VerificationException("request timestamp is out of range") from error
 
 
 class ChainFetchError(Exception):
@@ -132,16 +142,20 @@ def validate_cert_chain_url(url: str) -> str:
 def fetch_cert_chain(
     url: str,
     *,
-    budget_seconds: float = DEFAULT_FETCH_BUDGET_SECONDS,
+    budget_seconds: float | None = None,
     max_bytes: int = DEFAULT_MAX_CHAIN_BYTES,
 ) -> bytes:
     """Download ``url`` (http or https) within a TOTAL time budget and a size cap.
 
-    The budget covers connecting, the response head and the body: a watchdog shuts the socket
-    down at the deadline, so a server that drips one byte at a time cannot keep us waiting.
-    Redirects are not followed. Raises :class:`ChainFetchError`.
+    The budget (``budget_seconds``, by default 2 s or what is left of the request's budget if
+    less) covers the name lookup, connecting, the response head and the body: the lookup runs in a
+    thread the call waits for only until the deadline, and a watchdog shuts the socket down at the
+    deadline, so neither a slow resolver nor a server that drips one byte at a time can keep us
+    waiting. Redirects are not followed. Raises :class:`ChainFetchError`.
     """
-    deadline = time.monotonic() + budget_seconds
+    seconds = budget.call_seconds(DEFAULT_FETCH_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
+    if budget.exhausted("certificate", seconds):
+        raise ChainFetchError("certificate chain download timed out (request budget exhausted)")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ChainFetchError("unsupported URL")
@@ -149,52 +163,51 @@ def fetch_cert_chain(
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         context = ssl.create_default_context(cafile=certifi.where())
-        connection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=budget_seconds, context=context
-        )
+        connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=seconds, context=context)
     else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=budget_seconds)
-    watchdog = threading.Timer(budget_seconds, _abort_socket, args=(connection,))
-    watchdog.daemon = True
-    watchdog.start()
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=seconds)
+    expired = False
     try:
-        connection.request("GET", target, headers={"Accept": "application/x-pem-file, */*"})
-        response = connection.getresponse()
-        if response.status != 200:
-            raise ChainFetchError(f"certificate chain download answered HTTP {response.status}")
-        declared = response.getheader("Content-Length")
-        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-            raise ChainFetchError("certificate chain is too large")
-        body = bytearray()
-        while True:
-            if time.monotonic() >= deadline:
-                raise ChainFetchError("certificate chain download timed out")
-            chunk = response.read1(max_bytes + 1 - len(body))
-            if not chunk:
-                break
-            body += chunk
-            if len(body) > max_bytes:
-                raise ChainFetchError("certificate chain is too large")
-        if time.monotonic() >= deadline:
-            raise ChainFetchError("certificate chain download timed out")
-        if declared is not None and declared.isdigit() and len(body) != int(declared):
-            raise ChainFetchError("certificate chain download was cut short")
-        return bytes(body)
+        with outbound.deadline_for(connection, seconds) as deadline:
+            try:
+                return _download(connection, target, max_bytes, deadline)
+            finally:
+                expired = deadline.expired
+    except ChainFetchError:
+        raise
     except (OSError, http.client.HTTPException, ValueError) as error:
-        if time.monotonic() >= deadline:
+        if expired or isinstance(error, TimeoutError):
             raise ChainFetchError("certificate chain download timed out") from error
         raise ChainFetchError("certificate chain download failed") from error
     finally:
-        watchdog.cancel()
         connection.close()
 
 
-def _abort_socket(connection: http.client.HTTPConnection) -> None:
-    sock = connection.sock
-    if sock is not None:
-        # Plain ``socket.shutdown`` (not SSLSocket's) wakes a blocked read with EOF.
-        with contextlib.suppress(OSError):
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+def _download(
+    connection: http.client.HTTPConnection, target: str, max_bytes: int, deadline: outbound.Deadline
+) -> bytes:
+    connection.request("GET", target, headers={"Accept": "application/x-pem-file, */*"})
+    response = connection.getresponse()
+    if response.status != 200:
+        raise ChainFetchError(f"certificate chain download answered HTTP {response.status}")
+    declared = response.getheader("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise ChainFetchError("certificate chain is too large")
+    body = bytearray()
+    while True:
+        if deadline.remaining() <= 0:
+            raise ChainFetchError("certificate chain download timed out")
+        chunk = response.read1(max_bytes + 1 - len(body))
+        if not chunk:
+            break
+        body += chunk
+        if len(body) > max_bytes:
+            raise ChainFetchError("certificate chain is too large")
+    if deadline.expired or deadline.remaining() <= 0:
+        raise ChainFetchError("certificate chain download timed out")
+    if declared is not None and declared.isdigit() and len(body) != int(declared):
+        raise ChainFetchError("certificate chain download was cut short")
+    return bytes(body)
 
 
 # ------------------------------------------------------------------------------ chain checks
@@ -265,6 +278,8 @@ class SignatureVerifier(AbstractVerifier):
         self._now = now
         self._cache_size = cache_size
         self._cache: OrderedDict[str, _CachedChain] = OrderedDict()
+        self._failures: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._downloads: dict[str, list[Any]] = {}  # url -> [lock, waiters]: one download at a time
         self._lock = threading.Lock()
 
     def verify(
@@ -297,12 +312,65 @@ class SignatureVerifier(AbstractVerifier):
             raise VerificationException("signature does not match the request body") from error
 
     def _chain(self, url: str, now: datetime) -> list[x509.Certificate]:
+        """The chain at ``url``: from the cache, or downloaded by one request at a time per URL
+        (others wait for its result). A failed download is remembered for
+        :data:`FAILURE_CACHE_SECONDS`, so a flood of bad requests costs one download, not one each."""
+        cached = self._cached(url, now)
+        if cached is not None:
+            return cached
+        with self._download_lock(url):
+            cached = self._cached(url, now)  # another request may have fetched it meanwhile
+            if cached is not None:
+                return cached
+            try:
+                certificates = self._download(url)
+            except VerificationException as error:
+                with self._lock:
+                    self._failures[url] = (time.monotonic() + FAILURE_CACHE_SECONDS, str(error))
+                    self._failures.move_to_end(url)
+                    while len(self._failures) > self._cache_size:
+                        self._failures.popitem(last=False)
+                raise
+            expires = min(cert.not_valid_after_utc for cert in certificates)
+            with self._lock:
+                self._failures.pop(url, None)
+                self._cache[url] = _CachedChain(certificates, expires)
+                self._cache.move_to_end(url)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            return certificates
+
+    def _cached(self, url: str, now: datetime) -> list[x509.Certificate] | None:
         with self._lock:
+            failure = self._failures.get(url)
+            if failure is not None:
+                until, reason = failure
+                if time.monotonic() < until:
+                    raise VerificationException(f"{reason} (recently)")
+                del self._failures[url]
             cached = self._cache.get(url)
             if cached is not None and now < cached.expires:
                 self._cache.move_to_end(url)
                 return cached.certificates
             self._cache.pop(url, None)
+        return None
+
+    @contextlib.contextmanager
+    def _download_lock(self, url: str) -> Iterator[None]:
+        with self._lock:
+            entry = self._downloads.setdefault(url, [threading.Lock(), 0])
+            entry[1] += 1
+        lock: threading.Lock = entry[0]
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._downloads.pop(url, None)
+
+    def _download(self, url: str) -> list[x509.Certificate]:
         try:
             pem = self._fetcher(url)
         except ChainFetchError as error:
@@ -311,12 +379,6 @@ class SignatureVerifier(AbstractVerifier):
             certificates = x509.load_pem_x509_certificates(pem)
         except ValueError as error:
             raise VerificationException("certificate chain is not PEM") from error
-        expires = min(cert.not_valid_after_utc for cert in certificates)
-        with self._lock:
-            self._cache[url] = _CachedChain(certificates, expires)
-            self._cache.move_to_end(url)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return certificates
 
 

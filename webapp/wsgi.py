@@ -1,4 +1,6 @@
-"""WSGI entry point: ``gunicorn webapp.wsgi:app`` (settings from the environment; SQLite by default)."""
+"""WSGI entry point: ``gunicorn -c webapp/gunicorn.conf.py webapp.wsgi:app``.
+
+Settings come from the environment; SQLite by default."""
 
 from __future__ import annotations
 

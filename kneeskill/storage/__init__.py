@@ -14,6 +14,7 @@ from kneeskill.storage.model import (
     StoreUnavailable,
     UserRecord,
     UserStore,
+    icing_token,
     user_key,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "StoreUnavailable",
     "UserRecord",
     "UserStore",
+    "icing_token",
     "open_store",
     "user_key",
 ]

@@ -4,8 +4,8 @@ The client is the standard-library one of :mod:`kneeskill.storage.dynamodb_http`
 environment has static credentials (as on Lambda), else boto3's low-level client, imported only
 then (``KNEE_HELPER_DYNAMODB_CLIENT`` = ``auto``, ``http`` or ``boto3`` chooses). Both take typed
 attribute values, so no float or Decimal ever reaches the table: times are whole epoch seconds.
-Short timeouts and at most one retry keep a slow or unavailable table inside Alexa's answer
-window; every failure becomes :class:`StoreUnavailable`.
+Short timeouts, at most one retry and the request's budget (:mod:`kneeskill.budget`) keep a slow
+or unavailable table inside Alexa's answer window; every failure becomes :class:`StoreUnavailable`.
 
 Item layout::
 
@@ -15,6 +15,8 @@ Item layout::
     disclaimer_heard (BOOL)
     timer_permission (S), reminder_permission (S)
     icing_starts (L of N)   epoch seconds, appended atomically with list_append, newest last
+    icing_tokens (SS)       one idempotency token per stored start (``<epoch>.<hash>``): the append
+                            is conditional on its token being new, so a retry never stores twice
     expires_at (N)          epoch seconds; DynamoDB TTL
 """
 
@@ -28,14 +30,17 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from kneeskill import budget, observability
 from kneeskill.storage.model import (
     ICING_WINDOW,
     StoreUnavailable,
     UserRecord,
     from_epoch,
+    icing_token,
     permission,
     recent_icing,
     to_epoch,
+    token_epoch,
     utc_now,
 )
 
@@ -121,18 +126,31 @@ class DynamoDbUserStore:
     def _calls(self) -> Iterator[None]:
         """One call to the table: fail fast while the breaker is open; open it on a timeout."""
         if time.monotonic() < self._open_until:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable("dynamodb: timed out recently")
         try:
             with _translated_errors():
                 yield
         except StoreUnavailable as error:
+            if not _already_applied(error):
+                observability.count(observability.Metric.STORE_FAILURES)
             if _is_timeout(error.__cause__):
                 self._open_until = time.monotonic() + TIMEOUT_COOLDOWN_SECONDS
             raise
 
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """``client.<operation>(**params)`` within the request's budget. The standard-library client
+        keeps the whole-call deadline itself; boto3 has none, so its call is abandoned at the deadline."""
+        method = getattr(self._client, operation)
+        if getattr(self._client, "budget_aware", False):
+            answer: dict[str, Any] = method(**params)
+            return answer
+        seconds = budget.call_seconds(CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)
+        return budget.run_within(seconds, lambda: method(**params), what="dynamodb")
+
     def load(self, key: str) -> UserRecord:
         with self._calls():
-            answer = self._client.get_item(TableName=self.table_name, Key=_key(key), ConsistentRead=True)
+            answer = self._call("get_item", TableName=self.table_name, Key=_key(key), ConsistentRead=True)
         item = answer.get("Item")
         return self._record(item, self._clock()) if item else UserRecord()
 
@@ -165,41 +183,62 @@ class DynamoDbUserStore:
         if removes:
             expression += " REMOVE " + ", ".join(removes)
         with self._calls():
-            self._client.update_item(
+            self._call(
+                "update_item",
                 TableName=self.table_name,
                 Key=_key(key),
                 UpdateExpression=expression,
                 ExpressionAttributeValues=values,
             )
 
-    def add_icing_start(self, key: str, at: datetime) -> UserRecord:
+    def add_icing_start(self, key: str, at: datetime, token: str | None = None) -> UserRecord:
+        """Append one start, once per ``token``: the update is conditional on the token not being in
+        the item's ``icing_tokens`` yet, so a retry after a lost or late answer (ours or botocore's)
+        finds it there and stores nothing twice."""
         now = self._clock()
-        with self._calls():
-            answer = self._client.update_item(
-                TableName=self.table_name,
-                Key=_key(key),
-                UpdateExpression=(
-                    "SET icing_starts = list_append(if_not_exists(icing_starts, :empty), :new),"
-                    " expires_at = :expires"
-                ),
-                ExpressionAttributeValues={
-                    ":empty": {"L": []},
-                    ":new": {"L": [_number(to_epoch(at))]},
-                    ":expires": _number(to_epoch(now + self.retention)),
-                },
-                ReturnValues="ALL_NEW",
-            )
+        token = token or icing_token(at)
+        try:
+            with self._calls():
+                answer = self._call(
+                    "update_item",
+                    TableName=self.table_name,
+                    Key=_key(key),
+                    UpdateExpression=(
+                        "SET icing_starts = list_append(if_not_exists(icing_starts, :empty), :new),"
+                        " expires_at = :expires ADD icing_tokens :tokens"
+                    ),
+                    ConditionExpression="NOT contains(icing_tokens, :token)",
+                    ExpressionAttributeValues={
+                        ":empty": {"L": []},
+                        ":new": {"L": [_number(to_epoch(at))]},
+                        ":expires": _number(to_epoch(now + self.retention)),
+                        ":tokens": {"SS": [token]},
+                        ":token": {"S": token},
+                    },
+                    ReturnValues="ALL_NEW",
+                )
+        except StoreUnavailable as error:
+            if not _already_applied(error):
+                raise
+            return self._stored_after_retry(key)  # an earlier try of this very write was stored
         item = answer.get("Attributes") or {}
         self._trim(key, item, now)
         return self._record(item, now)
 
+    def _stored_after_retry(self, key: str) -> UserRecord:
+        try:
+            return self.load(key)
+        except StoreUnavailable:
+            return UserRecord()  # stored: only the read-back failed
+
     def delete(self, key: str) -> None:
         with self._calls():
-            self._client.delete_item(TableName=self.table_name, Key=_key(key))
+            self._call("delete_item", TableName=self.table_name, Key=_key(key))
 
     # -- helpers -------------------------------------------------------------------------------
     def _trim(self, key: str, item: _AttributeMap, now: datetime) -> None:
-        """Best effort: drop icing entries older than the window from the front of the list.
+        """Best effort: drop icing entries older than the window from the front of the list, and
+        their idempotency tokens.
 
         Appends only add at the end and trims only remove from the front, so the removal is
         conditional on the front entries still being the old values we saw; a lost race is harmless.
@@ -211,18 +250,28 @@ class DynamoDbUserStore:
             if value >= cutoff:
                 break
             old += 1
-        if old == 0:
+        tokens = item.get("icing_tokens", {}).get("SS", [])
+        old_tokens = [t for t in tokens if (token_epoch(t) or 0) < cutoff][:_MAX_TRIM]
+        if old == 0 and not old_tokens:
             return
-        values = {f":o{i}": _number(stored[i]) for i in range(old)}
+        values: dict[str, Any] = {f":o{i}": _number(stored[i]) for i in range(old)}
+        parts = []
+        if old:
+            parts.append("REMOVE " + ", ".join(f"icing_starts[{i}]" for i in range(old)))
+        if old_tokens:
+            parts.append("DELETE icing_tokens :old_tokens")
+            values[":old_tokens"] = {"SS": old_tokens}
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": _key(key),
+            "UpdateExpression": " ".join(parts),
+            "ExpressionAttributeValues": values,
+        }
+        if old:
+            params["ConditionExpression"] = " AND ".join(f"icing_starts[{i}] = :o{i}" for i in range(old))
         try:
             with self._calls():
-                self._client.update_item(
-                    TableName=self.table_name,
-                    Key=_key(key),
-                    UpdateExpression="REMOVE " + ", ".join(f"icing_starts[{i}]" for i in range(old)),
-                    ConditionExpression=" AND ".join(f"icing_starts[{i}] = :o{i}" for i in range(old)),
-                    ExpressionAttributeValues=values,
-                )
+                self._call("update_item", **params)
         except StoreUnavailable:
             pass  # the append itself succeeded; reads ignore old entries anyway
 
@@ -250,11 +299,19 @@ def _number(value: int) -> dict[str, str]:
     return {"N": str(int(value))}
 
 
+def _already_applied(error: StoreUnavailable) -> bool:
+    """True when the failure is the icing condition: this token's write is stored already."""
+    return str(error) == "dynamodb: ConditionalCheckFailedException"
+
+
 def _is_timeout(error: BaseException | None) -> bool:
+    """A call that the table left unanswered too long (not one the budget never let start)."""
     from kneeskill.storage.dynamodb_http import DynamoDbTimeout
 
     if isinstance(error, DynamoDbTimeout):
-        return True
+        return error.code != "BudgetExhausted"
+    if isinstance(error, budget.BudgetExhausted):
+        return error.started
     if "botocore" not in sys.modules:
         return False
     from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
@@ -264,23 +321,28 @@ def _is_timeout(error: BaseException | None) -> bool:
 
 @contextmanager
 def _translated_errors() -> Iterator[None]:
-    """Turn any client failure into StoreUnavailable with a short reason (no user data)."""
+    """Turn any client failure into StoreUnavailable with a short reason (no user data), saying
+    whether a write may still have been applied (its answer lost, late or a 5xx)."""
     try:
         yield
     except StoreUnavailable:
         raise
+    except budget.BudgetExhausted as error:
+        raise StoreUnavailable("dynamodb: request budget exhausted", maybe_applied=error.started) from error
     except Exception as error:
         from kneeskill.storage.dynamodb_http import DynamoDbHttpError
 
         if isinstance(error, DynamoDbHttpError):
-            raise StoreUnavailable(f"dynamodb: {error.code}") from error
+            raise StoreUnavailable(f"dynamodb: {error.code}", maybe_applied=error.maybe_applied) from error
         if "botocore" not in sys.modules:
             raise
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
         if isinstance(error, ClientError):
             code = str(error.response.get("Error", {}).get("Code", "ClientError"))
-            raise StoreUnavailable(f"dynamodb: {code}") from error
+            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            raise StoreUnavailable(f"dynamodb: {code}", maybe_applied=status >= 500) from error
         if isinstance(error, BotoCoreError):
-            raise StoreUnavailable(f"dynamodb: {type(error).__name__}") from error
+            sent = not isinstance(error, EndpointConnectionError)
+            raise StoreUnavailable(f"dynamodb: {type(error).__name__}", maybe_applied=sent) from error
         raise

@@ -11,8 +11,11 @@ endpoints, endpoint variables) goes to boto3, which knows all of that: see :func
 The methods mirror boto3's low-level client (``get_item(TableName=..., Key=...)`` and so on,
 returning the parsed answer), so :class:`~kneeskill.storage.dynamodb.DynamoDbUserStore` runs on
 either. Like the boto3 client it is configured with: a short connect and read timeout, at most one
-retry (for throttling, 5xx, dropped connections and timeouts) and a kept-alive connection per
-thread. The signature is checked against botocore's own signer in the tests.
+retry (for throttling, 5xx, dropped connections and timeouts, after a "full jitter" pause of up to
+:data:`RETRY_JITTER_SECONDS`) and a kept-alive connection per thread; unlike it, each call has one
+whole-call deadline (name lookup, connect, retry and a dripping answer included) that never
+outlasts the request's budget (:mod:`kneeskill.budget`). The signature is checked against
+botocore's own signer in the tests.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from kneeskill import budget, outbound
 
 if TYPE_CHECKING:
     import http.client
@@ -61,20 +66,25 @@ _REGION = re.compile(r"(?P<region>(?:us-gov|cn|[a-z]{2})-[a-z]+-\d{1,2})")
 
 
 class DynamoDbHttpError(Exception):
-    """A failed call: ``code`` is DynamoDB's error code (or a transport failure's name)."""
+    """A failed call: ``code`` is DynamoDB's error code (or a transport failure's name);
+    ``maybe_applied`` is True when the request may have reached the table (its answer was lost,
+    late or a 5xx), False when it certainly was not applied."""
 
-    def __init__(self, code: str, *, retryable: bool, status: int | None = None) -> None:
+    def __init__(
+        self, code: str, *, retryable: bool, status: int | None = None, maybe_applied: bool = False
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.retryable = retryable
         self.status = status
+        self.maybe_applied = maybe_applied
 
 
 class DynamoDbTimeout(DynamoDbHttpError):
-    """Connecting or waiting for the answer took longer than the configured timeout."""
+    """Connecting or waiting for the answer took longer than the call's deadline or timeout."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code, retryable=True)
+    def __init__(self, code: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(code, retryable=True, maybe_applied=maybe_applied)
 
 
 @dataclass(frozen=True, repr=False)
@@ -183,6 +193,9 @@ def sign(
 class DynamoDbHttpClient:
     """GetItem, UpdateItem and DeleteItem over one kept-alive connection per thread."""
 
+    #: Each call keeps the request budget's whole-call deadline itself (the store need not wrap it).
+    budget_aware = True
+
     def __init__(
         self,
         endpoint_url: str,
@@ -224,15 +237,30 @@ class DynamoDbHttpClient:
         return self.call("DeleteItem", params)
 
     def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """One DynamoDB operation, retried once when the failure is worth retrying."""
+        """One DynamoDB operation within one whole-call deadline (connect plus read timeout, or what
+        is left of the request's budget if less), retried once when the failure is worth it and
+        time remains. A failure says whether the operation may have been applied (``maybe_applied``):
+        an update whose answer was lost or late may have been, so the caller must not retry it
+        blindly (the icing append carries a condition that makes the retry harmless)."""
         body = json.dumps(params, separators=(",", ":")).encode()
+        seconds = budget.call_seconds(self.connect_timeout + self.read_timeout)
+        deadline_at = time.monotonic() + seconds
+        maybe_applied = False
         for attempt in range(1, self.max_attempts + 1):
+            left = deadline_at - time.monotonic()
+            if budget.exhausted("dynamodb", left):
+                raise DynamoDbTimeout("BudgetExhausted", maybe_applied=maybe_applied)
             try:
-                return self._send(operation, body)
+                return self._send(operation, body, left)
             except DynamoDbHttpError as error:
+                maybe_applied = maybe_applied or error.maybe_applied
+                error.maybe_applied = maybe_applied
                 if not error.retryable or attempt >= self.max_attempts:
                     raise
-                self._sleep(random.uniform(0.0, 0.05))
+                pause = random.uniform(0.0, RETRY_JITTER_SECONDS)
+                if time.monotonic() + pause + budget.MIN_CALL_SECONDS >= deadline_at:
+                    raise  # no time left for the retry: the failure stands
+                self._sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
@@ -242,7 +270,7 @@ class DynamoDbHttpClient:
             self._local.connection = None
 
     # -- transport -------------------------------------------------------------------------------
-    def _send(self, operation: str, body: bytes) -> dict[str, Any]:
+    def _send(self, operation: str, body: bytes, seconds: float) -> dict[str, Any]:
         headers = sign(
             host=self._host_header,
             target=f"{API_VERSION}.{operation}",
@@ -252,51 +280,83 @@ class DynamoDbHttpClient:
             now=self._clock(),
         )
         headers["user-agent"] = USER_AGENT
-        status, answer, checksum = self._exchange(headers, body)
+        status, answer, checksum = self._exchange(headers, body, seconds)
         if checksum is not None and str(zlib.crc32(answer)) != checksum:
-            raise DynamoDbHttpError("CRC32CheckFailed", retryable=True, status=status)
+            raise DynamoDbHttpError("CRC32CheckFailed", retryable=True, status=status, maybe_applied=True)
         if status == 200:
             try:
                 data = json.loads(answer) if answer else {}
             except ValueError:
                 data = None
             if not isinstance(data, dict):
-                raise DynamoDbHttpError("MalformedAnswer", retryable=False, status=status)
+                raise DynamoDbHttpError("MalformedAnswer", retryable=False, status=status, maybe_applied=True)
             return data
         code = _error_code(answer) or f"HTTP{status}"
-        raise DynamoDbHttpError(code, retryable=status >= 500 or code in RETRYABLE_CODES, status=status)
+        raise DynamoDbHttpError(
+            code,
+            retryable=status >= 500 or code in RETRYABLE_CODES,
+            status=status,
+            maybe_applied=status >= 500,
+        )
 
-    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[int, bytes, str | None]:
-        """POST once; a kept-alive connection the server has dropped is replaced once, for free."""
+    def _exchange(
+        self, headers: dict[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes, str | None]:
+        """POST once within ``seconds`` in all; a kept-alive connection the server has dropped is
+        replaced once, for free."""
         import http.client
 
+        deadline_at = time.monotonic() + seconds
         for _ in range(2):
             connection, reused = self._connection()
-            try:
-                connection.request("POST", "/", body=body, headers=headers)
-                response = connection.getresponse()
-                answer = response.read(_MAX_ANSWER_BYTES + 1)
-            except TimeoutError as error:
+            sent = False
+            with outbound.deadline_for(connection, max(0.0, deadline_at - time.monotonic())) as deadline:
+                try:
+                    if connection.sock is None:
+                        self._open(connection)
+                    sent = True
+                    connection.request("POST", "/", body=body, headers=headers)
+                    response = connection.getresponse()
+                    answer = response.read(_MAX_ANSWER_BYTES + 1)
+                except DynamoDbHttpError:
+                    self.close()
+                    raise
+                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
+                    self.close()
+                    if deadline.expired:
+                        budget.note_cut_short("dynamodb")
+                        raise DynamoDbTimeout("CallDeadline", maybe_applied=sent) from error
+                    if reused:
+                        continue  # the server closed an idle connection: try once on a new one
+                    raise DynamoDbHttpError("ConnectionClosed", retryable=True, maybe_applied=sent) from error
+                except TimeoutError as error:
+                    self.close()
+                    raise DynamoDbTimeout("ReadTimeout", maybe_applied=sent) from error
+                except (OSError, http.client.HTTPException) as error:
+                    self.close()
+                    if deadline.expired:
+                        budget.note_cut_short("dynamodb")
+                        raise DynamoDbTimeout("CallDeadline", maybe_applied=sent) from error
+                    raise DynamoDbHttpError(
+                        type(error).__name__, retryable=True, maybe_applied=sent
+                    ) from error
+            if deadline.expired:  # the watchdog cut the answer short (a short read is no error)
                 self.close()
-                raise DynamoDbTimeout("ReadTimeout") from error
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
-                self.close()
-                if reused:
-                    continue  # the server closed an idle connection: try once on a new one
-                raise DynamoDbHttpError("ConnectionClosed", retryable=True) from error
-            except (OSError, http.client.HTTPException) as error:
-                self.close()
-                raise DynamoDbHttpError(type(error).__name__, retryable=True) from error
+                budget.note_cut_short("dynamodb")
+                raise DynamoDbTimeout("CallDeadline", maybe_applied=True)
             if len(answer) > _MAX_ANSWER_BYTES:
                 self.close()
-                raise DynamoDbHttpError("AnswerTooLarge", retryable=False, status=response.status)
+                raise DynamoDbHttpError(
+                    "AnswerTooLarge", retryable=False, status=response.status, maybe_applied=True
+                )
             if response.will_close:
                 self.close()
             return response.status, answer, response.getheader("x-amz-crc32")
         raise DynamoDbHttpError("ConnectionClosed", retryable=True)
 
     def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's connection and whether it was used before (connecting a new one if needed)."""
+        """This thread's connection and whether it was used before (a new one is not connected yet:
+        :meth:`_exchange` connects it inside the call's deadline)."""
         import http.client
 
         connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
@@ -308,6 +368,10 @@ class DynamoDbHttpClient:
             )
         else:
             connection = http.client.HTTPConnection(self._host, self._port, timeout=self.connect_timeout)
+        self._local.connection = connection
+        return connection, False
+
+    def _open(self, connection: http.client.HTTPConnection) -> None:
         try:
             connection.connect()
         except TimeoutError as error:
@@ -318,8 +382,6 @@ class DynamoDbHttpClient:
             raise DynamoDbHttpError("EndpointConnectionError", retryable=True) from error
         assert connection.sock is not None
         connection.sock.settimeout(self.read_timeout)
-        self._local.connection = connection
-        return connection, False
 
 
 def _error_code(answer: bytes) -> str | None:

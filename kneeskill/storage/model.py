@@ -48,7 +48,15 @@ class UserRecord:
 
 
 class StoreUnavailable(Exception):
-    """The back end failed or timed out. The message is a short reason with no user data."""
+    """The back end failed or timed out. The message is a short reason with no user data.
+
+    ``maybe_applied`` is True when a write may still have been stored (its answer was lost or came
+    too late): the skill then must not say "I couldn't save", which is only true when nothing was.
+    """
+
+    def __init__(self, reason: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_applied = maybe_applied
 
 
 class UserStore(Protocol):
@@ -62,13 +70,48 @@ class UserStore(Protocol):
         """Write every field except ``icing_starts`` (which only :meth:`add_icing_start` changes)."""
         ...
 
-    def add_icing_start(self, key: str, at: datetime) -> UserRecord:
-        """Atomically append one icing start time and return the updated record."""
+    def add_icing_start(self, key: str, at: datetime, token: str | None = None) -> UserRecord:
+        """Atomically append one icing start time and return the updated record.
+
+        Idempotent per ``token`` (one per turn; a fresh one when None): a retried or repeated
+        write with the same token stores the start once.
+        """
         ...
 
     def delete(self, key: str) -> None:
         """Forget everything stored for ``key``."""
         ...
+
+
+def icing_token(at: datetime, turn: str | None = None) -> str:
+    """The idempotency token of one icing write: its start time (so old tokens can be dropped with
+    old starts) and a hash of the turn's request id (a random one without it). Never user data."""
+    import uuid
+
+    seed = turn if turn else uuid.uuid4().hex
+    return f"{to_epoch(at)}.{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:20]}"
+
+
+def token_epoch(token: str) -> int | None:
+    """The start time encoded in an :func:`icing_token` (None for anything else)."""
+    head = token.split(".", 1)[0]
+    return int(head) if head.isascii() and head.isdigit() else None
+
+
+#: A deployment's salt is at least this long (template.yaml generates 64 characters).
+MIN_SALT_CHARS = 32
+
+
+def salt_problem(salt: str | None) -> str | None:
+    """Why ``salt`` must not key a deployment's records (None when it may): unset, the public
+    development salt, or too short to be a secret."""
+    if not salt or not salt.strip():
+        return "is not set"
+    if salt.strip() == DEV_KEY_SALT:
+        return "is the public development salt"
+    if len(salt.strip()) < MIN_SALT_CHARS:
+        return f"is shorter than {MIN_SALT_CHARS} characters"
+    return None
 
 
 def user_key(user_id: str, salt: str | None = None) -> str:

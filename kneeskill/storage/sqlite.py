@@ -1,9 +1,14 @@
 """SQLite back end for the local server: one file, WAL mode, safe across threads and processes.
 
-* One connection per thread (and per process: a forked child opens its own).
-* Every write runs in ``BEGIN IMMEDIATE`` with a busy timeout, so concurrent writers from many
-  gunicorn workers queue up instead of failing; icing starts are rows of their own, so concurrent
-  appends never overwrite each other.
+* One connection per thread (and per process: a forked child opens its own); the connections of
+  threads that have ended are closed when the next one opens, and ``close()`` closes them all.
+* Every operation checks that the file at the path is still the one its connection has open: a
+  removed or replaced file gets a new connection (and the schema again), and a write that landed
+  in a file removed meanwhile is made again on the new one, never acknowledged as saved.
+* Every write runs in ``BEGIN IMMEDIATE`` with a busy timeout (no longer than what is left of the
+  request's budget, :mod:`kneeskill.budget`), so concurrent writers from many gunicorn workers
+  queue up instead of failing; icing starts are rows of their own, so concurrent appends never
+  overwrite each other, and each carries a per-turn token that makes a repeated write harmless.
 * Every row carries ``expires_at`` (epoch seconds) = last write + retention. Reads ignore expired
   rows; writes delete them (for the key always, for the whole file at most once a minute).
 * ``PRAGMA user_version`` holds the schema version; :func:`migrate` brings older files up to date.
@@ -15,24 +20,29 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+from kneeskill import budget, observability
 from kneeskill.storage.model import (
     ICING_WINDOW,
     StoreUnavailable,
     UserRecord,
     from_epoch,
+    icing_token,
     permission,
     recent_icing,
     to_epoch,
     utc_now,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILE_NAME = "knee-helper.sqlite3"
+_T = TypeVar("_T")
 DEFAULT_BUSY_TIMEOUT_SECONDS = 3.0
 _PURGE_EVERY_SECONDS = 60.0
 
@@ -64,8 +74,17 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS icing_starts_expiry ON icing_starts (expires_at)")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3: an idempotency token per icing row (one write per turn, however often retried)."""
+    conn.execute("ALTER TABLE icing_starts ADD COLUMN token TEXT")
+    conn.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS icing_starts_token ON icing_starts (key, token)"
+        " WHERE token IS NOT NULL"
+    )
+
+
 #: ``MIGRATIONS[n]`` takes a file from schema version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_to_1, _migrate_to_2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_to_1, _migrate_to_2, _migrate_to_3)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -90,6 +109,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     return SCHEMA_VERSION
 
 
+_Identity = tuple[int, int]  # (st_dev, st_ino) of the data file a connection has open
+
+
 class SqliteUserStore:
     """:class:`~kneeskill.storage.model.UserStore` on a local SQLite file."""
 
@@ -108,72 +130,166 @@ class SqliteUserStore:
         self.busy_timeout = busy_timeout
         self._clock = clock
         self._local = threading.local()
+        self._lock = threading.Lock()
+        #: Every open connection with its thread, so connections of ended threads are closed (the
+        #: development server runs each request on a new thread) and close() closes them all.
+        self._open: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
         self._last_purge = 0.0
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = self._connection()
+            conn, _ = self._connection()
             migrate(conn)
             self._purge_expired(conn, to_epoch(self._clock()))
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
         except OSError as error:
             raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
 
     # -- connections ---------------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection:
+    def _identity(self) -> _Identity | None:
+        """The data file's identity now (None when it is gone)."""
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def _connection(self) -> tuple[sqlite3.Connection, _Identity | None]:
+        """This thread's connection to the data file as it is now, and that file's identity.
+
+        A connection whose file was removed or replaced since it opened (a new inode at the path)
+        would read and write a file nobody will see again: it is closed and a new one opened,
+        which creates the file and its schema again when needed.
+        """
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and getattr(self._local, "pid", None) == os.getpid():
-            return conn
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000):d}")
-        if str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() != "wal":
-            raise StoreUnavailable("sqlite: WAL mode unavailable")
-        conn.execute("PRAGMA synchronous = NORMAL")
+            identity = self._identity()
+            if identity is not None and identity == self._local.identity:
+                return conn, identity
+            self._forget_local()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000):d}")
+            if str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() != "wal":
+                raise StoreUnavailable("sqlite: WAL mode unavailable")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
+                migrate(conn)  # a new (or replaced) file: its schema first
+        except BaseException:
+            conn.close()
+            raise
+        identity = self._identity()
         self._local.conn = conn
         self._local.pid = os.getpid()
-        return conn
+        self._local.identity = identity
+        with self._lock:
+            self._sweep()
+            self._open.append((weakref.ref(threading.current_thread()), conn))
+        return conn, identity
+
+    def _sweep(self) -> None:
+        """Close the connections of threads that have ended (under ``self._lock``)."""
+        alive = []
+        for thread, conn in self._open:
+            owner = thread()
+            if owner is not None and owner.is_alive():
+                alive.append((thread, conn))
+            else:
+                conn.close()
+        self._open = alive
+
+    def _forget_local(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is None:
+            return
+        with self._lock:
+            self._open = [(t, c) for t, c in self._open if c is not conn]
+        if getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+
+    def open_connections(self) -> int:
+        """How many connections this store holds open (in this process)."""
+        with self._lock:
+            return len(self._open)
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their threads end)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
-            conn.close()
+        """Close every connection of this store (threads open a new one on their next call)."""
+        with self._lock:
+            for _, conn in self._open:
+                conn.close()
+            self._open = []
         self._local.conn = None
 
+    def _busy_wait(self, conn: sqlite3.Connection) -> None:
+        """Let SQLite wait for a lock no longer than the busy timeout or the request's budget."""
+        seconds = budget.call_seconds(self.busy_timeout)
+        if budget.exhausted("sqlite", seconds):
+            observability.count(observability.Metric.STORE_FAILURES)
+            raise StoreUnavailable("sqlite: request budget exhausted")
+        conn.execute(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000)):d}")
+
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        self._busy_wait(conn)
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` in one immediate transaction on the data file as it is now.
+
+        If the file was removed or replaced while the transaction ran, the commit went to a file
+        that is gone: the write is made again on the new file (every write here is idempotent), so
+        no write is acknowledged that a restart would lose.
+        """
+        try:
+            for _ in range(2):
+                conn, identity = self._connection()
+                with self._transaction(conn):
+                    result = work(conn)
+                if identity is not None and self._identity() == identity:
+                    return result
+                self._forget_local()
+            raise StoreUnavailable("sqlite: the data file was replaced during every try")
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
+        except OSError as error:
+            raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
 
     # -- the interface -------------------------------------------------------------------------
     def load(self, key: str) -> UserRecord:
         now = to_epoch(self._clock())
         try:
-            conn = self._connection()
+            conn, _ = self._connection()
+            self._busy_wait(conn)
             conn.execute("BEGIN")  # one consistent snapshot for both tables
             try:
                 return self._read(conn, key, now)
             finally:
                 conn.execute("COMMIT")
         except sqlite3.Error as error:
+            observability.count(observability.Metric.STORE_FAILURES)
             raise StoreUnavailable(_reason(error)) from error
+        except OSError as error:
+            raise StoreUnavailable(f"sqlite: cannot open the data file ({type(error).__name__})") from error
 
     def save_profile(self, key: str, record: UserRecord) -> None:
         now = self._clock()
         now_s = to_epoch(now)
         expires = to_epoch(now + self.retention)
         updated = None if record.price_updated_at is None else to_epoch(record.price_updated_at)
-        with self._write() as conn:
+
+        def work(conn: sqlite3.Connection) -> None:
             self._purge_key(conn, key, now_s)
             conn.execute(
                 "INSERT INTO profiles (key, price_step, price_updated_at, disclaimer_heard,"
@@ -197,16 +313,20 @@ class SqliteUserStore:
             conn.execute("UPDATE icing_starts SET expires_at = ? WHERE key = ?", (expires, key))
             self._maybe_purge_all(conn, now_s)
 
-    def add_icing_start(self, key: str, at: datetime) -> UserRecord:
+        self._write(work)
+
+    def add_icing_start(self, key: str, at: datetime, token: str | None = None) -> UserRecord:
         now = self._clock()
         now_s = to_epoch(now)
         expires = to_epoch(now + self.retention)
         started = to_epoch(at)
-        with self._write() as conn:
+        token = token or icing_token(at)
+
+        def work(conn: sqlite3.Connection) -> UserRecord:
             self._purge_key(conn, key, now_s)
             conn.execute(
-                "INSERT INTO icing_starts (key, started_at, expires_at) VALUES (?, ?, ?)",
-                (key, started, expires),
+                "INSERT OR IGNORE INTO icing_starts (key, started_at, expires_at, token) VALUES (?, ?, ?, ?)",
+                (key, started, expires, token),
             )
             # The last write to the user's data moves every one of their rows' expiry.
             conn.execute("UPDATE icing_starts SET expires_at = ? WHERE key = ?", (expires, key))
@@ -214,15 +334,18 @@ class SqliteUserStore:
             self._maybe_purge_all(conn, now_s)
             return self._read(conn, key, now_s)
 
+        return self._write(work)
+
     def delete(self, key: str) -> None:
-        with self._write() as conn:
+        def work(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM icing_starts WHERE key = ?", (key,))
             conn.execute("DELETE FROM profiles WHERE key = ?", (key,))
 
+        self._write(work)
+
     def purge_expired(self) -> int:
         """Delete every expired row now; return how many rows went."""
-        with self._write() as conn:
-            return self._purge_expired(conn, to_epoch(self._clock()))
+        return self._write(lambda conn: self._purge_expired(conn, to_epoch(self._clock())))
 
     # -- helpers -------------------------------------------------------------------------------
     def _read(self, conn: sqlite3.Connection, key: str, now: int) -> UserRecord:

@@ -261,6 +261,25 @@ def test_parse_permission_response_ignores_other_requests() -> None:
     assert parse_permission_response(ConnectionsResponse(name="Buy", payload={"status": "ACCEPTED"})) is None
 
 
+def _non_loopback_address() -> str:
+    """This machine's own non-loopback address (so a leak would be seen), else a TEST-NET one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent for UDP connect
+            address = str(probe.getsockname()[0])
+            if not address.startswith("127."):
+                return address
+    except OSError:
+        pass
+    return "192.0.2.1"
+
+
+#: Found at import, outside the suite's loopback-only network guard (tests/conftest.py).
+OWN_ADDRESS = _non_loopback_address()
+
+
+# The guard would block a leak too; this test lets its own address through, so a leak is seen.
+@pytest.mark.allow_hosts(["127.0.0.0/8", "::1", OWN_ADDRESS])
 def test_client_refuses_plain_http_to_non_loopback_without_sending() -> None:
     received: list[bytes] = []
     listener = socket.socket()
@@ -268,7 +287,7 @@ def test_client_refuses_plain_http_to_non_loopback_without_sending() -> None:
     listener.listen(1)
     listener.settimeout(0.5)
     port = listener.getsockname()[1]
-    address = _non_loopback_address()
+    address = OWN_ADDRESS
 
     def accept() -> None:
         try:
@@ -287,16 +306,3 @@ def test_client_refuses_plain_http_to_non_loopback_without_sending() -> None:
     listener.close()
     assert result.outcome is ServiceOutcome.FAILED
     assert received == []
-
-
-def _non_loopback_address() -> str:
-    """This machine's own non-loopback address (so a leak would be seen), else a TEST-NET one."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # no packet is sent for UDP connect
-            address = str(probe.getsockname()[0])
-            if not address.startswith("127."):
-                return address
-    except OSError:
-        pass
-    return "192.0.2.1"

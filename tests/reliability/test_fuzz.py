@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -48,9 +50,9 @@ def client() -> FlaskClient:
     return app.test_client()
 
 
-def _lambda(envelope: dict[str, Any]) -> tuple[bool, Any]:
+def _lambda(envelope: dict[str, Any], event: dict[str, Any] | None = None) -> tuple[bool, Any]:
     try:
-        return True, lambda_function.lambda_handler(copy.deepcopy(envelope), None)
+        return True, lambda_function.lambda_handler(copy.deepcopy(envelope) if event is None else event, None)
     except Exception as error:  # refused: the Lambda form of a 4xx (see the module docstring)
         return False, error
 
@@ -60,8 +62,10 @@ def _http_ok(status: int, text: str) -> None:
     assert "Traceback" not in text and 'File "' not in text
 
 
-def check_both(client: FlaskClient, envelope: dict[str, Any]) -> None:
-    answered, result = _lambda(envelope)
+def check_both(
+    client: FlaskClient, envelope: dict[str, Any], copy_event: Callable[[], dict[str, Any]] | None = None
+) -> None:
+    answered, result = _lambda(envelope, None if copy_event is None else copy_event())
     reply = client.post("/", data=json.dumps(envelope), content_type="application/json")
     text = reply.get_data(as_text=True)
     _http_ok(reply.status_code, text)
@@ -94,6 +98,47 @@ def test_hostile_envelopes_through_both_entry_points(client: FlaskClient) -> Non
     run()
     report.record("fuzz: hostile envelopes (lambda + flask)", {"cases": tried, "failures": 0})
     assert tried >= 2 * ENVELOPE_CASES * 0.9
+
+
+PRODUCTION_LIMIT_CASES = report.pick(300, 4_000)
+
+
+def test_hostile_envelopes_at_the_production_recursion_limit(client: FlaskClient) -> None:
+    """Hypothesis raises the recursion limit while a test runs, which hid defect 2 (RecursionError
+    at ~250 nested levels): here the examples are drawn by Hypothesis but sent afterwards, from a
+    fresh thread at CPython's default limit, as Lambda and gunicorn run them."""
+    from tests.reliability.kit import deep
+    from tests.reliability.test_hostile_envelopes import at_production_limit
+
+    drawn: list[str] = []
+
+    @settings(_FUZZ, max_examples=PRODUCTION_LIMIT_CASES)
+    @given(envelopes(), st.integers(100, 420), st.sampled_from(("kh", "other", "slot", "none")))
+    def collect(envelope: dict[str, Any], depth: int, where: str) -> None:
+        if where == "kh" and isinstance(envelope.get("session"), dict):
+            envelope["session"]["attributes"] = {"kh": {"v": 1, "emergency": "pe", "facts": deep(depth)}}
+        elif where == "other" and isinstance(envelope.get("session"), dict):
+            envelope["session"]["attributes"] = {"kh": {"v": 1, "emergency": "dvt"}, "x": deep(depth)}
+        elif where == "slot" and is_intent(envelope):
+            envelope["request"]["intent"]["slots"] = {"minutes": {"name": "minutes", "value": deep(depth)}}
+        drawn.append(json.dumps(envelope))
+
+    collect()
+    assert sys.getrecursionlimit() == 1000  # outside Hypothesis: the production limit again
+
+    def run_all() -> int:
+        for body in drawn:
+
+            def event(text: str = body) -> dict[str, Any]:
+                parsed: dict[str, Any] = json.loads(text)
+                return parsed
+
+            check_both(client, event(), copy_event=event)
+        return len(drawn)
+
+    tried = at_production_limit(run_all)
+    report.record("fuzz: production recursion limit (lambda + flask)", {"cases": 2 * tried, "failures": 0})
+    assert tried == len(drawn) >= PRODUCTION_LIMIT_CASES * 0.9
 
 
 def test_garbage_bodies_get_a_clear_4xx(client: FlaskClient) -> None:

@@ -161,5 +161,80 @@ def test_killing_a_worker_mid_load_loses_nothing_and_bounds_the_errors(
     assert read_back >= len(answered), f"{len(answered)} answered, {read_back} stored"
 
 
+def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_icing_record(
+    tmp_path: Path, standin: StandIn, moto: str
+) -> None:
+    """Issue 16: every fifth DynamoDB answer comes 2.5 s late (past the read timeout, so the client
+    retries an append the table already applied) while a worker is killed: each answered icing
+    start is stored exactly once (the per-turn token), none twice."""
+    from kneeskill.storage.dynamodb import DynamoDbUserStore
+    from tests.reliability.conftest import TABLE
+    from tests.storage.tcp_proxy import TcpProxy
+
+    host, port = moto.removeprefix("http://").split(":")
+    proxy = TcpProxy((host, int(port)), answer_delay=2.5, late_every=5).start()
+    env = {
+        **_env(tmp_path),
+        "KNEE_HELPER_PERSISTENCE": "dynamodb",
+        "KNEE_HELPER_TABLE": TABLE,
+        "KNEE_HELPER_DYNAMODB_ENDPOINT": proxy.url,
+        "KNEE_HELPER_DYNAMODB_CLIENT": "http",
+    }
+    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(120, 1_500))]
+    per_thread = -(-len(users) // CONCURRENCY)
+    killed: list[int] = []
+
+    def icing(worker: int, number: int) -> dict[str, Any]:
+        return users[min(worker * per_thread + number, len(users) - 1)].intent("IcingIntent")
+
+    try:
+        with load.gunicorn(env, workers=WORKERS, log_dir=tmp_path) as server:
+
+            def kill_one() -> None:
+                time.sleep(1.0)
+                victim = server.worker_pids()[0]
+                os.kill(victim, signal.SIGKILL)  # a worker this test's gunicorn started
+                killed.append(victim)
+
+            result = load.run_load(
+                server.url,
+                icing,
+                concurrency=CONCURRENCY,
+                per_thread=per_thread,
+                during=kill_one,
+                keep_answers=True,
+            )
+    finally:
+        proxy.stop()
+    # Acknowledged: answered without "I couldn't save" (said while the store fails fast after a
+    # timeout, honestly: those starts were not stored).
+    acknowledged = {
+        min(w * per_thread + n, len(users) - 1)
+        for w, n, body in result.answers
+        if "response" in body and "couldn't save" not in plain(body["response"]["outputSpeech"]["ssml"])
+    }
+    time.sleep(3)  # appends the skill gave up waiting for land meanwhile
+    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto, client_choice="http")
+    stored = {i: len(store.load(user_key(users[i].user_id)).icing_starts) for i in range(len(users))}
+    duplicated = sum(1 for count in stored.values() if count > 1)
+    lost = sum(1 for i in acknowledged if stored[i] == 0)
+    report.record(
+        "restart + dynamodb late: worker killed, every 5th answer 2.5 s late",
+        {
+            "requests": result.requests,
+            "errors": result.errors,
+            "records_written": len(acknowledged),
+            "records_read": sum(1 for i in acknowledged if stored[i] == 1),
+            "p99_ms": result.figures()["p99_ms"],
+            "duplicates": duplicated,
+            "lost": lost,
+        },
+    )
+    assert killed
+    assert duplicated == 0, f"{duplicated} users have an icing start stored twice"
+    assert lost == 0, f"{lost} acknowledged icing starts are not stored"
+    assert result.errors <= CONCURRENCY, result.reasons
+
+
 if os.environ.get("KNEE_HELPER_SKIP_LOAD"):  # pragma: no cover - escape hatch for slow machines
     pytestmark = pytest.mark.skip("KNEE_HELPER_SKIP_LOAD is set")

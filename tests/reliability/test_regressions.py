@@ -6,6 +6,8 @@ import contextlib
 import json
 from typing import Any
 
+import pytest
+
 import lambda_function
 from tests.reliability.kit import response_problem
 from tests.support.envelopes import Session, speech_of
@@ -98,3 +100,31 @@ def test_a_slow_dynamodb_table_costs_one_timeout_per_turn_not_one_per_call() -> 
             store.load("k")
         assert time.monotonic() - started < 1
     assert SlowClient.calls == 1
+
+
+CLOT_FACTS = {
+    "answers": {"pain_calf": "present", "one_leg": "present", "swelling_calf": "present"},
+    "age": 50,
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review defect 6 / issue 16 item 4: the dialogue helper derives the emergency marker "
+    "from the facts when the state is loaded; remove this mark when that lands",
+)
+def test_a_state_whose_facts_assess_as_a_clot_hears_the_guidance_without_its_marker() -> None:
+    """Review defect 6: 58 mode x intent combinations spoke no guidance when the marker was missing."""
+    from dialogue.modes import Mode
+    from tests.reliability.kit import KNOWN_INTENTS
+
+    violations = []
+    for mode in Mode:
+        for intent in KNOWN_INTENTS:
+            session = Session()
+            session.new = False
+            session.attributes = {"kh": {"v": 1, "mode": mode.value, "facts": CLOT_FACTS}}
+            said = plain(speech_of(_send(session.intent(intent)))).lower()
+            if said and not any(said.startswith(o.lower()) for o in emergency_opening("en-US")):
+                violations.append(f"{mode.value} x {intent}")
+    assert not violations, f"{len(violations)} combinations without the guidance: {violations[:5]}"

@@ -8,11 +8,31 @@ import threading
 
 
 class TcpProxy:
-    """Forward 127.0.0.1:<port> to an upstream address; ``delay`` holds back every client->upstream chunk."""
+    """Forward 127.0.0.1:<port> to an upstream address.
 
-    def __init__(self, upstream: tuple[str, int], delay: float = 0.0) -> None:
+    Faults: ``delay`` holds back every client->upstream chunk (the server never sees the request in
+    time); on the way back, ``answer_delay`` holds back every answer chunk (the request is applied,
+    the answer comes late), ``drip`` sends the answer one byte per ``drip`` seconds, and
+    ``drop_answers`` discards the answer and closes the connection (applied, answer lost).
+    """
+
+    def __init__(
+        self,
+        upstream: tuple[str, int],
+        delay: float = 0.0,
+        *,
+        answer_delay: float = 0.0,
+        drip: float = 0.0,
+        drop_answers: bool = False,
+        late_every: int = 1,
+    ) -> None:
         self.upstream = upstream
         self.delay = delay
+        self.answer_delay = answer_delay
+        self.drip = drip
+        self.drop_answers = drop_answers
+        self.late_every = max(1, late_every)  # ``answer_delay`` applies to every n-th answer only
+        self._answers = 0
         self.port = 0
         self.accepted = 0
         self._listener: socket.socket | None = None
@@ -74,8 +94,24 @@ class TcpProxy:
                 data = source.recv(65536)
                 if not data:
                     break
-                if slow and self.delay and self._stopping.wait(self.delay):
+                if slow:
+                    if self.delay and self._stopping.wait(self.delay):
+                        break
+                    target.sendall(data)
+                    continue
+                if self.drop_answers:
+                    break  # the upstream's answer is lost; both sides are closed below
+                with self._lock:
+                    self._answers += 1
+                    late = self._answers % self.late_every == 0
+                if self.answer_delay and late and self._stopping.wait(self.answer_delay):
                     break
+                if self.drip:
+                    for index in range(len(data)):
+                        target.sendall(data[index : index + 1])
+                        if self._stopping.wait(self.drip):
+                            return
+                    continue
                 target.sendall(data)
         except OSError:
             pass

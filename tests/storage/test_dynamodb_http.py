@@ -321,3 +321,35 @@ def test_open_store_uses_the_small_client_with_static_credentials() -> None:
     )
     assert isinstance(store, DynamoDbUserStore)
     assert isinstance(store._client, DynamoDbHttpClient)
+
+
+def test_the_pause_before_the_retry_is_full_jitter_up_to_the_documented_bound() -> None:
+    """Architecture review: RETRY_JITTER_SECONDS (0.25 s) was unused; the pause was up to 50 ms."""
+    from kneeskill.storage.dynamodb_http import RETRY_JITTER_SECONDS
+
+    pauses: list[float] = []
+    throttled: tuple[int, dict[str, Any], dict[str, str]] = (400, _error("ThrottlingException"), {})
+    with scripted(*([throttled, (200, {}, {})] * 60)) as url:
+        client = _client(url, sleep=pauses.append)
+        for _ in range(60):
+            client.get_item(TableName="t", Key={})
+    assert len(pauses) == 60
+    assert all(0.0 <= pause <= RETRY_JITTER_SECONDS for pause in pauses)
+    assert max(pauses) > RETRY_JITTER_SECONDS / 2  # the whole range is used, not a sliver of it
+
+
+def test_the_retry_and_its_pause_stay_inside_the_request_budget() -> None:
+    import time
+
+    from kneeskill import budget
+
+    throttled: tuple[int, dict[str, Any], dict[str, str]] = (400, _error("ThrottlingException"), {})
+    with scripted(*([throttled] * 40)) as url:
+        client = _client(url, sleep=time.sleep)
+        for _ in range(20):
+            started = time.monotonic()
+            with budget.request_budget(0.12), pytest.raises(DynamoDbHttpError):
+                client.get_item(TableName="t", Key={})
+            assert time.monotonic() - started < 0.2
+        with budget.request_budget(0.0), pytest.raises(DynamoDbHttpError, match="BudgetExhausted"):
+            client.get_item(TableName="t", Key={})

@@ -282,12 +282,12 @@ def test_slow_server_is_store_unavailable_within_the_timeout_budget(
             TABLE, retention_days=30, client_choice=client_choice, endpoint_url=proxy.url
         )
         started = time.monotonic()
-        with pytest.raises(StoreUnavailable, match="ReadTimeout"):
+        with pytest.raises(StoreUnavailable, match=r"ReadTimeout|CallDeadline|budget"):
             store.load(KEY)
         elapsed = time.monotonic() - started
-        # Two attempts (the first try and one retry) of 2 s read timeout each, plus a short back-off.
-        assert proxy.accepted == 2
-        assert elapsed < 6.0, elapsed
+        # One whole-call deadline (1 s connect + 2 s read) covers the first try and the retry.
+        assert 1 <= proxy.accepted <= 2
+        assert elapsed < 3.5, elapsed
     finally:
         proxy.stop()
 

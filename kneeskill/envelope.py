@@ -1,0 +1,272 @@
+"""The one gate every Alexa request passes before the ASK SDK sees it (Lambda and the web app).
+
+The SDK's deserializer and its attributes manager trust the envelope's shape: they recurse into
+nested values, deep-copy session attributes outside the skill's error handling, and ``setattr``
+every unknown JSON key onto the model object it belongs to. So a hostile envelope could crash a
+request before any handler (and its emergency guidance) runs. :func:`admit` closes each of those
+paths, the same way for both entry points and whichever serializer the skill uses:
+
+* **Depth and size.** Nothing anywhere in the envelope may nest deeper than :data:`MAX_DEPTH`
+  (refused). Session attributes keep only the skill's own state key, and a state given as a JSON
+  object or array is cut to :data:`MAX_ATTRIBUTE_DEPTH` levels and :data:`MAX_ATTRIBUTE_NODES`
+  values, breadth first, so its top-level fields (the emergency marker) survive the cut.
+* **Timestamps.** ``request.timestamp``, when present, must be an ISO 8601 time that converts to
+  UTC (an offset such as ``9999-12-31T23:59:59-23:59`` does not).
+* **Model attribute names.** A JSON key that the SDK would ``setattr`` over one of the model's own
+  attributes (``session.__dict__``, ``context.system``, ``request.object_type``, ``to_dict``...) is
+  refused: walking the envelope with the SDK's own type map, every key of a model-typed object must
+  be one of its JSON names or a harmless extra name.
+
+Refusal is :class:`EnvelopeRefused` (a ``ValueError``); the web app answers it with 400 (through
+:class:`GuardedSerializer`) and Lambda raises, as for a wrong skill id. Every walk is iterative:
+no input can exhaust the interpreter's recursion limit here.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import re
+from collections import deque
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from dialogue.modes import STATE_KEY
+
+__all__ = [
+    "MAX_ATTRIBUTE_DEPTH",
+    "MAX_ATTRIBUTE_NODES",
+    "MAX_DEPTH",
+    "EnvelopeRefused",
+    "GuardedSerializer",
+    "admit",
+    "decode",
+]
+
+#: Containers nested deeper than this anywhere in an envelope are refused (Alexa's own are < 15).
+MAX_DEPTH = 48
+#: The skill's state, when sent as a JSON object rather than its usual string, is cut to this depth...
+MAX_ATTRIBUTE_DEPTH = 16
+#: ... and to this many values (breadth first).
+MAX_ATTRIBUTE_NODES = 4096
+
+_LIST = re.compile(r"list\[(.*)\]")
+_DICT = re.compile(r"dict\(([^,]*), (.*)\)")
+_NATIVE = frozenset({"int", "long", "float", "str", "bool", "date", "datetime", "object"})
+
+
+class EnvelopeRefused(ValueError):
+    """The event is not an Alexa request the skill can safely hand to the SDK (short reason, no data)."""
+
+
+def admit(event: object) -> dict[str, Any]:
+    """``event`` bounded and checked for the SDK, or :class:`EnvelopeRefused`.
+
+    Returns a new top-level dict (the caller's event is not changed); only the session attributes
+    are replaced by their bounded form.
+    """
+    if not isinstance(event, dict):
+        raise EnvelopeRefused("the request is not a JSON object")
+    admitted = dict(event)
+    session = admitted.get("session")
+    if isinstance(session, dict) and "attributes" in session:
+        admitted["session"] = {**session, "attributes": _bounded_attributes(session["attributes"])}
+    if _depth_exceeds(admitted, MAX_DEPTH):
+        raise EnvelopeRefused("the request is nested too deeply")
+    _check_timestamp(admitted.get("request"))
+    _check_model_keys(admitted)
+    return admitted
+
+
+def decode(serializer: Any, event: object) -> RequestEnvelope:
+    """The admitted event as a ``RequestEnvelope``, through whichever serializer the skill uses."""
+    admitted = admit(event)
+    envelope = serializer.deserialize(payload=json.dumps(admitted), obj_type=RequestEnvelope)
+    if not isinstance(envelope, RequestEnvelope):
+        raise EnvelopeRefused("the request is not an Alexa request envelope")
+    return envelope
+
+
+class GuardedSerializer(DefaultSerializer):
+    """The skill's serializer with :func:`admit` in front of every request envelope (the web app's
+    ``SkillAdapter`` deserializes the body itself; a refusal becomes ``SerializationException``,
+    which the app answers with 400). Everything else is the wrapped serializer's work."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def serialize(self, obj: Any) -> Any:
+        return self.inner.serialize(obj)
+
+    def deserialize(self, payload: str | None, obj_type: Any) -> Any:
+        if obj_type is not RequestEnvelope:
+            return self.inner.deserialize(payload, obj_type)
+        try:
+            event = json.loads(payload or "")
+        except (ValueError, RecursionError) as error:
+            raise SerializationException("the request is not JSON") from error
+        try:
+            return decode(self.inner, event)
+        except EnvelopeRefused as error:
+            raise SerializationException(str(error)) from error
+
+
+# --------------------------------------------------------------------------------- depth and size
+
+
+def _bounded_attributes(attributes: object) -> object:
+    """Only the skill's own state survives; as a string it is kept whole (its parser is iterative
+    and the transport bounds its size), as a container it is cut breadth first."""
+    if not isinstance(attributes, dict):
+        return attributes  # the SDK refuses a non-object; nothing here to bound
+    if STATE_KEY not in attributes:
+        return {}
+    return {STATE_KEY: _cut(attributes[STATE_KEY])}
+
+
+def _cut(value: object) -> object:
+    """A copy of ``value`` with at most MAX_ATTRIBUTE_NODES values and MAX_ATTRIBUTE_DEPTH levels;
+    what lies beyond is dropped (a dropped container becomes ``None``)."""
+    if not isinstance(value, dict | list):
+        return value
+    root: dict[str, Any] | list[Any] = {} if isinstance(value, dict) else []
+    queue: deque[tuple[Any, dict[str, Any] | list[Any], int]] = deque([(value, root, 1)])
+    nodes = 1
+    while queue:
+        source, target, depth = queue.popleft()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, child in items:
+            nodes += 1
+            if nodes > MAX_ATTRIBUTE_NODES:
+                return root
+            copy: object = child
+            if isinstance(child, dict | list):
+                if depth >= MAX_ATTRIBUTE_DEPTH:
+                    copy = None
+                else:
+                    copy = {} if isinstance(child, dict) else []
+                    queue.append((child, copy, depth + 1))  # type: ignore[arg-type]
+            if isinstance(target, dict):
+                target[str(key)] = copy
+            else:
+                target.append(copy)
+    return root
+
+
+def _depth_exceeds(value: object, limit: int) -> bool:
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(current, dict):
+            stack.extend((child, depth + 1) for child in current.values() if isinstance(child, dict | list))
+        elif isinstance(current, list):
+            stack.extend((child, depth + 1) for child in current if isinstance(child, dict | list))
+    return False
+
+
+# ---------------------------------------------------------------------------------- timestamps
+
+
+def parse_timestamp(text: object) -> datetime | None:
+    """An Alexa request timestamp as an aware UTC datetime, or None when it is not a usable one
+    (not a string, not ISO 8601, or an offset that pushes it outside the representable range)."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _check_timestamp(request: object) -> None:
+    if isinstance(request, dict) and "timestamp" in request and parse_timestamp(request["timestamp"]) is None:
+        raise EnvelopeRefused("request.timestamp is not a usable ISO 8601 time")
+
+
+# --------------------------------------------------------------------------- model attribute names
+
+
+@functools.cache
+def _load(name: str) -> Any:
+    module, _, attribute = name.rpartition(".")
+    if not module:
+        return None
+    try:
+        return getattr(importlib.import_module(module), attribute, None)
+    except ImportError:
+        return None
+
+
+@functools.cache
+def _json_names(model: type) -> dict[str, str]:
+    """JSON key -> Python attribute name, as the SDK's deserializer maps them."""
+    attribute_map: dict[str, str] = dict(getattr(model, "attribute_map", {}) or {})
+    types: dict[str, str] = dict(getattr(model, "deserialized_types", {}) or {})
+    names = {json_name: python_name for python_name, json_name in attribute_map.items()}
+    names.update({python_name: python_name for python_name in types if python_name not in attribute_map})
+    return names
+
+
+def _collides(model: type, key: str) -> bool:
+    """True when the SDK's ``setattr(model_object, key, ...)`` would overwrite something of the model."""
+    python_names = getattr(model, "deserialized_types", None) or {}
+    return key.startswith("_") or key in python_names or hasattr(model, key)
+
+
+def _check_model_keys(event: dict[str, Any]) -> None:
+    """Walk ``event`` with the SDK's own type map; refuse a key that collides with a model attribute."""
+    stack: list[tuple[object, Any]] = [(event, RequestEnvelope)]
+    while stack:
+        value, kind = stack.pop()
+        if value is None:
+            continue
+        if isinstance(kind, str):
+            kind = kind.strip()
+            listed = _LIST.fullmatch(kind)
+            if listed is not None:
+                if isinstance(value, list):
+                    inner = [part.strip() for part in listed.group(1).split(",")]
+                    if len(inner) == 1:
+                        stack.extend((item, inner[0]) for item in value)
+                    else:
+                        stack.extend(zip(value, inner, strict=False))
+                continue
+            mapped = _DICT.fullmatch(kind)
+            if mapped is not None:
+                if isinstance(value, dict):
+                    stack.extend((item, mapped.group(2)) for item in value.values())
+                continue
+            if kind in _NATIVE:
+                continue
+            kind = _load(kind)
+        if not isinstance(kind, type) or issubclass(kind, Enum) or not hasattr(kind, "deserialized_types"):
+            continue
+        if not isinstance(value, dict):
+            continue  # the SDK refuses a wrong type itself (SerializationException)
+        if hasattr(kind, "get_real_child_model"):
+            try:
+                child = kind.get_real_child_model(value)
+            except Exception:
+                continue  # the SDK cannot resolve it either and refuses the request
+            kind = _load(child) if isinstance(child, str) else None
+            if not isinstance(kind, type):
+                continue
+        names = _json_names(kind)
+        types = kind.deserialized_types
+        for key, child_value in value.items():
+            python_name = names.get(key)
+            if python_name is None:
+                if _collides(kind, str(key)):
+                    raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
+                continue
+            stack.append((child_value, types.get(python_name, "object")))
