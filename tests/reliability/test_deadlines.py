@@ -23,9 +23,9 @@ import pytest
 
 import lambda_function
 from alexa_standin.server import StandIn
+from composition import build_skill
 from kneeskill import budget
 from kneeskill.api_client import LoopbackAwareApiClient
-from composition import build_skill
 from kneeskill.settings import DynamoDbClientKind, PersistenceKind, Settings
 from kneeskill.storage import StoreUnavailable
 from kneeskill.storage.sqlite import SqliteUserStore

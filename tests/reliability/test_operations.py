@@ -21,8 +21,8 @@ import yaml
 
 import lambda_function
 from alexa_standin.server import StandIn
-from kneeskill import observability
 from composition import build_skill
+from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage.model import DEV_KEY_SALT
 from tests.support.envelopes import TEST_SKILL_ID, Session
