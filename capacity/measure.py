@@ -73,7 +73,7 @@ def skill_env(dynamodb_url: str) -> dict[str, str]:
         "KNEE_HELPER_DYNAMODB_ENDPOINT": dynamodb_url,
         "KNEE_HELPER_DYNAMODB_CLIENT": "http",
         "KNEE_HELPER_ALLOW_LOOPBACK_APIS": "1",
-        "KNEE_HELPER_KEY_SALT": "capacity-measurement-salt",
+        "KNEE_HELPER_KEY_SALT": "capacity-measurement-salt-" + "0" * 32,  # Lambda wants >= 32 characters
         "PYTHONHASHSEED": "0",
     }
 
@@ -81,10 +81,13 @@ def skill_env(dynamodb_url: str) -> dict[str, str]:
 @contextlib.contextmanager
 def moto_dynamodb() -> Iterator[str]:
     """A moto DynamoDB server on 127.0.0.1 with the skill's table (key ``id``, on demand)."""
+    saved_env = dict(os.environ)
     os.environ.update(offline_env())
     from moto.server import ThreadedMotoServer
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request lines are not the skill's logs
+    werkzeug = logging.getLogger("werkzeug")
+    old_level = werkzeug.level
+    werkzeug.setLevel(logging.ERROR)  # moto's request lines are not the skill's logs
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -95,6 +98,9 @@ def moto_dynamodb() -> Iterator[str]:
         yield url
     finally:
         server.stop()
+        werkzeug.setLevel(old_level)
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 def create_table(url: str) -> None:
@@ -135,6 +141,8 @@ def offline_skill(*, repeatable_logs: bool = True) -> Iterator[tuple[Any, Counti
     (lambda_function module, proxy, stand-in, captured log text)."""
     from alexa_standin import StandIn
 
+    saved_env = dict(os.environ)
+    reloaded = False
     with moto_dynamodb() as moto_url, counting_proxy(moto_url) as proxy, StandIn.start() as standin:
         os.environ.update(skill_env(proxy.url))
         sys.path.insert(0, str(ROOT))
@@ -142,6 +150,7 @@ def offline_skill(*, repeatable_logs: bool = True) -> Iterator[tuple[Any, Counti
 
         if lambda_function._SETTINGS.dynamodb_endpoint_url != proxy.url:
             lambda_function = _reload_lambda_function()
+            reloaded = True
         captured = io.StringIO()
         handler = logging.StreamHandler(captured)
         handler.setLevel(logging.WARNING)
@@ -156,6 +165,12 @@ def offline_skill(*, repeatable_logs: bool = True) -> Iterator[tuple[Any, Counti
         finally:
             root.handlers = old_handlers
             root.setLevel(old_level)
+            # Leave the process as it was: the environment, and the entry point built from it (a
+            # test process goes on to use lambda_function with its own settings).
+            os.environ.clear()
+            os.environ.update(saved_env)
+            if reloaded:
+                _reload_lambda_function()
 
 
 def _reload_lambda_function() -> Any:
