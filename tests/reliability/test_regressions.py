@@ -6,8 +6,6 @@ import contextlib
 import json
 from typing import Any
 
-import pytest
-
 import lambda_function
 from tests.reliability.kit import response_problem
 from tests.support.envelopes import Session, speech_of
@@ -108,11 +106,6 @@ CLOT_FACTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review defect 6 / issue 16 item 4: the dialogue helper derives the emergency marker "
-    "from the facts when the state is loaded; remove this mark when that lands",
-)
 def test_a_state_whose_facts_assess_as_a_clot_hears_the_guidance_without_its_marker() -> None:
     """Review defect 6: 58 mode x intent combinations spoke no guidance when the marker was missing."""
     from dialogue.modes import Mode
