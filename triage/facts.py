@@ -142,8 +142,8 @@ def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
     get = explicit.get
     present, absent, unclear = Answer.PRESENT, Answer.ABSENT, Answer.UNCLEAR
     implied = _IMPLIED_PRESENT
-    for f, a in explicit.items():
-        if a is present:
+    for f, answer in explicit.items():
+        if answer is present:
             for b in implied[f]:
                 if b in _GROUP_SET or b not in explicit:
                     resolved[b] = present  # an atom present always makes its group present
@@ -153,10 +153,10 @@ def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
         all_absent = True
         any_unclear = False
         for atom in atoms:
-            answer = get(atom)
-            if answer is unclear:
+            given = get(atom)
+            if given is unclear:
                 any_unclear = True
-            if answer is not absent:
+            if given is not absent:
                 all_absent = False
         if any_unclear:
             resolved[group] = unclear  # an unclear atom keeps the group escalating

@@ -185,6 +185,7 @@ PARTNERS: dict[Finding, tuple[Finding, ...]] = {
     F.WEAKNESS: (F.BACK_PAIN, F.BOTH_LEGS),
     F.SWELLING_KNEE: (F.FEVER_UNWELL, F.JOINT_REPLACEMENT_OR_INJECTION, F.POPPING, F.SEVERE_PAIN),
     F.KNEE_HOT: (F.FEVER_UNWELL, F.JOINT_REPLACEMENT_OR_INJECTION),
+    F.JOINT_REPLACEMENT_OR_INJECTION: (F.FEVER_UNWELL, F.SWELLING_KNEE, F.KNEE_HOT),
     F.PLASTER_CAST: _COMPARTMENT,
     F.FRACTURE_OR_CRUSH: _COMPARTMENT,
     F.CRAMPING: (F.NUMBNESS_TINGLING, F.SWELLING_KNEE),
@@ -206,7 +207,26 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     (F.FAINT_OR_RACING_HEART, Stage.LIFE_THREAT, _always),
     (F.LEG_CIRCULATION, Stage.LIFE_THREAT, _always),
     (F.SKIN_CHANGES, Stage.CLOT, _always),
-    # --- after the age: the clot risk groups, then a cast or a broken bone and its compartment signs
+    # --- after the age: red-flag follow-ups of what is known (most urgent first) ...
+    (F.BLADDER_BOWEL_CHANGE, Stage.CLOT, _any(F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)),
+    # fever is asked of everyone with a hot or swollen knee, red or swollen skin, or an artificial knee
+    (
+        F.FEVER_UNWELL,
+        Stage.CLOT,
+        _any(
+            F.KNEE_SWOLLEN_OR_HOT,
+            F.SWELLING_KNEE,
+            F.KNEE_HOT,
+            F.JOINT_REPLACEMENT_OR_INJECTION,
+            F.SKIN_CHANGES,
+            F.REDNESS,
+            F.WARMTH,
+        ),
+    ),
+    (F.LOCKED_NOW, Stage.CLOT, _any(F.LOCKING)),
+    (F.SEVERE_WEAKNESS, Stage.CLOT, _any(F.WEAKNESS)),
+    (F.BOTH_LEGS, Stage.CLOT, _any(F.BACK_PAIN, F.SEVERE_WEAKNESS)),
+    # ... then the clot risk groups, a cast or a broken bone and its compartment signs
     (F.RECENT_IMMOBILITY, Stage.CLOT_RISK, _always),
     (F.PLASTER_CAST, Stage.CLOT_RISK, _after(F.RECENT_IMMOBILITY)),
     (F.FRACTURE_OR_CRUSH, Stage.CLOT_RISK, _after(F.RECENT_IMMOBILITY)),
@@ -220,7 +240,6 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     # --- how bad: severe pain, a weak leg, can't take four steps or bend the knee
     (F.SEVERITY_SIGNS, Stage.INJURY, _always),
     (F.WEAKNESS, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
-    (F.SEVERE_WEAKNESS, Stage.INJURY, _any(F.WEAKNESS)),
     (F.CANNOT_BEAR_WEIGHT, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
     (F.SEVERE_PAIN, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
     (F.CANNOT_BEND_90, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
@@ -229,24 +248,10 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     (F.KNEE_SIGNS, Stage.INJURY, _always),
     (F.DEFORMITY, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.LOCKING, Stage.INJURY, _after(F.KNEE_SIGNS)),
-    (F.LOCKED_NOW, Stage.INJURY, _any(F.LOCKING)),
     (F.GIVING_WAY, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.SWELLING_KNEE, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.KNEE_HOT, Stage.INJURY, _after(F.KNEE_SIGNS)),
-    # fever is asked of everyone with a hot or swollen knee, red or swollen skin, or an artificial knee
-    (
-        F.FEVER_UNWELL,
-        Stage.INJURY,
-        _any(
-            F.KNEE_SWOLLEN_OR_HOT,
-            F.SWELLING_KNEE,
-            F.KNEE_HOT,
-            F.JOINT_REPLACEMENT_OR_INJECTION,
-            F.SKIN_CHANGES,
-            F.REDNESS,
-            F.WARMTH,
-        ),
-    ),
+    (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.RAPID_SWELLING, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.SWELLING_KNEE) in _ESC),
     (
         F.BLOOD_THINNERS,
@@ -260,8 +265,6 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     # --- anything else: back pain (the bladder question), a lump, cramps, weeks of pain
     (F.OTHER_SIGNS, Stage.INJURY, _always),
     (F.BACK_PAIN, Stage.INJURY, _after(F.OTHER_SIGNS)),
-    (F.BLADDER_BOWEL_CHANGE, Stage.INJURY, _any(F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)),
-    (F.BOTH_LEGS, Stage.INJURY, _any(F.BACK_PAIN, F.SEVERE_WEAKNESS)),
     (F.NUMBNESS_TINGLING, Stage.INJURY, _any(F.BACK_PAIN)),
     (F.WEAKNESS, Stage.INJURY, _any(F.BACK_PAIN)),
     (F.LUMP_BEHIND_KNEE, Stage.INJURY, _after(F.OTHER_SIGNS)),
@@ -339,7 +342,9 @@ MAX_FLOOR_QUESTIONS = 3
 #: No discriminating question is asked once this many questions are answered (safety questions are
 #: never cut; only triggered follow-ups can take an interview past it).
 MAX_QUESTIONS = 10
-MAX_SAFETY_OVERRUN = 6
+#: ... while the safety questions are never cut: a screen answered "yes" brings its follow-ups (at most
+#: this many questions in all beyond MAX_QUESTIONS, with re-asks).
+MAX_SAFETY_OVERRUN = 20
 #: Stop discriminating when the top cause is this likely ...
 CONFIDENT_TOP = 0.8
 #: ... or no question is worth this many bits.
@@ -459,6 +464,7 @@ class _Plan:
         self.level = level
         self.answered = questions_answered(facts)
         self.discriminated = discriminating_asked(facts)
+        self.floor_asked = len(_FLOOR_POOL.intersection(facts.answers))
         self.post: list[float] | None = post
         self.order = order
         self.logs: list[float] | None = None
@@ -607,12 +613,24 @@ class _Plan:
         budget could reach one."""
         if self.level is not CareLevel.SELF_CARE:
             return None
-        budget = MAX_FLOOR_QUESTIONS - self.discriminated
+        budget = MAX_FLOOR_QUESTIONS - self.floor_asked
         if budget <= 0:
             return None
         r, present, age = self.r, self.present, self.age
+        for signs, extra in (
+            (evidence.OA_SIGNS, 1 if age is not None and age >= evidence.OLDER_AGE else 0),
+            (evidence.CHONDROMALACIA_SIGNS, 0),
+        ):
+            have_n = extra + sum(1 for f in signs if f in present)
+            open_signs = [f for f in signs if f not in r and f in _FLOOR_POOL]
+            if (
+                have_n >= 2
+                and open_signs
+                and have_n + min(budget, len(open_signs)) >= evidence.SUSPECTED_MIN_SIGNS
+            ):
+                return _Q[open_signs[0]]
         injury_possible = r.get(F.RECENT_INJURY) is not _A
-        post, order = self.posterior()
+        _, order = self.posterior()
         floor_causes = _FLOOR_CAUSE_SET
         for k in order:
             if k not in floor_causes:
@@ -622,7 +640,10 @@ class _Plan:
                 (
                     (w, _POOL_INDEX[f])
                     for f, w in weights.items()
-                    if w > 0 and f not in r and f in _POOL_INDEX and (injury_possible or f not in _MECHANISM_SET)
+                    if w > 0
+                    and f not in r
+                    and f in _FLOOR_POOL
+                    and (injury_possible or f not in _MECHANISM_SET)
                 ),
                 reverse=True,
             )
@@ -631,14 +652,6 @@ class _Plan:
             have = evidence.support(present, age, k)
             if have + sum(w for w, _ in open_[:budget]) >= evidence.CONFIDENT_SUPPORT:
                 return _Q[_POOL[open_[0][1]]]
-        for signs, extra in (
-            (evidence.CHONDROMALACIA_SIGNS, 0),
-            (evidence.OA_SIGNS, 1 if age is not None and age >= evidence.OLDER_AGE else 0),
-        ):
-            have_n = extra + sum(1 for f in signs if f in present)
-            open_signs = [f for f in signs if f not in r and f in _POOL_INDEX]
-            if open_signs and have_n + min(budget, len(open_signs)) >= evidence.SUSPECTED_MIN_SIGNS:
-                return _Q[open_signs[0]]
         return None
 
     def posterior(self) -> tuple[list[float], list[int]]:
@@ -688,6 +701,8 @@ class _Plan:
             self.answered += 1
             if f in _DISCRIMINATING_POOL:
                 self.discriminated += 1
+            if f in _FLOOR_POOL:
+                self.floor_asked += 1
         fresh = f not in self.answers and f not in self.r
         self.answers[f] = _A
         if f in self.pending:
@@ -799,6 +814,8 @@ _N_MECHANISMS = len(MECHANISMS)
 _POOL_INDEX: dict[Finding, int] = {f: i for i, f in enumerate(_POOL)}
 _MECHANISM_SET: frozenset[Finding] = frozenset(MECHANISMS)
 _FLOOR_CAUSE_SET: frozenset[int] = frozenset(evidence.FLOOR_CAUSES)
+#: The questions the floor step may ask (and counts): the pool, less what the safety plan asks.
+_FLOOR_POOL: frozenset[Finding] = frozenset(_POOL) - frozenset(_PLAN_FINDINGS)
 
 
 def _pool_column(table: Mapping[Finding, tuple[float, ...]], i: int, default: float) -> tuple[float, ...]:
@@ -914,7 +931,7 @@ def next_question(
         return None, 0
     left = 1
     plan.no(q)
-    for _ in range(MAX_QUESTIONS + MAX_SAFETY_OVERRUN):
+    for _ in range(len(ALL_QUESTIONS)):  # a runaway guard: every question is asked at most once
         nq = plan.next()
         if nq is None:
             break

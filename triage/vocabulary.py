@@ -143,13 +143,15 @@ FINDING_GROUPS: dict[Finding, tuple[Finding, ...]] = {
         Finding.HARD_TENDER_VEINS,
         Finding.PAIN_FLEXING_FOOT,
     ),
-    #: The knee itself: swollen or hot, catching or locking, giving way, or a changed shape.
+    #: The knee itself: swollen or hot, catching or locking, giving way, a changed shape, or an artificial
+    #: knee or a recent injection into it (with a fever: a joint infection).
     Finding.KNEE_SIGNS: (
         Finding.SWELLING_KNEE,
         Finding.KNEE_HOT,
         Finding.LOCKING,
         Finding.GIVING_WAY,
         Finding.DEFORMITY,
+        Finding.JOINT_REPLACEMENT_OR_INJECTION,
     ),
     #: How bad it is: severe pain, a weak leg, can't take four steps, can't bend the knee to a right angle.
     Finding.SEVERITY_SIGNS: (
