@@ -468,12 +468,20 @@ FLOOR_CAUSES: tuple[int, ...] = tuple(
 #: against their baseline, multiply to at least this much (log scale). Only present findings count,
 #: so the test is monotone: a new "yes" can only add support, a "no" or "not sure" never removes any.
 CONFIDENT_SUPPORT = math.log(60.0)
+#: Only single findings count: a screening group's "yes" is followed up by its own findings, and
+#: counting both would count one thing twice.
 _SUPPORT_WEIGHT: tuple[dict[Finding, float], ...] = tuple(
-    {f: math.log(P_PRESENT[f][i] / _baseline(f)) for f in SUPPORTS[i]} for i in range(N)
+    {f: math.log(P_PRESENT[f][i] / _baseline(f)) for f in SUPPORTS[i] if f not in FINDING_GROUPS}
+    for i in range(N)
 )
 _OLDER_WEIGHT: tuple[float, ...] = tuple(
     max(0.0, math.log(OLDER_P.get(c, OLDER_DEFAULT_P) / OLDER_DEFAULT_P)) for c in CONDITIONS
 )
+
+
+def support_weights(index: int) -> dict[Finding, float]:
+    """The log likelihood ratio each supporting finding adds to the cause at ``index`` (read only)."""
+    return _SUPPORT_WEIGHT[index]
 
 
 def support(present: AbstractSet[Finding], age: int | None, index: int) -> float:

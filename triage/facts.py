@@ -29,9 +29,14 @@ PRESENT_IMPLIES_PRESENT: tuple[tuple[Finding, Finding], ...] = (
     (Finding.SEVERE_WEAKNESS, Finding.WEAKNESS),
     (Finding.RAPID_SWELLING, Finding.SWELLING_KNEE),
     (Finding.TIGHT_CALF, Finding.SWELLING_CALF),
+    (Finding.SWELLING_KNEE, Finding.KNEE_SWOLLEN_OR_HOT),
+    (Finding.KNEE_HOT, Finding.KNEE_SWOLLEN_OR_HOT),
 )
-#: "A absent implies B absent" (the broader finding absent rules out the narrower one).
+#: "A absent implies B absent" (the broader finding absent rules out the narrower one), in an order
+#: where one pass rules out whole chains.
 ABSENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
+    (Finding.KNEE_SWOLLEN_OR_HOT, Finding.SWELLING_KNEE),
+    (Finding.KNEE_SWOLLEN_OR_HOT, Finding.KNEE_HOT),
     (Finding.LOCKING, Finding.LOCKED_NOW),
     (Finding.CRAMPING, Finding.CRAMP_OVER_10_MIN),
     (Finding.CRAMPING, Finding.CRAMPS_AT_NIGHT),
@@ -46,6 +51,31 @@ PRESENT_IMPLIES_ABSENT: tuple[tuple[Finding, Finding], ...] = (
     (Finding.SUDDEN_ONSET, Finding.GRADUAL_ONSET),
     (Finding.GRADUAL_ONSET, Finding.SUDDEN_ONSET),
 )
+
+
+def _closure(f: Finding) -> tuple[Finding, ...]:
+    """Every finding a "yes" to ``f`` makes present: broader findings and groups, transitively."""
+    found: list[Finding] = []
+    todo = [f]
+    while todo:
+        x = todo.pop()
+        nxt = [b for a, b in PRESENT_IMPLIES_PRESENT if a is x]
+        if x in GROUP_OF:
+            nxt.append(GROUP_OF[x])
+        for b in nxt:
+            if b not in found and b is not f:
+                found.append(b)
+                todo.append(b)
+    return tuple(found)
+
+
+#: What a "yes" to each finding makes present (its broader findings and their groups, transitively).
+IMPLIED_PRESENT: dict[Finding, tuple[Finding, ...]] = {f: _closure(f) for f in Finding}
+#: Per finding: the findings whose "yes" makes it present (the narrower findings and, for a group,
+#: its atoms and theirs): a question about ``f`` screens all of them.
+SCREENS: dict[Finding, tuple[Finding, ...]] = {
+    f: tuple(x for x in Finding if f in IMPLIED_PRESENT[x]) for f in Finding
+}
 
 MIN_AGE = 0
 MAX_AGE = 130
@@ -103,6 +133,7 @@ class FrozenAnswers(Mapping[Finding, Answer]):
 #: (group, atoms) pairs, precomputed for ``_resolve``.
 _GROUPS: tuple[tuple[Finding, tuple[Finding, ...]], ...] = tuple(FINDING_GROUPS.items())
 _GROUP_SET: frozenset[Finding] = frozenset(FINDING_GROUPS)
+_IMPLIED_PRESENT = IMPLIED_PRESENT
 
 
 def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
@@ -110,32 +141,33 @@ def _resolve(explicit: dict[Finding, Answer]) -> dict[Finding, Answer]:
     resolved: dict[Finding, Answer] = dict(explicit)
     get = explicit.get
     present, absent, unclear = Answer.PRESENT, Answer.ABSENT, Answer.UNCLEAR
+    implied = _IMPLIED_PRESENT
+    for f, answer in explicit.items():
+        if answer is present:
+            for b in implied[f]:
+                if b in _GROUP_SET or b not in explicit:
+                    resolved[b] = present  # an atom present always makes its group present
     for group, atoms in _GROUPS:
+        if resolved.get(group) is present:
+            continue
         all_absent = True
         any_unclear = False
         for atom in atoms:
-            answer = get(atom)
-            if answer is present:
-                resolved[group] = present  # an atom present always makes the group present
-                break
-            if answer is unclear:
+            given = get(atom)
+            if given is unclear:
                 any_unclear = True
-            if answer is not absent:
+            if given is not absent:
                 all_absent = False
-        else:
-            if any_unclear and get(group) is not present:
-                resolved[group] = unclear  # an unclear atom keeps the group escalating
-            elif get(group) is absent:
-                for atom in atoms:
-                    if atom not in resolved:
-                        resolved[atom] = absent
-            elif all_absent and group not in resolved:
-                resolved[group] = absent
-    for a, b in PRESENT_IMPLIES_PRESENT:
-        if resolved.get(a) is present and b not in explicit:
-            resolved[b] = present
+        if any_unclear:
+            resolved[group] = unclear  # an unclear atom keeps the group escalating
+        elif get(group) is absent:
+            for atom in atoms:
+                if atom not in resolved:
+                    resolved[atom] = absent
+        elif all_absent and group not in resolved:
+            resolved[group] = absent
     for a, b in ABSENT_IMPLIES_ABSENT:
-        if resolved.get(a) is absent and b not in explicit:
+        if resolved.get(a) is absent and b not in explicit and resolved.get(b) is not present:
             resolved[b] = absent
     for a, b in PRESENT_IMPLIES_ABSENT:
         if get(a) is present and b not in explicit:

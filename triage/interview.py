@@ -29,8 +29,9 @@ from typing import cast
 from triage import evidence
 from triage.facts import (
     ABSENT_IMPLIES_ABSENT,
+    IMPLIED_PRESENT,
     PRESENT_IMPLIES_ABSENT,
-    PRESENT_IMPLIES_PRESENT,
+    SCREENS,
     Facts,
     _resolve,
 )
@@ -85,6 +86,8 @@ CLOT_FINDINGS: tuple[Finding, ...] = (F.SKIN_CHANGES,)
 #: Clot risk factors, asked as grouped screening questions (see FINDING_GROUPS). Atoms the user
 #: volunteers count too; MECH_LONG_SITTING_OR_TRAVEL and HORMONAL_RISK are volunteered only.
 CLOT_RISK_QUESTIONS: tuple[Finding, ...] = (F.RECENT_IMMOBILITY, F.CLOT_HISTORY)
+#: The other screens, after the clot risks: how bad it is, the knee itself, anything else.
+SIGN_SCREENS: tuple[Finding, ...] = (F.SEVERITY_SIGNS, F.KNEE_SIGNS, F.OTHER_SIGNS)
 #: Safety questions after a reported (or possible) injury, in the order asked.
 INJURY_FOLLOW_UPS: tuple[Finding, ...] = (F.DEFORMITY, F.LOCKED_NOW, F.CANNOT_BEND_90, F.RAPID_SWELLING)
 #: Mechanisms chosen by information gain once an injury is not ruled out.
@@ -157,13 +160,55 @@ def _injury_possible(r: Mapping[Finding, Answer]) -> bool:
     return r.get(F.RECENT_INJURY) is not _A
 
 
-#: The safety plan, in order: (finding, stage, gate). A finding is asked when its gate holds, it is not
-#: answered yet, and a "yes" to it would raise the care level.
+def _after(group: Finding) -> Gate:
+    """A follow-up of a screening group: the group was answered "yes", or "not sure" (then its
+    findings are asked one by one), never "no"."""
+
+    def gate(r: Mapping[Finding, Answer]) -> bool:
+        a = r.get(group)
+        return a is not None and a is not _A
+
+    return gate
+
+
+_CAST = (F.PLASTER_CAST, F.FRACTURE_OR_CRUSH)
+_COMPARTMENT = (F.SEVERE_PAIN, F.NUMBNESS_TINGLING, F.TIGHT_CALF, F.SUDDEN_WORSENING)
+
+#: Findings that raise the level only together with another, whose question follows theirs (fever
+#: after a hot knee, the nerve and bladder questions after back pain, the compartment signs after a
+#: cast or a break, the Ottawa questions after an injury): ``finding -> partners``. A question is
+#: worth asking when a "yes" to it, or to it and one partner not answered yet, raises the level
+#: beyond what that partner alone would.
+PARTNERS: dict[Finding, tuple[Finding, ...]] = {
+    F.BACK_PAIN: (F.BLADDER_BOWEL_CHANGE, F.BOTH_LEGS, F.NUMBNESS_TINGLING, F.WEAKNESS),
+    F.BOTH_LEGS: (F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.SEVERE_WEAKNESS),
+    F.WEAKNESS: (F.BACK_PAIN, F.BOTH_LEGS),
+    F.SWELLING_KNEE: (F.FEVER_UNWELL, F.JOINT_REPLACEMENT_OR_INJECTION, F.POPPING, F.SEVERE_PAIN),
+    F.KNEE_HOT: (F.FEVER_UNWELL, F.JOINT_REPLACEMENT_OR_INJECTION),
+    F.JOINT_REPLACEMENT_OR_INJECTION: (F.FEVER_UNWELL, F.SWELLING_KNEE, F.KNEE_HOT),
+    F.PLASTER_CAST: _COMPARTMENT,
+    F.FRACTURE_OR_CRUSH: _COMPARTMENT,
+    F.CRAMPING: (F.NUMBNESS_TINGLING, F.SWELLING_KNEE),
+    F.LUMP_BEHIND_KNEE: (F.SUDDEN_WORSENING,),
+    F.RECENT_INJURY: (F.CANNOT_BEND_90, F.BLOOD_THINNERS),
+    F.BLOOD_THINNERS: (F.RECENT_INJURY, F.MECH_BLOW_OR_FALL),
+    F.POPPING: (F.PAIN_THIGH, F.SWELLING_KNEE),
+    F.CANNOT_BEND_90: (F.RECENT_INJURY,),
+    F.CANNOT_BEAR_WEIGHT: (F.SEVERE_PAIN,),
+    F.SEVERE_PAIN: (F.SWELLING_KNEE, F.CANNOT_BEAR_WEIGHT),
+}
+
+#: The safety plan, in order: (finding, stage, gate). A finding is asked when its gate holds, it is
+#: not answered yet, and a "yes" to its question could raise the care level: a "yes" to the finding,
+#: or to any finding the question screens (a group's atoms, a broader finding's narrower ones), on its
+#: own or with one of its PARTNERS.
 SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     (F.PE_SIGNS, Stage.LIFE_THREAT, _always),
     (F.FAINT_OR_RACING_HEART, Stage.LIFE_THREAT, _always),
     (F.LEG_CIRCULATION, Stage.LIFE_THREAT, _always),
     (F.SKIN_CHANGES, Stage.CLOT, _always),
+    # --- after the age: red-flag follow-ups of what is known (most urgent first) ...
+    (F.BLADDER_BOWEL_CHANGE, Stage.CLOT, _any(F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)),
     # fever is asked of everyone with a hot or swollen knee, red or swollen skin, or an artificial knee
     (
         F.FEVER_UNWELL,
@@ -179,28 +224,57 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
         ),
     ),
     (F.LOCKED_NOW, Stage.CLOT, _any(F.LOCKING)),
-    (F.TIGHT_CALF, Stage.CLOT, _any(F.PLASTER_CAST, F.FRACTURE_OR_CRUSH)),
-    (F.SEVERE_PAIN, Stage.CLOT, _any(F.PLASTER_CAST, F.FRACTURE_OR_CRUSH)),
-    (F.BLADDER_BOWEL_CHANGE, Stage.CLOT, _any(F.BACK_PAIN, F.NUMBNESS_TINGLING, F.WEAKNESS, F.BOTH_LEGS)),
-    (F.BOTH_LEGS, Stage.CLOT, _any(F.BACK_PAIN, F.SEVERE_WEAKNESS)),
     (F.SEVERE_WEAKNESS, Stage.CLOT, _any(F.WEAKNESS)),
+    (F.BOTH_LEGS, Stage.CLOT, _any(F.BACK_PAIN, F.SEVERE_WEAKNESS)),
+    # ... then the clot risk groups, a cast or a broken bone and its compartment signs
     (F.RECENT_IMMOBILITY, Stage.CLOT_RISK, _always),
+    (F.PLASTER_CAST, Stage.CLOT_RISK, _after(F.RECENT_IMMOBILITY)),
+    (F.FRACTURE_OR_CRUSH, Stage.CLOT_RISK, _after(F.RECENT_IMMOBILITY)),
+    (F.SEVERE_PAIN, Stage.CLOT_RISK, _any(*_CAST)),
+    (F.NUMBNESS_TINGLING, Stage.CLOT_RISK, _any(*_CAST)),
+    (F.TIGHT_CALF, Stage.CLOT_RISK, _any(*_CAST)),
+    (F.SUDDEN_WORSENING, Stage.CLOT_RISK, _any(*_CAST)),
     (F.CLOT_HISTORY, Stage.CLOT_RISK, _always),
-    (F.KNEE_SWOLLEN_OR_HOT, Stage.INJURY, _always),
-    (F.CANNOT_BEAR_WEIGHT, Stage.INJURY, _always),
+    # new, sudden pain at 60 or over adds to the clot picture (asked only when it could raise the level)
+    (F.SUDDEN_ONSET, Stage.CLOT_RISK, _always),
+    # --- how bad: severe pain, a weak leg, can't take four steps or bend the knee
+    (F.SEVERITY_SIGNS, Stage.INJURY, _always),
+    (F.WEAKNESS, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
+    (F.CANNOT_BEAR_WEIGHT, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
+    (F.SEVERE_PAIN, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
+    (F.CANNOT_BEND_90, Stage.INJURY, _after(F.SEVERITY_SIGNS)),
     (F.RECENT_INJURY, Stage.INJURY, _always),
-    (F.DEFORMITY, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.CANNOT_BEAR_WEIGHT) is not _A),
-    (F.CANNOT_BEND_90, Stage.INJURY, _any(F.RECENT_INJURY)),
+    # --- the knee itself: swollen, hot, locking, giving way, a changed shape
+    (F.KNEE_SIGNS, Stage.INJURY, _always),
+    (F.DEFORMITY, Stage.INJURY, _after(F.KNEE_SIGNS)),
+    (F.LOCKING, Stage.INJURY, _after(F.KNEE_SIGNS)),
+    (F.GIVING_WAY, Stage.INJURY, _after(F.KNEE_SIGNS)),
+    (F.SWELLING_KNEE, Stage.INJURY, _after(F.KNEE_SIGNS)),
+    (F.KNEE_HOT, Stage.INJURY, _after(F.KNEE_SIGNS)),
+    (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.RAPID_SWELLING, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.SWELLING_KNEE) in _ESC),
-    (F.BLOOD_THINNERS, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC),
+    (
+        F.BLOOD_THINNERS,
+        Stage.INJURY,
+        lambda r: _injury_possible(r) and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC,
+    ),
     (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT)),
     (F.SEVERE_PAIN, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT, F.CANNOT_BEAR_WEIGHT, F.POPPING)),
+    (F.POPPING, Stage.INJURY, _any(F.SWELLING_KNEE, F.SEVERE_PAIN, F.CANNOT_BEAR_WEIGHT)),
     (F.PAIN_THIGH, Stage.INJURY, _any(F.POPPING)),
-    (F.PULSATING_LUMP, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
-    (F.SUDDEN_WORSENING, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
-    (F.CRAMP_OVER_10_MIN, Stage.INJURY, _any(F.CRAMPING)),
+    # --- anything else: back pain (the bladder question), a lump, cramps, weeks of pain
+    (F.OTHER_SIGNS, Stage.INJURY, _always),
+    (F.BACK_PAIN, Stage.INJURY, _after(F.OTHER_SIGNS)),
     (F.NUMBNESS_TINGLING, Stage.INJURY, _any(F.BACK_PAIN)),
     (F.WEAKNESS, Stage.INJURY, _any(F.BACK_PAIN)),
+    (F.LUMP_BEHIND_KNEE, Stage.INJURY, _after(F.OTHER_SIGNS)),
+    (F.PULSATING_LUMP, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
+    (F.SUDDEN_WORSENING, Stage.INJURY, _any(F.LUMP_BEHIND_KNEE)),
+    (F.CRAMPING, Stage.INJURY, _after(F.OTHER_SIGNS)),
+    (F.CRAMP_OVER_10_MIN, Stage.INJURY, _any(F.CRAMPING)),
+    (F.CRAMPS_AT_NIGHT, Stage.INJURY, _any(F.CRAMPING)),
+    (F.NUMBNESS_TINGLING, Stage.INJURY, _any(F.CRAMPING)),
+    (F.PERSISTENT_WEEKS, Stage.INJURY, _after(F.OTHER_SIGNS)),
 )
 
 #: Red-flag questions: a first "not sure" is asked again in simpler words, a second counts as present
@@ -214,6 +288,8 @@ REPHRASE_FINDINGS: frozenset[Finding] = frozenset(
         F.SKIN_CHANGES,
         F.FEVER_UNWELL,
         F.KNEE_SWOLLEN_OR_HOT,
+        F.SWELLING_KNEE,
+        F.KNEE_HOT,
         F.RECENT_IMMOBILITY,
         F.CLOT_HISTORY,
         F.HORMONAL_RISK,
@@ -224,7 +300,6 @@ REPHRASE_FINDINGS: frozenset[Finding] = frozenset(
                 F.FAINT_OR_RACING_HEART,
                 F.LEG_CIRCULATION,
                 F.SKIN_CHANGES,
-                F.KNEE_SWOLLEN_OR_HOT,
                 F.RECENT_IMMOBILITY,
                 F.CLOT_HISTORY,
             )
@@ -262,10 +337,14 @@ def question_for(f: Finding) -> Question | None:
 
 #: At most this many questions chosen by information gain (mechanisms included).
 MAX_DISCRIMINATING_QUESTIONS = 3
+#: At self care, at most this many questions (of the same pool) towards a cause's usual-care floor.
+MAX_FLOOR_QUESTIONS = 3
 #: No discriminating question is asked once this many questions are answered (safety questions are
 #: never cut; only triggered follow-ups can take an interview past it).
 MAX_QUESTIONS = 10
-MAX_SAFETY_OVERRUN = 6
+#: ... while the safety questions are never cut: a screen answered "yes" brings its follow-ups (at most
+#: this many questions in all beyond MAX_QUESTIONS, with re-asks).
+MAX_SAFETY_OVERRUN = 20
 #: Stop discriminating when the top cause is this likely ...
 CONFIDENT_TOP = 0.8
 #: ... or no question is worth this many bits.
@@ -334,9 +413,7 @@ def rephrase_pending(facts: Facts, f: Finding) -> bool:
 
 
 #: Findings a "yes" to a finding makes present (an atom's group; a narrower finding's broader one) ...
-_YES_PRESENT: dict[Finding, tuple[Finding, ...]] = {
-    f: tuple(b for a, b in PRESENT_IMPLIES_PRESENT if a is f) for f in Finding
-}
+_YES_PRESENT: dict[Finding, tuple[Finding, ...]] = IMPLIED_PRESENT
 #: ... and absent (mutually exclusive answers); and the findings a "no" rules out.
 _YES_ABSENT: dict[Finding, tuple[Finding, ...]] = {
     f: tuple(b for a, b in PRESENT_IMPLIES_ABSENT if a is f) for f in Finding
@@ -387,10 +464,13 @@ class _Plan:
         self.level = level
         self.answered = questions_answered(facts)
         self.discriminated = discriminating_asked(facts)
+        self.floor_asked = len(_FLOOR_POOL.intersection(facts.answers))
         self.post: list[float] | None = post
         self.order = order
         self.logs: list[float] | None = None
         self.memo: dict[Finding, bool] = {}
+        self.could_memo: dict[Finding, bool] = {}
+        self.pair_memo: dict[tuple[Finding, Finding], bool] = {}
         self.ruled_out = _ruled_out(self.r)
         #: Red-flag questions answered "not sure" once, in the order they are asked again.
         pending: list[Finding] = []
@@ -415,25 +495,63 @@ class _Plan:
             # already gives a higher level
             self.memo[f] = True
             return True
-        made = [f]
-        group = GROUP_OF.get(f)
-        if group is not None:
-            made.append(group)
-        made.extend(b for b in _YES_PRESENT[f] if not self.explicit(b))
-        r = dict(self.r)
-        for x in made:
-            r[x] = _P
-        for b in _YES_ABSENT[f]:
-            if not self.explicit(b):
-                r[b] = _A
-        answers: Mapping[Finding, Answer] = self.answers
-        if f is F.SKIN_CHANGES:
-            answers = {**answers, f: _P}
-        esc = self.esc.union(made)
-        present = self.present.union(made)
-        result = _level_of(r, answers, self.age, esc, present) > self.level
+        result = self._level_with((f,)) > self.level
         self.memo[f] = result
         return result
+
+    def _level_with(self, yes: tuple[Finding, ...]) -> CareLevel:
+        """The level if every finding in ``yes`` were answered "yes" (the rules on a ``_View``)."""
+        made: list[Finding] = []
+        absent: list[Finding] = []
+        for f in yes:
+            made.append(f)
+            made.extend(b for b in _YES_PRESENT[f] if b in FINDING_GROUPS or not self.explicit(b))
+            absent.extend(b for b in _YES_ABSENT[f] if not self.explicit(b))
+        r = dict(self.r)
+        for b in absent:
+            r[b] = _A
+        for x in made:
+            r[x] = _P
+        answers: Mapping[Finding, Answer] = self.answers
+        if F.SKIN_CHANGES in yes:
+            answers = {**answers, F.SKIN_CHANGES: _P}
+        esc = self.esc.union(made)
+        present = self.present.union(made)
+        return _level_of(r, answers, self.age, esc, present)
+
+    def could_raise(self, f: Finding) -> bool:
+        """A "yes" to the question about ``f`` could raise the level: a "yes" to ``f`` itself, or to any
+        finding its question screens (a group's atoms, the narrower findings of a broader one), on its
+        own or with one of its PARTNERS not answered yet."""
+        found = self.could_memo.get(f)
+        if found is not None:
+            return found
+        r = self.r
+        result = self._worth(f) or any(
+            self._worth(x) for x in SCREENS[f] if r.get(x) is not _A and r.get(x) is not _P
+        )
+        self.could_memo[f] = result
+        return result
+
+    def _worth(self, x: Finding) -> bool:
+        if self.raises(x):
+            return True
+        partners = PARTNERS.get(x)
+        if not partners:
+            return False
+        r = self.r
+        for g in partners:
+            if g in r:
+                continue
+            key = (x, g)
+            found = self.pair_memo.get(key)
+            if found is None:
+                both = self._level_with((x, g))
+                found = both > self.level and (not self.raises(g) or both > self._level_with((g,)))
+                self.pair_memo[key] = found
+            if found:
+                return True
+        return False
 
     def age_raises(self) -> bool:
         if self.level < CareLevel.CONSULTATION_24:
@@ -445,33 +563,33 @@ class _Plan:
     def safety_next(self) -> Question | None:
         r, esc = self.r, self.esc
         for f in self.pending:  # a red-flag question answered "not sure" once (or volunteered so)
-            if self.raises(f):
+            if self.could_raise(f):
                 return _REPHRASED[f]
         if self.level >= CareLevel.EMERGENCY_AMBULANCE:
             return None
         for f, any_of, gate in _COMPILED_PLAN[:_SCREEN_END]:  # the red-flag and clot-signs screens
-            if f not in r and _open(any_of, gate, r, esc) and self.raises(f):
+            if f not in r and _open(any_of, gate, r, esc) and self.could_raise(f):
                 return _Q[f]
         if not self.age_asked and self.age_raises():
             return AGE_QUESTION
         for f, any_of, gate in _COMPILED_PLAN:
             if f in r or not _open(any_of, gate, r, esc):
                 continue
-            if self.raises(f):
+            if self.could_raise(f):
                 return _Q[f]
         return None
 
     def next(self) -> Question | None:
         level = self.level
-        if self.age is not None and self.age < 16 and level >= CareLevel.CONSULTATION_24:
-            # a child: no triage beyond the emergencies (the level is at least same day already)
-            q = self.safety_next()
-            return q if q is not None and q.stage is Stage.LIFE_THREAT else None
         q = self.safety_next()
+        if q is not None or level >= CareLevel.EMERGENCY:
+            return q
+        if self.age is not None and self.age < CHILD_AGE:
+            # a child: no triage beyond what could make it an emergency (the level is same day already)
+            return None
+        q = self.floor_question()
         if q is not None:
             return q
-        if level >= CareLevel.EMERGENCY:
-            return None
         if self.answered >= MAX_QUESTIONS or self.discriminated >= MAX_DISCRIMINATING_QUESTIONS:
             return None
         post, order = self.posterior()
@@ -486,6 +604,54 @@ class _Plan:
             if self.worth_discriminating(best, lead):
                 return _Q[best]
             skip.add(best)
+        return None
+
+    def floor_question(self) -> Question | None:
+        """At self care: the question that could best bring a cause whose usual care is an appointment
+        to its floor (``evidence.typical_care_floor``; the osteoarthritis and chondromalacia counts) within
+        the questions left for it, most likely cause first; None when no "yes" answers within that
+        budget could reach one."""
+        if self.level is not CareLevel.SELF_CARE:
+            return None
+        budget = MAX_FLOOR_QUESTIONS - self.floor_asked
+        if budget <= 0:
+            return None
+        r, present, age = self.r, self.present, self.age
+        for signs, extra in (
+            (evidence.OA_SIGNS, 1 if age is not None and age >= evidence.OLDER_AGE else 0),
+            (evidence.CHONDROMALACIA_SIGNS, 0),
+        ):
+            have_n = extra + sum(1 for f in signs if f in present)
+            open_signs = [f for f in signs if f not in r and f in _FLOOR_POOL]
+            if (
+                have_n >= 2
+                and open_signs
+                and have_n + min(budget, len(open_signs)) >= evidence.SUSPECTED_MIN_SIGNS
+            ):
+                return _Q[open_signs[0]]
+        injury_possible = r.get(F.RECENT_INJURY) is not _A
+        _, order = self.posterior()
+        floor_causes = _FLOOR_CAUSE_SET
+        for k in order:
+            if k not in floor_causes:
+                continue
+            weights = evidence.support_weights(k)
+            open_ = sorted(
+                (
+                    (w, _POOL_INDEX[f])
+                    for f, w in weights.items()
+                    if w > 0
+                    and f not in r
+                    and f in _FLOOR_POOL
+                    and (injury_possible or f not in _MECHANISM_SET)
+                ),
+                reverse=True,
+            )
+            if not open_:
+                continue
+            have = evidence.support(present, age, k)
+            if have + sum(w for w, _ in open_[:budget]) >= evidence.CONFIDENT_SUPPORT:
+                return _Q[_POOL[open_[0][1]]]
         return None
 
     def posterior(self) -> tuple[list[float], list[int]]:
@@ -506,7 +672,7 @@ class _Plan:
 
     def worth_discriminating(self, f: Finding, lead: int) -> bool:
         """Some answer to ``f`` could change the lead cause or raise the level."""
-        if self.raises(f):
+        if self.could_raise(f):
             return True
         if self.logs is None:
             facts = self.current_facts()
@@ -535,6 +701,8 @@ class _Plan:
             self.answered += 1
             if f in _DISCRIMINATING_POOL:
                 self.discriminated += 1
+            if f in _FLOOR_POOL:
+                self.floor_asked += 1
         fresh = f not in self.answers and f not in self.r
         self.answers[f] = _A
         if f in self.pending:
@@ -548,7 +716,7 @@ class _Plan:
                 if atom not in r:
                     r[atom] = _A
             for a, b in ABSENT_IMPLIES_ABSENT:
-                if r.get(a) is _A and not self.explicit(b):
+                if r.get(a) is _A and not self.explicit(b) and r.get(b) is not _P:
                     r[b] = _A
             old = self.r
             self.r, self.r_owned = r, True
@@ -580,6 +748,8 @@ class _Plan:
             self.level = _level_of(self.r, self.answers, self.age, self.esc, self.present)
         self.ruled_out = _ruled_out(self.r)
         self.memo.clear()
+        self.could_memo.clear()
+        self.pair_memo.clear()
 
 
 #: The plan's findings in order, and each gate as (the findings an "any of" gate needs, or None; the
@@ -611,8 +781,6 @@ def _solo_level(f: Finding, age: int | None, ruled_out: frozenset[Finding]) -> C
     those findings ruled out (the rules are monotone in the present findings, and read anything
     else only as "not ruled out", which ``ruled_out`` fixes)."""
     made = {f, *_YES_PRESENT[f]}
-    if f in GROUP_OF:
-        made.add(GROUP_OF[f])
     r: dict[Finding, Answer] = dict.fromkeys(ruled_out - made, _A)
     r.update(dict.fromkeys(made, _P))
     present = frozenset(made)
@@ -643,6 +811,11 @@ def questions_answered(facts: Facts) -> int:
 #: Information-gain candidates, mechanisms first (they are only candidates after an injury).
 _POOL: tuple[Finding, ...] = (*MECHANISMS, *DISCRIMINATE_FINDINGS)
 _N_MECHANISMS = len(MECHANISMS)
+_POOL_INDEX: dict[Finding, int] = {f: i for i, f in enumerate(_POOL)}
+_MECHANISM_SET: frozenset[Finding] = frozenset(MECHANISMS)
+_FLOOR_CAUSE_SET: frozenset[int] = frozenset(evidence.FLOOR_CAUSES)
+#: The questions the floor step may ask (and counts): the pool, less what the safety plan asks.
+_FLOOR_POOL: frozenset[Finding] = frozenset(_POOL) - frozenset(_PLAN_FINDINGS)
 
 
 def _pool_column(table: Mapping[Finding, tuple[float, ...]], i: int, default: float) -> tuple[float, ...]:
@@ -758,7 +931,7 @@ def next_question(
         return None, 0
     left = 1
     plan.no(q)
-    for _ in range(MAX_QUESTIONS + MAX_SAFETY_OVERRUN):
+    for _ in range(len(ALL_QUESTIONS)):  # a runaway guard: every question is asked at most once
         nq = plan.next()
         if nq is None:
             break

@@ -85,7 +85,11 @@ class Finding(StrEnum):
     KNEE_HOT = "knee_hot"  # the knee itself feels hot
     RAPID_SWELLING = "rapid_swelling"  # the knee swelled up within a few hours of an injury
     SEVERE_WEAKNESS = "severe_weakness"  # severe or worsening weakness in the leg (e.g. foot drop)
-    KNEE_SWOLLEN_OR_HOT = "knee_swollen_or_hot"  # group: the knee itself swollen or hot
+    KNEE_SWOLLEN_OR_HOT = "knee_swollen_or_hot"  # the knee itself swollen or hot (implied by either)
+    #: Screening groups (one question each; see FINDING_GROUPS).
+    KNEE_SIGNS = "knee_signs"  # group: the knee swollen, hot, locking, giving way or a changed shape
+    SEVERITY_SIGNS = "severity_signs"  # group: severe pain, a weak leg, can't take 4 steps or bend the knee
+    OTHER_SIGNS = "other_signs"  # group: a lump, cramps, back pain, or pain for weeks
 
     # --- life-threatening -----------------------------------------------------
     PE_SIGNS = "pe_signs"  # group: breathless, chest pain or coughing blood, now or in the last days
@@ -127,26 +131,57 @@ FINDING_GROUPS: dict[Finding, tuple[Finding, ...]] = {
     Finding.PE_SIGNS: (Finding.BREATHLESSNESS, Finding.CHEST_PAIN, Finding.COUGHING_BLOOD),
     Finding.FAINT_OR_RACING_HEART: (Finding.FAINTING, Finding.RACING_HEART),
     Finding.LEG_CIRCULATION: (Finding.COLD_PALE_LEG, Finding.SUDDEN_NUMB_WEAK_LEG),
-    #: The clot-signs screen: calf or whole-leg swelling, or warm, red or darker skin.
+    #: The clot-signs screen: calf or whole-leg swelling, a tight calf, warm, red or darker skin, hard
+    #: sore veins, or pain when the foot is pulled up (each, with calf or back-of-knee pain, a clot sign).
     Finding.SKIN_CHANGES: (
         Finding.SWELLING_CALF,
         Finding.SWELLING_WHOLE_LEG,
+        Finding.TIGHT_CALF,
         Finding.WARMTH,
         Finding.REDNESS,
         Finding.DISCOLOURATION,
+        Finding.HARD_TENDER_VEINS,
+        Finding.PAIN_FLEXING_FOOT,
     ),
-    Finding.KNEE_SWOLLEN_OR_HOT: (Finding.SWELLING_KNEE, Finding.KNEE_HOT),
+    #: The knee itself: swollen or hot, catching or locking, giving way, a changed shape, or an artificial
+    #: knee or a recent injection into it (with a fever: a joint infection).
+    Finding.KNEE_SIGNS: (
+        Finding.SWELLING_KNEE,
+        Finding.KNEE_HOT,
+        Finding.LOCKING,
+        Finding.GIVING_WAY,
+        Finding.DEFORMITY,
+        Finding.JOINT_REPLACEMENT_OR_INJECTION,
+    ),
+    #: How bad it is: severe pain, a weak leg, can't take four steps, can't bend the knee to a right angle.
+    Finding.SEVERITY_SIGNS: (
+        Finding.SEVERE_PAIN,
+        Finding.WEAKNESS,
+        Finding.CANNOT_BEAR_WEIGHT,
+        Finding.CANNOT_BEND_90,
+    ),
+    #: Anything else that needs a doctor or leads to a red-flag question: a lump behind the knee, cramps,
+    #: back pain (the bladder question), pain for weeks without getting better.
+    Finding.OTHER_SIGNS: (
+        Finding.LUMP_BEHIND_KNEE,
+        Finding.CRAMPING,
+        Finding.BACK_PAIN,
+        Finding.PERSISTENT_WEEKS,
+    ),
     Finding.RECENT_IMMOBILITY: (
         Finding.RECENT_SURGERY,
         Finding.BED_REST_3_DAYS,
         Finding.PLASTER_CAST,
+        Finding.FRACTURE_OR_CRUSH,
         Finding.LONG_JOURNEY,
     ),
     #: Health reasons for a clot: pregnancy or hormones, cancer, a previous clot or a family tendency,
-    #: heart failure or bowel disease (one screening question; HORMONAL_RISK is volunteered only).
+    #: heart failure or bowel disease (one screening question; HORMONAL_RISK, pregnancy or hormones
+    #: without saying which, is volunteered only).
     Finding.CLOT_HISTORY: (
         Finding.PREGNANT_OR_POSTPARTUM,
         Finding.HORMONES,
+        Finding.HORMONAL_RISK,
         Finding.CANCER,
         Finding.PREVIOUS_CLOT,
         Finding.CLOTTING_TENDENCY,
