@@ -7,12 +7,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from kneeskill.settings import Settings
-from webapp.server import create_app
+from webapp.dev import create_dev_app
 
 
 @pytest.fixture(scope="module")
 def app_client() -> FlaskClient:
-    return create_app(Settings(verify_signatures=False)).test_client()
+    return create_dev_app(Settings(verify_signatures=False)).test_client()  # the app make run serves
 
 
 @pytest.mark.parametrize(
