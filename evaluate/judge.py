@@ -163,11 +163,11 @@ def sentence_levels(text: str, t: LocaleText) -> list[int]:
     found: list[int] = []
     for sentence in sentences(text):
         n = t.norm(sentence)
+        if _CONDITIONAL.search(n):
+            continue  # "if your calf gets swollen, see a doctor today" is a safety net, not the advice
         exact = [level for level, phrase in t.level_phrases if phrase and phrase in n]
         if exact:
             found += exact
-            continue
-        if _CONDITIONAL.search(n):
             continue
         for level, pattern in _patterns(t):
             if pattern.search(n):

@@ -379,15 +379,15 @@ def read_number(handler_input: HandlerInput, name: str, low: int, high: int) -> 
 
 #: The dialog-model intent and slot for each kind of pending answer (see ``dialog`` in intents.yaml).
 AGE_SLOT = ("AgeIntent", "age")
-BODY_PLACE_SLOT = ("SymptomIntent", "bodyPlace")
-SYMPTOM_SLOT = ("SymptomIntent", "symptom")
 ANSWER_SLOT = ("SymptomIntent", "answer")
 
 
 def elicitation(question_id: str | None, locale: LocaleContent) -> tuple[str, str] | None:
     """Which slot a device should listen for while interview question ``question_id`` is pending:
-    the age question wants a number, a question about a place a body place ("my calf"), a
-    question about a symptom that symptom ("swollen"), any other a yes, no or not sure."""
+    the age question wants a number; every other interview question is a yes-or-no question
+    ("does it hurt in your calf?"), so it wants a yes, no or not sure. (Eliciting the symptom or
+    body-place slot for them made a bare "no" fill that slot, where it is no answer at all.) A
+    symptom said instead ("yes, it's swollen") still reaches SymptomIntent through its samples."""
     if question_id is None:
         return None
     from dialogue.conversation import QUESTIONS
@@ -398,12 +398,6 @@ def elicitation(question_id: str | None, locale: LocaleContent) -> tuple[str, st
         return None
     if question.kind is QuestionKind.AGE:
         return AGE_SLOT
-    finding = question.finding
-    if finding is not None and finding.value in locale.vocab.body_places:
-        return BODY_PLACE_SLOT
-    text = locale.interview.findings.get(finding) if finding is not None else None
-    if text is not None and text.synonyms:
-        return SYMPTOM_SLOT
     return ANSWER_SLOT
 
 
