@@ -244,7 +244,7 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     new_state = replace(state, facts=facts, misses=0)
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
-    if assessment.complete or is_child(facts):  # under 16: no triage, see a doctor
+    if assessment.complete:  # a child is asked only what could make it an emergency (triage decides)
         return _result(new_state, ctx, assessment)
     return _ask(new_state, ctx, assessment)
 

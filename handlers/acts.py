@@ -103,6 +103,13 @@ def _age(handler_input: HandlerInput) -> UserAct:
     if number is None:
         decade = read_slot(handler_input, "decade").id
         number = int(decade) if decade is not None and decade.isdigit() else None
+    if number is None:
+        # "I'm not sure" said while the age slot was elicited: an answer, not a missed number.
+        from kneeskill.turns import locale_content
+
+        answers = _catalogues_of(locale_content(handler_input).locale).get("answers", ())
+        if _answer(read_slot(handler_input, "age", answers).id) is Answer.UNKNOWN:
+            return UserAct(Act.DONT_KNOW, answer=Answer.UNKNOWN)
     return UserAct(Act.AGE, number=number)
 
 
