@@ -208,7 +208,9 @@ def _start(
     if not anyway and last is not None and now - last < gap:
         wait = _spoken_wait(last + gap - now)
         text = skill(c, "ice_too_soon", count=_spoken_wait(now - last), until=wait)
-        new_state = replace(state, mode=Mode.ICE_TOO_SOON, offered_timer_minutes=minutes)
+        walk = state.mode is Mode.PRICE or state.icing.walkthrough
+        icing = replace(state.icing, walkthrough=walk)
+        new_state = replace(state, mode=Mode.ICE_TOO_SOON, offered_timer_minutes=minutes, icing=icing)
         return Turn(new_state, _reply(c, essential(text), reprompt=c.skill["ice_too_soon_reprompt"]))
     stamp = int(now.timestamp())
     effects = (
@@ -395,7 +397,8 @@ def _status(state: SessionState, ctx: TurnContext) -> Turn:
     new_state = replace(state, mode=Mode.OFFER_REMINDER, icing=replace(state.icing, walkthrough=walk))
     offer_text = c.skill["reminder_offer"]
     return Turn(
-        new_state, _reply(c, *blocks, para(offer_text, priority=Priority.ESSENTIAL), reprompt=offer_text)
+        new_state,
+        _reply(c, *blocks, rule, para(offer_text, priority=Priority.ESSENTIAL), reprompt=offer_text),
     )
 
 
