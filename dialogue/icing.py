@@ -235,7 +235,8 @@ def _start(
         state, mode=Mode.PRICE, price_step=ICE_INDEX, offered_timer_minutes=minutes, icing=icing, topic=None
     )
     reply = _started(c, minutes=minutes, adjusted=adjusted, timer=TimerStatus.SET, saved=True)
-    return Turn(new_state, reply, (*effects, Effect(EffectKind.SAVE_PRICE_STEP, ICE_INDEX)))
+    # No SAVE_PRICE_STEP: the walk-through saved its place at the Ice step; pause and stop save it too.
+    return Turn(new_state, reply, effects)
 
 
 def _timers_started(
@@ -383,7 +384,7 @@ def _status(state: SessionState, ctx: TurnContext) -> Turn:
     c = ctx.content
     rule = para(c.skill["ice_how_often"], priority=Priority.HIGH)
     starts = _starts(state, ctx)
-    if starts is None:
+    if ctx.icing.history is None or starts is None:  # never "saved" when the store did not say so
         key = "icing_history_off" if ctx.icing.history_off else "icing_history_unavailable"
         return _back(state, ctx, essential(c.skill[key]))
     now = ctx.icing.now or datetime.now(UTC)
