@@ -562,7 +562,7 @@ def _price_step(
     heading = skill(c, "price_step_of", count=str(index + 1), step=content.name)
     if step is PriceStep.ICE:  # cautions early and never trimmed; then the cue for the timer
         blocks.append(essential(heading, *price.cautions))
-        blocks.append(essential(content.detail if detail else content.spoken))
+        blocks.append(essential(content.detail if detail else content.spoken, c.skill["ice_how_often"]))
         blocks.append(para(*price.safety[:2], priority=Priority.HIGH))
         blocks.append(para(c.skill["ice_timer_cue"], priority=Priority.ESSENTIAL))
     else:
