@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from alexa_standin.server import RecordedRequest, StandIn, describe_request, parse_duration
+from alexa_standin.server import (
+    Announcement,
+    RecordedRequest,
+    StandIn,
+    Timer,
+    describe_request,
+    parse_duration,
+)
 
-__all__ = ["RecordedRequest", "StandIn", "describe_request", "parse_duration"]
+__all__ = ["Announcement", "RecordedRequest", "StandIn", "Timer", "describe_request", "parse_duration"]

@@ -3,6 +3,12 @@
 It records every request (the Authorization header's value is never kept, only whether a bearer
 token was present) and plays answers: realistic success bodies by default, or scripted status
 codes, bodies and delays per path prefix.
+
+Timers behave like Alexa's: each keeps its label, its trigger time and what it announces; GET reads
+one or all of them back, DELETE cancels one or all. Its clock can be moved on (:meth:`StandIn.advance`):
+a timer whose time comes goes off, and its announcement (text, locale, when) is kept in
+:attr:`StandIn.announced`, as a device would speak it. Without the timers permission
+(:meth:`StandIn.require_permission`) creating a timer answers 401, as Alexa does before consent.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import json
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,10 +64,36 @@ class _Script:
     times: int | None
 
 
+@dataclass(frozen=True)
+class Timer:
+    """A running timer as the stand-in holds it."""
+
+    id: str
+    label: str | None
+    duration: timedelta
+    trigger_time: datetime
+    operation: str  # ANNOUNCE, NOTIFY_ONLY or LAUNCH_TASK
+    announce: tuple[tuple[str, str], ...]  # (locale, text) pairs
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A timer that went off: what the device said, and when."""
+
+    label: str | None
+    locale: str
+    text: str
+    at: datetime
+
+
 @dataclass
 class _State:
     timers: dict[str, dict[str, Any]] = field(default_factory=dict)
     reminders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    details: dict[str, Timer] = field(default_factory=dict)
+    announced: list[Announcement] = field(default_factory=list)
+    offset: timedelta = timedelta(0)  # how far the stand-in's clock was moved on
+    permission_required: bool = False
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -144,6 +176,45 @@ class StandIn:
         with self._lock:
             self._scripts.append(_Script(path_prefix, method, status, body, delay, times))
 
+    def advance(self, minutes: float) -> list[Announcement]:
+        """Move the clock on by ``minutes``: every timer whose time has come goes off (its
+        announcement is recorded). Returns the announcements made by this move."""
+        with self._lock:
+            shift = timedelta(minutes=minutes)
+            self._state.offset += shift
+            for timer_id, timer in list(self._state.details.items()):
+                moved = replace(timer, trigger_time=timer.trigger_time - shift)
+                self._state.details[timer_id] = moved
+                self._state.timers[timer_id]["triggerTime"] = _iso(moved.trigger_time)
+            before = len(self._state.announced)
+            _fire_due(self._state, datetime.now(UTC))
+            return self._state.announced[before:]
+
+    @property
+    def timers(self) -> list[Timer]:
+        """The timers still running, soonest first."""
+        with self._lock:
+            _fire_due(self._state, datetime.now(UTC))
+            return sorted(self._state.details.values(), key=lambda t: t.trigger_time)
+
+    @property
+    def announced(self) -> list[Announcement]:
+        with self._lock:
+            _fire_due(self._state, datetime.now(UTC))
+            return list(self._state.announced)
+
+    def minutes_from_now(self, timer: Timer) -> float:
+        """When ``timer`` goes off, in minutes from the stand-in's clock now."""
+        return (timer.trigger_time - datetime.now(UTC)).total_seconds() / 60
+
+    def require_permission(self, required: bool = True) -> None:
+        """Creating a timer answers 401 until :meth:`grant_permission` (the user has not consented)."""
+        with self._lock:
+            self._state.permission_required = required
+
+    def grant_permission(self) -> None:
+        self.require_permission(False)
+
     def reset(self) -> None:
         """Forget recorded requests, scripts, timers and reminders."""
         with self._lock:
@@ -205,7 +276,20 @@ def _default_answer(state: _State, time_zone: str, method: str, path: str, body:
     return _error(404, "No such API in the stand-in")
 
 
+def _fire_due(state: _State, now: datetime) -> None:
+    """Timers whose time has come go off: announced (ANNOUNCE) and gone, as on a device."""
+    for timer_id, timer in sorted(state.details.items(), key=lambda item: item[1].trigger_time):
+        if timer.trigger_time <= now:
+            for locale, text in timer.announce if timer.operation == "ANNOUNCE" else ():
+                state.announced.append(Announcement(timer.label, locale, text, timer.trigger_time))
+            del state.details[timer_id]
+            state.timers.pop(timer_id, None)
+
+
 def _timers(state: _State, now: datetime, method: str, rest: list[str], body: Any) -> tuple[int, Any]:
+    _fire_due(state, now)
+    if not rest and method == "POST" and state.permission_required:
+        return _error(401, "The user has not granted the timers permission")
     if not rest and method == "POST":
         duration = parse_duration(body.get("duration", "") if isinstance(body, dict) else "")
         if duration is None or not timedelta(seconds=1) <= duration <= timedelta(hours=24):
@@ -221,12 +305,23 @@ def _timers(state: _State, now: datetime, method: str, rest: list[str], body: An
             "updatedTime": _iso(now),
         }
         state.timers[timer_id] = timer
+        operation = (body.get("triggeringBehavior") or {}).get("operation") or {}
+        texts = [t for t in operation.get("textToAnnounce") or [] if isinstance(t, dict)]
+        state.details[timer_id] = Timer(
+            id=timer_id,
+            label=body.get("timerLabel"),
+            duration=duration,
+            trigger_time=now + duration,
+            operation=str(operation.get("type", "")),
+            announce=tuple((str(t.get("locale", "")), str(t.get("text", ""))) for t in texts),
+        )
         return 200, timer
     if not rest and method == "GET":
         timers = list(state.timers.values())
         return 200, {"timers": timers, "totalCount": len(timers), "nextToken": None}
     if not rest and method == "DELETE":
         state.timers.clear()
+        state.details.clear()
         return 200, None
     if rest and rest[0] in state.timers:
         timer = state.timers[rest[0]]
@@ -234,6 +329,7 @@ def _timers(state: _State, now: datetime, method: str, rest: list[str], body: An
             return 200, timer
         if len(rest) == 1 and method == "DELETE":
             del state.timers[rest[0]]
+            state.details.pop(rest[0], None)
             return 200, None
         if len(rest) == 2 and method == "POST" and rest[1] in ("pause", "resume"):
             timer["status"] = "PAUSED" if rest[1] == "pause" else "ON"

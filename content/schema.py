@@ -326,6 +326,9 @@ class Price:
     name: str = dataclasses.field(metadata=TEXT)
     intro: str = dataclasses.field(metadata=TEXT)
     safety: tuple[str, ...] = dataclasses.field(metadata=TEXT)
+    #: Who should ask before using ice (numb skin or diabetes, Raynaud's, poor circulation): said
+    #: early in the Ice step and before every timer, never trimmed.
+    cautions: tuple[str, ...] = dataclasses.field(metadata=TEXT)
     avoid: str = dataclasses.field(metadata=TEXT)
     newer_guidance: str = dataclasses.field(metadata=TEXT)
     steps: Mapping[PriceStep, PriceStepContent] = dataclasses.field()

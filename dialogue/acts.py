@@ -50,6 +50,13 @@ class Act(StrEnum):
     GO_BACK = "go_back"  # "go back", "that's wrong": undo the last answer
     CORRECT_NO = "correct_no"  # "I meant no": the last answer was no
     CORRECT_YES = "correct_yes"  # "I meant yes": the last answer was yes
+    # icing (dialogue/icing.py)
+    ICE_START = "ice_start"  # "I'm icing my knee now", "start a timer" (number: minutes)
+    ICE_STATUS = "ice_status"  # "when can I ice again", "how often can I ice"
+    TIME_LEFT = "time_left"  # "how long is left"
+    ICE_DONE = "ice_done"  # "I've taken the ice off"
+    STOP_TIMER = "stop_timer"  # "cancel the ice timer", "stop the timer"
+    PERMISSION = "permission"  # Alexa's answer to a permission request (answer; topic: the token)
 
 
 @dataclass(frozen=True)

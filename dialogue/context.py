@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from content import LocaleContent
+from dialogue.icing_state import IcingInputs
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Profile:
 class TurnContext:
     content: LocaleContent
     profile: Profile = Profile()
+    icing: IcingInputs = field(default_factory=IcingInputs)  # read for icing (dialogue.icing.needs)
 
 
 class EffectKind(StrEnum):
@@ -28,9 +30,19 @@ class EffectKind(StrEnum):
     MARK_DISCLAIMER_HEARD = "mark_disclaimer_heard"
     SAVE_PRICE_STEP = "save_price_step"
     CLEAR_PRICE_STEP = "clear_price_step"
+    # icing (dialogue/icing.py); carried out by kneeskill/effects.py, outcomes back to the core
+    START_TIMER = "start_timer"  # value: minutes; text: what Alexa announces; label: its name
+    CANCEL_TIMER = "cancel_timer"  # detail: the timer id (None: every timer of this skill)
+    RECORD_ICING = "record_icing"  # value: the start, epoch seconds
+    SCHEDULE_REMINDER = "schedule_reminder"  # value: when, epoch seconds; text: what Alexa says
+    ASK_PERMISSION = "ask_permission"  # detail: a PermissionScope value (a directive, no call)
+    DELETE_USER_DATA = "delete_user_data"
 
 
 @dataclass(frozen=True)
 class Effect:
     kind: EffectKind
     value: int | None = None
+    detail: str | None = None
+    text: str | None = None
+    label: str | None = None

@@ -64,6 +64,10 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
+    from dialogue import icing  # icing's acts and answers (one hook; icing imports this module)
+
+    if icing.handles(state, act):
+        return icing.respond_icing(state, act, ctx)
     if act.act in _GLOBAL:
         return _GLOBAL[act.act](state, act, ctx)
     if act.act is Act.FALLBACK:
@@ -364,8 +368,8 @@ def _price_safety_check(state: SessionState, ctx: TurnContext, step: int) -> Tur
 
 
 def _price_check_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    if act.act is Act.NO:
-        return _price_step(state, ctx, state.price_step)
+    if act.act is Act.NO:  # the same question icing asks first: no need to ask it again for ice
+        return _price_step(replace(state, icing=replace(state.icing, screened=True)), ctx, state.price_step)
     # "yes" or "not sure": a possible clot (the guidance also says what to do if breathless).
     new_state = replace(state, mode=Mode.IDLE, price_step=0).with_emergency(EmergencyKind.DVT)
     reply = p.price_unsafe(ctx.content, checked=True)

@@ -40,3 +40,5 @@ class Mode(StrEnum):
     OFFER_RESUME_PRICE = "offer_resume_price"
     OFFER_REMINDER = "offer_reminder"
     PRICE_CHECK = "price_check"  # the one-line safety check before PRICE resumes in a new session
+    ICE_CHECK = "ice_check"  # the calf / breathing question before the first ice timer of a session
+    ICE_TOO_SOON = "ice_too_soon"  # "ice again already?": yes starts the timer anyway

@@ -560,9 +560,13 @@ def _price_step(
             para(c.skill["price_arranging"] if clot_suspected else price.intro, priority=Priority.HIGH)
         )
     heading = skill(c, "price_step_of", count=str(index + 1), step=content.name)
-    blocks.append(essential(heading, content.detail if detail else content.spoken))
-    if step is PriceStep.ICE:
+    if step is PriceStep.ICE:  # cautions early and never trimmed; then the cue for the timer
+        blocks.append(essential(heading, *price.cautions))
+        blocks.append(essential(content.detail if detail else content.spoken, c.skill["ice_how_often"]))
         blocks.append(para(*price.safety[:2], priority=Priority.HIGH))
+        blocks.append(para(c.skill["ice_timer_cue"], priority=Priority.ESSENTIAL))
+    else:
+        blocks.append(essential(heading, content.detail if detail else content.spoken))
     blocks.append(para(c.skill["price_cue"], priority=Priority.HIGH))
     return _reply(c, *blocks, reprompt=c.skill["price_cue"], title=price.name)
 

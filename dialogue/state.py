@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar
 
+from dialogue.icing_state import IcingState
 from dialogue.modes import STATE_KEY, Mode, state_data
 from dialogue.urgency import EmergencyKind, kind_from_facts, self_care_unsafe, stronger
 from triage import Facts, assess
@@ -62,6 +63,7 @@ class SessionState:
     more: tuple[str, ...] = ()  # plain sentences waiting behind "say more"
     last: LastSpeech = field(default_factory=LastSpeech)
     offered_timer_minutes: int = 0
+    icing: IcingState = field(default_factory=IcingState)
 
     def with_emergency(self, kind: EmergencyKind | None) -> SessionState:
         """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
@@ -101,6 +103,7 @@ class SessionState:
                 "end": self.last.end_session,
             },
             "timer_minutes": self.offered_timer_minutes,
+            "icing": self.icing.to_json(),
         }
 
     @classmethod
@@ -152,6 +155,7 @@ class SessionState:
             more=more,
             last=last,
             offered_timer_minutes=_small_int(data.get("timer_minutes"), 0, 60),
+            icing=IcingState.from_json(data.get("icing")),
         )
 
 

@@ -11,7 +11,6 @@ from handlers.icing import (
     IcingHandler,
     IcingStatusHandler,
     PermissionResponseHandler,
-    ReminderYesHandler,
 )
 from handlers.session import OtherRequestHandler, SessionEndedHandler
 from kneeskill.runtime import Runtime
@@ -26,7 +25,6 @@ def request_handlers(settings: Settings, runtime: Runtime | None = None) -> list
         SessionEndedHandler(),
         IcingHandler(runtime),
         IcingStatusHandler(runtime),
-        ReminderYesHandler(runtime),
         PermissionResponseHandler(runtime),
         DeleteDataHandler(runtime),
     ]

@@ -171,8 +171,7 @@ INTENT_ACTS: dict[str, ActBuilder] = {
     "AMAZON.FallbackIntent": _plain(Act.FALLBACK),
     "GoBackIntent": _correction,
     "ThanksIntent": _plain(Act.STOP),  # a polite close, like stop
-    # Until icing v2 cancels timers, "stop the timer" closes politely; the timer is Alexa's own.
-    "StopTimerIntent": _plain(Act.STOP),
+    "StopTimerIntent": _plain(Act.STOP_TIMER),  # cancels both ice timers (dialogue/icing.py)
 }
 
 

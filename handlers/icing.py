@@ -1,71 +1,82 @@
-"""Icing, timers, reminders and "delete my data": thin handlers over ``handlers.icing_flows``.
+"""Icing, timers, reminders, permissions and "delete my data": intents mapped to acts, nothing more.
 
-Their ``can_handle`` is pure and cheap; the flows (and the Alexa service models they need) load on
-the first such request, so a cold start does not pay for them.
+The decisions are the core's (``dialogue.icing``); the store and the Alexa APIs are the effect
+executor's (``kneeskill.effects``). An import contract in ``pyproject.toml`` keeps this package
+away from ``kneeskill.storage`` and ``kneeskill.alexa_services``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from dialogue.modes import Mode
+from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
-from kneeskill.state_attribute import state_data_of
+from kneeskill.slots import read_number
+from triage.vocabulary import Answer
+
+#: Alexa's answers to a permission request, as the act's answer.
+_PERMISSION_ANSWERS = {"ACCEPTED": Answer.PRESENT, "DENIED": Answer.ABSENT, "NOT_ANSWERED": Answer.UNKNOWN}
 
 
-class _FlowHandler(AbstractRequestHandler):
+def _start(handler_input: HandlerInput) -> UserAct:
+    return UserAct(Act.ICE_START, number=read_number(handler_input, "minutes", 1, 600))
+
+
+_ICING_ACTS: dict[str, Callable[[HandlerInput], UserAct]] = {
+    "IcingIntent": _start,
+    "IcingStatusIntent": lambda hi: UserAct(Act.ICE_STATUS),
+    "TimeLeftIntent": lambda hi: UserAct(Act.TIME_LEFT),
+    "IceDoneIntent": lambda hi: UserAct(Act.ICE_DONE),
+    "DeleteDataIntent": lambda hi: UserAct(Act.DELETE_DATA),
+}
+
+
+class _IcingIntents(AbstractRequestHandler):
+    intents: frozenset[str] = frozenset()
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
-
-class IcingHandler(_FlowHandler):
-    """ "I'm icing my knee now": safety guidance, a timer (asking permission if needed), and a record."""
-
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("IcingIntent")(handler_input))
+        return any(is_intent_name(name)(handler_input) for name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from handlers.icing_flows import icing_now
+        from kneeskill.turns import run_turn
 
-        return icing_now(self.runtime, handler_input)
-
-
-class IcingStatusHandler(_FlowHandler):
-    """ "When can I ice again?" and "how many times have I iced today?"."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        # "how long is left" and "I've taken the ice off" are answered here until icing v2 reads the timer
-        return any(
-            is_intent_name(name)(handler_input)
-            for name in ("IcingStatusIntent", "TimeLeftIntent", "IceDoneIntent")
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from handlers.icing_flows import icing_status
-
-        return icing_status(self.runtime, handler_input)
+        request = handler_input.request_envelope.request
+        name = getattr(getattr(request, "intent", None), "name", None)
+        act = _ICING_ACTS[name](handler_input) if name in self.intents else UserAct(Act.FALLBACK)
+        return run_turn(handler_input, self.runtime, act)
 
 
-class ReminderYesHandler(_FlowHandler):
-    """ "Yes" to "shall I remind you?": schedule the next icing reminder."""
+class IcingHandler(_IcingIntents):
+    """ "I'm icing my knee now", "start a timer", "set a timer for twenty minutes"."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_intent_name("AMAZON.YesIntent")(handler_input):
-            return False
-        state = state_data_of(handler_input)
-        return state is not None and state.get("mode") == Mode.OFFER_REMINDER.value
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from handlers.icing_flows import schedule_next_reminder
-
-        return schedule_next_reminder(self.runtime, handler_input)
+    intents = frozenset({"IcingIntent"})
 
 
-class PermissionResponseHandler(_FlowHandler):
-    """Alexa's answer after asking the user for timer or reminder permission."""
+class IcingStatusHandler(_IcingIntents):
+    """ "When can I ice again?", "how long is left", "I've taken the ice off"."""
+
+    intents = frozenset({"IcingStatusIntent", "TimeLeftIntent", "IceDoneIntent"})
+
+
+class DeleteDataHandler(_IcingIntents):
+    """ "Delete my data"."""
+
+    intents = frozenset({"DeleteDataIntent"})
+
+
+class PermissionResponseHandler(AbstractRequestHandler):
+    """Alexa's answer after asking the user for the timers or reminders permission."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("Connections.Response")(handler_input):
@@ -73,18 +84,15 @@ class PermissionResponseHandler(_FlowHandler):
         return getattr(handler_input.request_envelope.request, "name", None) == "AskFor"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from handlers.icing_flows import permission_answer
+        from kneeskill.turns import run_turn
 
-        return permission_answer(self.runtime, handler_input)
-
-
-class DeleteDataHandler(_FlowHandler):
-    """ "Delete my data": remove every stored record of this user, then confirm."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("DeleteDataIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from handlers.icing_flows import delete_data
-
-        return delete_data(self.runtime, handler_input)
+        request = handler_input.request_envelope.request
+        payload = getattr(request, "payload", None)
+        status = str(payload.get("status", "")).upper() if isinstance(payload, dict) else ""
+        token = getattr(request, "token", None)
+        act = UserAct(
+            Act.PERMISSION,
+            answer=_PERMISSION_ANSWERS.get(status, Answer.UNKNOWN),
+            topic=token if isinstance(token, str) and len(token) < 64 else None,
+        )
+        return run_turn(handler_input, self.runtime, act)

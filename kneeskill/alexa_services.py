@@ -41,6 +41,7 @@ REMINDER_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 MAX_TIMER_MINUTES = 24 * 60
 _PERMISSION_CODES = frozenset({401, 403})
 _DEVICE_OFFLINE_CODES = frozenset({504})
+_NOT_FOUND_CODES = frozenset({404})
 
 
 class ServiceOutcome(StrEnum):
@@ -50,6 +51,7 @@ class ServiceOutcome(StrEnum):
     NO_PERMISSION = "no_permission"  # 401/403: ask for (or explain) the permission
     DEVICE_OFFLINE = "device_offline"  # 504 / "Device offline"
     TIMEOUT = "timeout"  # the service did not answer within the client's timeout
+    NOT_FOUND = "not_found"  # 404: no such timer (it has gone off, or was cancelled on the device)
     FAILED = "failed"  # anything else
 
 
@@ -96,6 +98,79 @@ def start_ice_timer(
         return TimerResult(_failed(error))
     timer_id = getattr(response, "id", None)
     return TimerResult(ServiceOutcome.OK, timer_id if isinstance(timer_id, str) else None)
+
+
+@dataclass(frozen=True)
+class TimerRead:
+    """A timer read back: ``remaining_seconds`` None when no timer of this skill is running."""
+
+    outcome: ServiceOutcome
+    remaining_seconds: int | None = None
+
+
+def cancel_timer(factory: Any, timer_id: str | None) -> ServiceOutcome:
+    """DELETE one timer (``timer_id``) or every timer this skill made (None). A timer that has
+    already gone off is no failure: there is nothing left to cancel."""
+    try:
+        service = factory.get_timer_management_service()
+        if timer_id is None:
+            service.delete_timers()
+        else:
+            service.delete_timer(timer_id)
+    except Exception as error:
+        outcome = _failed(error)
+        return ServiceOutcome.OK if outcome is ServiceOutcome.NOT_FOUND else outcome
+    return ServiceOutcome.OK
+
+
+def read_timer(factory: Any, timer_id: str | None, now: datetime) -> TimerRead:
+    """GET the ice timer (``timer_id``), or the latest-ending running timer of this skill (None),
+    and how many seconds it has left at ``now``."""
+    try:
+        service = factory.get_timer_management_service()
+        if timer_id is not None:
+            timers = [service.get_timer(timer_id)]
+        else:
+            timers = list(getattr(service.get_timers(), "timers", None) or [])
+    except Exception as error:
+        outcome = _failed(error)
+        if outcome is ServiceOutcome.NOT_FOUND:
+            return TimerRead(ServiceOutcome.OK, None)
+        return TimerRead(outcome)
+    left = [s for s in (_remaining(t, now) for t in timers) if s is not None]
+    return TimerRead(ServiceOutcome.OK, max(left) if left else None)
+
+
+def _remaining(timer: Any, now: datetime) -> int | None:
+    status = str(getattr(getattr(timer, "status", None), "value", getattr(timer, "status", "")))
+    if status == "PAUSED":
+        paused = _seconds(getattr(timer, "remaining_time_when_paused", None))
+        return paused if paused and paused > 0 else None
+    if status not in ("ON", ""):
+        return None
+    trigger = getattr(timer, "trigger_time", None)
+    if isinstance(trigger, str):
+        try:
+            trigger = datetime.fromisoformat(trigger.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(trigger, datetime):
+        return None
+    if trigger.tzinfo is None:
+        trigger = trigger.replace(tzinfo=UTC)
+    left = int((trigger - now).total_seconds())
+    return left if left > 0 else None
+
+
+def _seconds(duration: object) -> int | None:
+    """``PT4M30S`` -> 270 (hours, minutes and seconds only)."""
+    import re
+
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", str(duration or ""))
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    return int(hours * 3600 + minutes * 60 + seconds)
 
 
 def schedule_reminder(
@@ -192,9 +267,9 @@ def parse_permission_response(request: Any) -> PermissionAnswer | None:
 
 
 def _failed(error: BaseException) -> ServiceOutcome:
-    """The outcome of a failed call, counted (a missing permission is no failure of the API)."""
+    """The outcome of a failed call, counted (a missing permission or timer is no failure of the API)."""
     outcome = outcome_for(error)
-    if outcome is not ServiceOutcome.NO_PERMISSION:
+    if outcome not in (ServiceOutcome.NO_PERMISSION, ServiceOutcome.NOT_FOUND):
         observability.count(observability.Metric.ALEXA_API_FAILURES)
     return outcome
 
@@ -205,6 +280,8 @@ def outcome_for(error: BaseException) -> ServiceOutcome:
         status = getattr(error, "status_code", None)
         if status in _PERMISSION_CODES:
             return ServiceOutcome.NO_PERMISSION
+        if status in _NOT_FOUND_CODES:
+            return ServiceOutcome.NOT_FOUND
         if status in _DEVICE_OFFLINE_CODES or _mentions(error, "device offline"):
             return ServiceOutcome.DEVICE_OFFLINE
         # The SDK wraps ApiClient failures as ServiceException(500, "Call to service failed: ...").

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -20,8 +19,8 @@ from ask_sdk_model.ui import SimpleCard
 import content
 from dialogue import presenter
 from dialogue.acts import Act, UserAct
-from dialogue.context import Effect, EffectKind, Profile, TurnContext
-from dialogue.conversation import PRICE_ORDER, Turn, remember, respond
+from dialogue.context import Profile, TurnContext
+from dialogue.conversation import Turn, remember, respond
 from dialogue.state import STATE_KEY, LastSpeech, Mode, SessionState
 from kneeskill import observability
 from kneeskill.runtime import Runtime
@@ -65,17 +64,19 @@ def user_id(handler_input: HandlerInput) -> str | None:
 
 
 def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Response:
-    """Read state, call the conversation, carry out its effects, respond."""
+    """Read what the core needs, call the conversation, carry out its effects (the one executor,
+    ``kneeskill.effects``, which has the core word their outcomes), respond."""
+    from kneeskill import effects
+
     state = load_state(handler_input)
     ctx = TurnContext(
         content=locale_content(handler_input),
-        profile=load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
+        profile=effects.load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
+        icing=effects.read_inputs(handler_input, runtime, state, act),
     )
     turn = respond(state, act, ctx)
     observability.note_turn(state, turn.state)  # metrics: a result, per care level
-    failed = apply_effects(handler_input, runtime, turn.effects)
-    if failed:
-        turn = replace(turn, reply=presenter.add_note(turn.reply, presenter.not_saved(ctx.content)))
+    turn = effects.carry_out(handler_input, runtime, act, turn, ctx)
     return send(handler_input, turn, ctx.content)
 
 
@@ -208,54 +209,3 @@ def save_state(handler_input: HandlerInput, state: SessionState, encoded: str | 
     cache = handler_input.attributes_manager.request_attributes
     if isinstance(cache, dict):
         cache[_STATE_CACHE] = state
-
-
-# --- the user's profile (PRICE position, disclaimer heard) ---------------------------------------
-
-
-def load_profile(handler_input: HandlerInput, runtime: Runtime) -> Profile:
-    store = runtime.store() if runtime.persistence_enabled else None
-    uid = user_id(handler_input)
-    if store is None or uid is None:
-        return Profile()
-    from kneeskill.storage import StoreUnavailable, user_key
-
-    try:
-        record = store.load(user_key(uid))
-    except StoreUnavailable:
-        _log.warning("profile could not be loaded: storage unavailable")
-        return Profile()
-    saved: int | None = None
-    if record.price_step is not None:
-        ids = [step.value for step in PRICE_ORDER]
-        saved = ids.index(record.price_step) if record.price_step in ids else None
-    return Profile(disclaimer_heard=record.disclaimer_heard, saved_price_step=saved)
-
-
-def apply_effects(handler_input: HandlerInput, runtime: Runtime, effects: tuple[Effect, ...]) -> bool:
-    """Carry out the turn's effects; True when something could not be saved."""
-    if not effects or not runtime.persistence_enabled:
-        return False
-    store = runtime.store()
-    uid = user_id(handler_input)
-    if store is None or uid is None:
-        return store is None
-    from kneeskill.storage import StoreUnavailable, user_key
-
-    key = user_key(uid)
-    try:
-        record = store.load(key)
-        for effect in effects:
-            if effect.kind is EffectKind.MARK_DISCLAIMER_HEARD:
-                record = replace(record, disclaimer_heard=True)
-            elif effect.kind is EffectKind.SAVE_PRICE_STEP and effect.value is not None:
-                record = replace(
-                    record, price_step=PRICE_ORDER[effect.value].value, price_updated_at=datetime.now(UTC)
-                )
-            elif effect.kind is EffectKind.CLEAR_PRICE_STEP:
-                record = replace(record, price_step=None, price_updated_at=datetime.now(UTC))
-        store.save_profile(key, record)
-    except StoreUnavailable as error:
-        _log.warning("effects not saved: storage unavailable")
-        return not error.maybe_applied  # "couldn't save" only when nothing was saved
-    return False

@@ -306,3 +306,44 @@ def test_client_refuses_plain_http_to_non_loopback_without_sending() -> None:
     listener.close()
     assert result.outcome is ServiceOutcome.FAILED
     assert received == []
+
+
+def test_a_timer_is_read_back_and_cancelled_and_announces_when_its_time_comes(standin: StandIn) -> None:
+    from kneeskill.alexa_services import cancel_timer, read_timer
+
+    factory = make_factory(standin.url)
+    skin = start_ice_timer(factory, minutes=5, locale="en-AU", announce_text="Check your skin.", label="skin")
+    ice = start_ice_timer(factory, minutes=20, locale="en-AU", announce_text="Ice off.", label="ice")
+    now = datetime.now(UTC)
+    assert 19 * 60 < (read_timer(factory, ice.timer_id, now).remaining_seconds or 0) <= 20 * 60
+    assert [t.label for t in standin.timers] == ["skin", "ice"]
+    [announced] = standin.advance(5)
+    assert (announced.text, announced.locale) == ("Check your skin.", "en-AU")
+    assert read_timer(factory, skin.timer_id, now).remaining_seconds is None  # gone off: no such timer
+    assert 14 * 60 < (read_timer(factory, None, now).remaining_seconds or 0) <= 15 * 60
+    assert cancel_timer(factory, ice.timer_id) is ServiceOutcome.OK
+    assert cancel_timer(factory, ice.timer_id) is ServiceOutcome.OK  # already gone: nothing to cancel
+    assert standin.timers == [] and read_timer(factory, None, now).remaining_seconds is None
+    assert [r.method for r in standin.requests].count("DELETE") == 2
+
+
+def test_without_the_timers_permission_creating_a_timer_is_refused_until_granted(standin: StandIn) -> None:
+    factory = make_factory(standin.url)
+    standin.require_permission()
+    result = start_ice_timer(factory, minutes=20, locale="en-US", announce_text="Ice off.")
+    assert result.outcome is ServiceOutcome.NO_PERMISSION and standin.timers == []
+    standin.grant_permission()
+    assert (
+        start_ice_timer(factory, minutes=20, locale="en-US", announce_text="x").outcome is ServiceOutcome.OK
+    )
+
+
+@pytest.mark.parametrize(("status", "delay", "expected"), [(503, 0.0, "failed"), (None, 2.0, "timeout")])
+def test_a_slow_or_failing_timer_read_reports_it(
+    standin: StandIn, status: int | None, delay: float, expected: str
+) -> None:
+    from kneeskill.alexa_services import read_timer
+
+    standin.script("/v1/alerts/timers", status=status, delay=delay, method="GET")
+    read = read_timer(make_factory(standin.url, timeout=0.5), None, datetime.now(UTC))
+    assert read.outcome.value == expected and read.remaining_seconds is None

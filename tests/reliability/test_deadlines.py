@@ -34,6 +34,7 @@ from tests.reliability.conftest import TABLE, LambdaContext
 from tests.reliability.kit import response_problem
 from tests.storage.tcp_proxy import TcpProxy
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.icing import ice_now
 from tests.support.scripts import emergency_opening, plain
 from tests.support.transports import http_transport
 
@@ -123,7 +124,7 @@ def test_a_dripping_dynamodb_still_gets_a_spoken_icing_answer(
     with dripping(moto) as table, lambda_entry(_settings(table, client), monkeypatch) as send:
         say = Clocked(send)
         user = Session(api_endpoint=standin.url, permissions_token="token")
-        said = say(user, user.intent("IcingIntent"))
+        said = ice_now(say, user)
         assert "minutes" in said
         said = say(user, user.intent("IcingStatusIntent"))
         assert "can't reach your icing history" in said
@@ -161,7 +162,7 @@ def test_a_dripping_timers_api_still_gets_a_spoken_answer(
     with dripping(standin.url) as api, lambda_entry(settings, monkeypatch) as send:
         say = Clocked(send)
         user = Session(api_endpoint=api, permissions_token="token")
-        said = say(user, user.intent("IcingIntent"))
+        said = ice_now(say, user)
         assert "couldn't set the timer" in said, said
         said = say(user, user.intent("IcingStatusIntent"))  # the time zone (Settings API) drips too
         assert "one icing session" in said, said
@@ -179,7 +180,7 @@ def test_slow_dynamodb_and_slow_timers_in_one_turn_answer_inside_the_budget(
         with context as send:
             say = Clocked(send, limit=budget.DEFAULT_SECONDS + 1.0)
             user = Session(api_endpoint=api, permissions_token="token")
-            said = say(user, user.intent("IcingIntent"))
+            said = ice_now(say, user)
             assert "couldn't set the timer" in said, said
     _record(f"dynamodb + timers in one turn ({entry})", say)
 
@@ -195,7 +196,7 @@ def test_the_lambda_budget_is_what_lambda_has_left_less_a_margin(
     ):
         say = Clocked(send, limit=2.5 - budget.LAMBDA_MARGIN_SECONDS + 0.9)
         user = Session(api_endpoint=api, permissions_token="token")
-        say(user, user.intent("IcingIntent"))
+        ice_now(say, user)
     assert budget.lambda_seconds(LambdaContext(60_000)) == budget.DEFAULT_SECONDS
     assert budget.lambda_seconds(LambdaContext(1_000)) == 0.0
     assert budget.lambda_seconds(object()) == budget.DEFAULT_SECONDS
@@ -216,7 +217,7 @@ def test_an_exhausted_budget_still_answers_in_words_with_what_could_not_be_done(
     with lambda_entry(settings, monkeypatch, millis=1_000) as send:
         say = Clocked(send, limit=1.0)
         user = Session(api_endpoint=standin.url, permissions_token="token")
-        said = say(user, user.intent("IcingIntent"))
+        said = ice_now(say, user)
     assert "couldn't set the timer" in said and "couldn't save" in said, said
     assert not standin.requests, "a call was made with no time left"
 

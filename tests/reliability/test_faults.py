@@ -23,6 +23,7 @@ from tests.reliability.conftest import TABLE
 from tests.reliability.kit import response_problem
 from tests.storage.tcp_proxy import TcpProxy
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.icing import ice_now
 from tests.support.scripts import plain
 from tests.support.transports import Transport, http_transport
 
@@ -103,9 +104,9 @@ def _icing_story(
     """``request_reached``: the fault lets the write reach the table (its answer is what is late),
     so it may be stored and the skill must not say "I couldn't save" (review defect 5)."""
     user = Session(api_endpoint=standin.url)
-    assert NOT_SAVED not in say(user, user.intent("IcingIntent"))
+    assert NOT_SAVED not in ice_now(say, user)
     fault()
-    said = say(user, user.intent("IcingIntent"))
+    said = ice_now(say, user)
     assert (NOT_SAVED not in said) if request_reached else (NOT_SAVED in said), said
     assert NO_HISTORY in say(user, user.intent("IcingStatusIntent"))
     assert NOT_SAVED in say(user, user.intent("PriceIntent")) or True  # PRICE may not save on the first step
@@ -148,7 +149,7 @@ def test_dynamodb_throttling(throttling: str, standin: StandIn) -> None:
     with http_transport(_dynamo(throttling)) as send:
         say = Timed(send)
         user = Session(api_endpoint=standin.url)
-        assert NOT_SAVED in say(user, user.intent("IcingIntent"))
+        assert NOT_SAVED in ice_now(say, user)
         assert NO_HISTORY in say(user, user.intent("IcingStatusIntent"))
         say(user, user.launch())
         say(user, user.intent("PriceIntent"))
@@ -174,7 +175,7 @@ def test_alexa_apis_failing(tmp_path: Path, standin: StandIn, mode: str) -> None
         with http_transport(settings) as send:
             say = Timed(send)
             user = Session(api_endpoint=standin.url, permissions_token="token")
-            started = say(user, user.intent("IcingIntent"))
+            started = ice_now(say, user)
             assert "timer" in started and ("couldn't" in started or "can't" in started), started
             status = say(user, user.intent("IcingStatusIntent"))  # the time zone is unavailable too
             assert NO_HISTORY not in status and "one icing session" in status, status
@@ -194,11 +195,11 @@ def test_sqlite_locked(tmp_path: Path, standin: StandIn) -> None:
     with http_transport(settings) as send:
         say = Timed(send)
         user = Session(api_endpoint=standin.url)
-        say(user, user.intent("IcingIntent"))
+        ice_now(say, user)
         blocker = sqlite3.connect(tmp_path / "knee-helper.sqlite3", isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")
         try:
-            assert NOT_SAVED in say(user, user.intent("IcingIntent"))
+            assert NOT_SAVED in ice_now(say, user)
             say(user, user.intent("IcingStatusIntent"))  # readers may still read under WAL
         finally:
             blocker.execute("ROLLBACK")

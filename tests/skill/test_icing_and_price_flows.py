@@ -63,6 +63,13 @@ class Talk:
     def intent(self, name: str, **slots: Any) -> str:
         return self.send(self.session.intent(name, **slots))
 
+    def ice(self, **slots: Any) -> str:
+        """ "I'm icing my knee now", and "no" to the calf / breathing question when it is asked."""
+        said = self.intent("IcingIntent", **slots)
+        if "short of breath" in said:
+            said = self.intent("AMAZON.NoIntent")
+        return said
+
     def permission_answer(self, status: str, token: str) -> str:
         return self.send(
             self.session.envelope(
@@ -90,24 +97,33 @@ def test_icing_now_gives_the_safety_steps_and_starts_a_twenty_minute_timer(
     skill_lambda: Any, standin: StandIn, locale: str
 ) -> None:
     talk = Talk(skill_lambda, standin, locale=locale)
-    said = talk.intent("IcingIntent")
+    assert "is your calf swollen, red or warm, or are you short of breath" in talk.intent("IcingIntent")
+    assert _timer_posts(standin) == []
+    said = talk.intent("AMAZON.NoIntent")
     assert "never straight on the skin" in said and "timer" in said
-    posts = _timer_posts(standin)
-    assert len(posts) == 1
-    assert posts[0].body["duration"] == "PT20M"
-    assert posts[0].bearer_token_present
-    announce = posts[0].body["triggeringBehavior"]["operation"]["textToAnnounce"][0]
-    assert announce["locale"] == locale and "ice off" in announce["text"]
+    assert "diabetes" in said and "Raynaud's" in said and "poor circulation" in said
+    assert "next for compression" in said and talk.last["response"]["shouldEndSession"] is False
+    skin, ice_off = _timer_posts(standin)
+    assert (skin.body["duration"], ice_off.body["duration"]) == ("PT5M", "PT20M")
+    assert ice_off.bearer_token_present
+    for post, words in ((skin, "check your skin under the ice"), (ice_off, "take the ice off")):
+        operation = post.body["triggeringBehavior"]["operation"]
+        announce = operation["textToAnnounce"][0]
+        assert operation["type"] == "ANNOUNCE"
+        assert announce["locale"] == locale and words in announce["text"]
+        assert "Knee Helper" in announce["text"] and "knee ice" in post.body["timerLabel"]
 
 
 def test_the_user_may_ask_for_fifteen_minutes_but_not_for_an_hour(
     skill_lambda: Any, standin: StandIn
 ) -> None:
     talk = Talk(skill_lambda, standin, locale="en-GB")
-    talk.intent("IcingIntent", minutes={"name": "minutes", "value": "15"})
+    talk.ice(minutes={"name": "minutes", "value": "15"})
     talk.intent("IcingIntent", minutes={"name": "minutes", "value": "60"})
+    assert "ice now anyway" in plain(speech_of(talk.last))  # a second session this soon: a gentle word
+    talk.intent("AMAZON.YesIntent")
     durations = [r.body["duration"] for r in _timer_posts(standin)]
-    assert durations == ["PT15M", "PT20M"]
+    assert durations == ["PT5M", "PT15M", "PT5M", "PT20M"]
     assert "tea towel" in plain(speech_of(talk.last))
 
 
@@ -116,7 +132,7 @@ def test_without_permission_the_skill_asks_for_it_by_voice_and_then_sets_the_tim
 ) -> None:
     standin.script(TIMERS, status=401, method="POST", times=1)
     talk = Talk(skill_lambda, standin)
-    said = talk.intent("IcingIntent")
+    said = talk.ice()
     assert "permission" in said
     (directive,) = talk.directives
     assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
@@ -124,8 +140,8 @@ def test_without_permission_the_skill_asks_for_it_by_voice_and_then_sets_the_tim
     assert scope == "alexa::alerts:timers:skill:readwrite"
     assert "reprompt" not in talk.last["response"]
     said = talk.permission_answer("ACCEPTED", directive["token"])
-    assert "set a 20 minute timer" in said
-    assert [r.status for r in _timer_posts(standin)] == [401, 200]
+    assert "set a 20 minute timer" in said and "next for compression" in said
+    assert sorted(r.status for r in _timer_posts(standin)) == [200, 200, 200, 401]
 
 
 @pytest.mark.parametrize("answer", ["DENIED", "NOT_ANSWERED"])
@@ -134,9 +150,11 @@ def test_when_permission_is_refused_the_skill_explains_an_ordinary_timer(
 ) -> None:
     standin.script(TIMERS, status=403, method="POST")
     talk = Talk(skill_lambda, standin)
-    talk.intent("IcingIntent")
+    talk.ice()
     said = talk.permission_answer(answer, "ice-timer")
     assert "Alexa, set a timer for 20 minutes" in said
+    assert "next for compression" in said and talk.last["response"]["shouldEndSession"] is False
+    assert "compression" in talk.intent("AMAZON.NextIntent").lower()
 
 
 @pytest.mark.parametrize(("status", "delay"), [(504, 0.0), (500, 0.0), (None, 3.0)])
@@ -145,7 +163,7 @@ def test_a_failing_timer_service_still_gets_a_spoken_fallback(
 ) -> None:
     standin.script(TIMERS, status=status, delay=delay, method="POST")
     talk = Talk(skill_lambda, standin)
-    said = talk.intent("IcingIntent")
+    said = talk.ice()
     assert "couldn't set the timer" in said
     assert "Alexa, set a timer for 20 minutes" in said
 
@@ -154,12 +172,13 @@ def test_when_can_i_ice_again_counts_today_s_sessions_and_offers_a_reminder(
     skill_lambda: Any, standin: StandIn
 ) -> None:
     talk = Talk(skill_lambda, standin)
-    talk.intent("IcingIntent")
+    talk.ice()
     said = talk.intent("IcingStatusIntent")
     assert "one icing session" in said
     assert "reminder" in said
     said = talk.intent("AMAZON.YesIntent")
     assert "remind you" in said
+    assert "next for compression" in said  # the side question returns to the walk-through
     reminders = [r for r in standin.requests if r.method == "POST" and r.path == REMINDERS]
     assert len(reminders) == 1
     assert reminders[0].body["trigger"]["timeZoneId"] == standin.time_zone
@@ -198,14 +217,14 @@ def test_finishing_the_walk_through_forgets_the_position(skill_lambda: Any, stan
 
 def test_delete_my_data_removes_the_icing_history_and_says_so(skill_lambda: Any, standin: StandIn) -> None:
     talk = Talk(skill_lambda, standin)
-    talk.intent("IcingIntent")
+    talk.ice()
     assert "deleted everything" in talk.intent("DeleteDataIntent")
     assert "don't have any icing sessions" in talk.intent("IcingStatusIntent")
 
 
 def test_two_users_never_see_each_other_s_icing(skill_lambda: Any, standin: StandIn) -> None:
     alice, bob = Talk(skill_lambda, standin), Talk(skill_lambda, standin)
-    alice.intent("IcingIntent")
+    alice.ice()
     assert "don't have any icing sessions" in bob.intent("IcingStatusIntent")
     assert "one icing session" in alice.intent("IcingStatusIntent")
 
@@ -231,9 +250,12 @@ def test_the_timer_stand_in_cannot_be_reached_over_plain_http_from_a_production_
 
     skill = build_skill(Settings(skill_id=Session().skill_id))
     session = Session(api_endpoint=standin.url)
-    payload = json.dumps(session.intent("IcingIntent"))
-    envelope = skill.serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
-    response = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=None))
-    assert isinstance(response, dict)
+    response: Any = {}
+    for name in ("IcingIntent", "AMAZON.NoIntent"):
+        request = json.dumps(session.intent(name))
+        envelope = skill.serializer.deserialize(payload=request, obj_type=RequestEnvelope)
+        response = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=None))
+        assert isinstance(response, dict)
+        session.absorb(response)
     assert "couldn't set the timer" in plain(speech_of(response))
     assert standin.requests == []

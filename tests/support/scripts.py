@@ -12,6 +12,16 @@ A script is a list of turns. Each turn sends one request and checks the reply::
 
 Expectations compare against the plain words of the speech (tags stripped, entities unescaped),
 case-insensitively. ``{emergency_number}`` in an expectation becomes the locale's digits.
+
+A script with ``alexa_standin: true`` plays against the loopback stand-in for the Alexa APIs
+(``alexa_standin``; ``tests/skill/test_icing_scripts.py``) and may use its state::
+
+    - standin: {require_permission: true}   # or {advance_minutes: 5}, {fail: {path: ..., status: 503}}
+      expect: {announced: ["check your skin under the ice"]}
+    - new_session: {}                        # the user comes back later (same user, fresh session)
+    - intent: IcingIntent
+      expect: {timers: [{minutes: 5, says: "check your skin"}, {minutes: 20, says: "ice off"}],
+               asks_permission: false}
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -28,6 +38,9 @@ import content
 from dialogue.modes import state_data
 from tests.support.envelopes import Session, card_of, reprompt_of, speech_of
 from tests.support.transports import Transport
+
+if TYPE_CHECKING:
+    from alexa_standin import StandIn
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "conversations"
 _TAG = re.compile(r"<[^>]+>")
@@ -48,12 +61,16 @@ class Script:
     turns: list[dict[str, Any]]
     persistence: bool = False
     tags: list[str] = field(default_factory=list)
+    standin: bool = False  # plays against the Alexa API stand-in (tests/skill/test_icing_scripts.py)
 
 
-def load_scripts() -> list[Script]:
+def load_scripts(*, standin: bool = False) -> list[Script]:
+    """The scripts that need the Alexa API stand-in (``standin``) or the ones that don't."""
     scripts = []
     for path in sorted(SCRIPTS_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if bool(data.get("alexa_standin", False)) is not standin:
+            continue
         locales = data.get("locales") or list(content.SUPPORTED_LOCALES)
         scripts.append(
             Script(
@@ -63,6 +80,7 @@ def load_scripts() -> list[Script]:
                 turns=data["turns"],
                 persistence=bool(data.get("persistence", False)),
                 tags=list(data.get("tags", [])),
+                standin=standin,
             )
         )
     return scripts
@@ -83,21 +101,80 @@ class ScriptFailure(AssertionError):
 
 
 def play(
-    script: Script, locale: str, send: Transport, session: Session | None = None
+    script: Script,
+    locale: str,
+    send: Transport,
+    session: Session | None = None,
+    standin: StandIn | None = None,
 ) -> list[dict[str, Any]]:
     """Play every turn of a script; raise ScriptFailure naming the turn that did not match."""
-    session = session or Session(locale=locale)
+    if session is None:
+        session = Session(locale=locale, api_endpoint=standin.url) if standin else Session(locale=locale)
     responses = []
     for number, turn in enumerate(script.turns, 1):
         where = f"{script.path.name} [{locale}] turn {number}"
+        if "standin" in turn or "new_session" in turn:
+            if "new_session" in turn:
+                session.reset()
+            else:
+                _drive_standin(turn["standin"] or {}, standin, where)
+            _check_standin(turn.get("expect") or {}, standin, where)
+            continue
         if "interview" in turn:
             response = _interview(turn["interview"], session, send, where)
         else:
             response = send(_request(turn, session))
             session.absorb(response)
         _check(turn.get("expect") or {}, response, locale, where)
+        _check_standin(turn.get("expect") or {}, standin, where)
         responses.append(response)
     return responses
+
+
+def _drive_standin(spec: dict[str, Any], standin: StandIn | None, where: str) -> None:
+    if standin is None:
+        raise ScriptFailure(f"{where}: this script needs the Alexa API stand-in (alexa_standin: true)")
+    if "require_permission" in spec:
+        standin.require_permission(bool(spec["require_permission"]))
+    if "advance_minutes" in spec:
+        standin.advance(float(spec["advance_minutes"]))
+    if "fail" in spec:
+        fail = spec["fail"]
+        standin.script(
+            fail["path"],
+            status=fail.get("status"),
+            delay=float(fail.get("delay", 0)),
+            method=fail.get("method"),
+        )
+
+
+def _check_standin(expect: dict[str, Any], standin: StandIn | None, where: str) -> None:
+    """Expectations on what Alexa holds: running timers and what timers have announced."""
+    keys = {"timers", "announced", "no_timers"} & set(expect)
+    if not keys:
+        return
+    if standin is None:
+        raise ScriptFailure(f"{where}: {sorted(keys)} need the Alexa API stand-in")
+    timers = standin.timers
+    if expect.get("no_timers") and timers:
+        raise ScriptFailure(f"{where}: expected no running timers, the stand-in holds {timers}")
+    for wanted in expect.get("timers", []):
+        minutes = wanted["minutes"]
+        says = str(wanted.get("says", "")).lower()
+        match = [
+            t
+            for t in timers
+            if t.operation == "ANNOUNCE"
+            and t.duration.total_seconds() == minutes * 60
+            and any(says in text.lower() for _, text in t.announce)
+        ]
+        if not match:
+            held = [(t.duration, t.operation, t.announce) for t in timers]
+            raise ScriptFailure(f"{where}: no announce timer of {minutes} minutes saying {says!r}: {held}")
+    spoken = [a.text.lower() for a in standin.announced]
+    for text in expect.get("announced", []):
+        if not any(text.lower() in said for said in spoken):
+            raise ScriptFailure(f"{where}: nothing announced {text!r}; announced: {spoken}")
 
 
 def _request(turn: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -190,5 +267,12 @@ def _check(expect: dict[str, Any], response: dict[str, Any], locale: str, where:
         mode = (state_data(response.get("sessionAttributes", {}).get("kh")) or {}).get("mode")
         if mode != expect["mode"]:
             raise ScriptFailure(f"{where}: mode {mode!r}, expected {expect['mode']!r}")
+    if "asks_permission" in expect:
+        directives = response.get("response", {}).get("directives") or []
+        asks = any(
+            d.get("type") == "Connections.SendRequest" and d.get("name") == "AskFor" for d in directives
+        )
+        if asks != bool(expect["asks_permission"]):
+            raise ScriptFailure(f"{where}: asks_permission={asks}, expected {expect['asks_permission']}")
     if "no_speech" in expect and expect["no_speech"] and speech_of(response):
         raise ScriptFailure(f"{where}: expected no speech, got {speech!r}")
