@@ -629,12 +629,12 @@ class _Plan:
                 and have_n + min(budget, len(open_signs)) >= evidence.SUSPECTED_MIN_SIGNS
             ):
                 return _Q[open_signs[0]]
+        # The floor causes a "yes" to their open questions could bring to the floor, each with the
+        # question to ask first. The most likely one wins, but the cause order (a whole evidence pass
+        # over freshly resolved facts) matters only when two or more can: it is computed only then.
         injury_possible = r.get(F.RECENT_INJURY) is not _A
-        _, order = self.posterior()
-        floor_causes = _FLOOR_CAUSE_SET
-        for k in order:
-            if k not in floor_causes:
-                continue
+        reachable: dict[int, Finding] = {}
+        for k in evidence.FLOOR_CAUSES:
             weights = evidence.support_weights(k)
             open_ = sorted(
                 (
@@ -651,8 +651,13 @@ class _Plan:
                 continue
             have = evidence.support(present, age, k)
             if have + sum(w for w, _ in open_[:budget]) >= evidence.CONFIDENT_SUPPORT:
-                return _Q[_POOL[open_[0][1]]]
-        return None
+                reachable[k] = _POOL[open_[0][1]]
+        if not reachable:
+            return None
+        if len(reachable) > 1:
+            _, order = self.posterior()
+            return _Q[next(reachable[k] for k in order if k in reachable)]
+        return _Q[next(iter(reachable.values()))]
 
     def posterior(self) -> tuple[list[float], list[int]]:
         if self.post is None:
@@ -813,7 +818,6 @@ _POOL: tuple[Finding, ...] = (*MECHANISMS, *DISCRIMINATE_FINDINGS)
 _N_MECHANISMS = len(MECHANISMS)
 _POOL_INDEX: dict[Finding, int] = {f: i for i, f in enumerate(_POOL)}
 _MECHANISM_SET: frozenset[Finding] = frozenset(MECHANISMS)
-_FLOOR_CAUSE_SET: frozenset[int] = frozenset(evidence.FLOOR_CAUSES)
 #: The questions the floor step may ask (and counts): the pool, less what the safety plan asks.
 _FLOOR_POOL: frozenset[Finding] = frozenset(_POOL) - frozenset(_PLAN_FINDINGS)
 
