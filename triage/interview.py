@@ -35,7 +35,7 @@ from triage.facts import (
     Facts,
     _resolve,
 )
-from triage.rules import CHILD_AGE, fired_rules, level_and_flags
+from triage.rules import CHILD_AGE, RULE_LEVEL, fired_rules
 from triage.vocabulary import FINDING_GROUPS, GROUP_OF, Answer, CareLevel, Finding, Flag
 
 F = Finding
@@ -384,6 +384,22 @@ class _View:
         self.age = age
 
 
+#: What the rules read from the resolved answers besides the escalating and present sets: whether
+#: each of these findings is ruled out ("not ruled out" counts for the pain places, the leg swelling
+#: and the injury). A "what if" view needs these answers and nothing else from ``resolved``
+#: (``test_speed_equivalence`` checks the rules read no other key).
+RULES_READ_RESOLVED: tuple[Finding, ...] = (
+    F.RECENT_INJURY,
+    F.PAIN_CALF,
+    F.PAIN_BEHIND_KNEE,
+    F.SWELLING_CALF,
+    F.SWELLING_WHOLE_LEG,
+)
+_READ_SET = frozenset(RULES_READ_RESOLVED)
+_SELF_CARE = CareLevel.SELF_CARE
+_CONSULTATION = CareLevel.CONSULTATION
+
+
 def _level_of(
     resolved: Mapping[Finding, Answer],
     answers: Mapping[Finding, Answer],
@@ -391,14 +407,21 @@ def _level_of(
     esc: frozenset[Finding],
     present: frozenset[Finding],
 ) -> CareLevel:
-    rules = fired_rules(
-        cast(Facts, _View(resolved, answers, age)),
-        esc,
-        evidence.oa_suspected(esc, age),
-        evidence.chondromalacia_suspected(esc),
-        evidence.typical_care_floor(present, age),
-    )
-    return level_and_flags(rules)[0]
+    """The care level the rules give (``level_and_flags(fired_rules(...))[0]``, without the flags).
+
+    The three evidence counts (osteoarthritis, chondromalacia, a cause's usual care) only ever add a
+    CONSULTATION rule, so they can change the level only when nothing else fired: they are computed
+    only then (they are a good part of the cost, and most "what if" checks fire some rule).
+    """
+    rules = fired_rules(cast(Facts, _View(resolved, answers, age)), esc, False, False, False)
+    level = RULE_LEVEL[rules[0]]  # rules come most urgent first
+    if level is _SELF_CARE and (
+        evidence.oa_suspected(esc, age)
+        or evidence.chondromalacia_suspected(esc)
+        or evidence.typical_care_floor(present, age)
+    ):
+        return _CONSULTATION
+    return level
 
 
 def _raises(facts: Facts, f: Finding, level: CareLevel) -> bool:
@@ -507,11 +530,15 @@ class _Plan:
             made.append(f)
             made.extend(b for b in _YES_PRESENT[f] if b in FINDING_GROUPS or not self.explicit(b))
             absent.extend(b for b in _YES_ABSENT[f] if not self.explicit(b))
-        r = dict(self.r)
+        # Only the answers the rules read from ``resolved`` (not a copy of all of them).
+        get = self.r.get
+        r = {k: a for k in RULES_READ_RESOLVED if (a := get(k)) is not None}
         for b in absent:
-            r[b] = _A
+            if b in _READ_SET:
+                r[b] = _A
         for x in made:
-            r[x] = _P
+            if x in _READ_SET:
+                r[x] = _P
         answers: Mapping[Finding, Answer] = self.answers
         if F.SKIN_CHANGES in yes:
             answers = {**answers, F.SKIN_CHANGES: _P}
@@ -634,24 +661,19 @@ class _Plan:
         # over freshly resolved facts) matters only when two or more can: it is computed only then.
         injury_possible = r.get(F.RECENT_INJURY) is not _A
         reachable: dict[int, Finding] = {}
-        for k in evidence.FLOOR_CAUSES:
-            weights = evidence.support_weights(k)
-            open_ = sorted(
-                (
-                    (w, _POOL_INDEX[f])
-                    for f, w in weights.items()
-                    if w > 0
-                    and f not in r
-                    and f in _FLOOR_POOL
-                    and (injury_possible or f not in _MECHANISM_SET)
-                ),
-                reverse=True,
-            )
+        for k, cause_signs in _FLOOR_SIGNS:
+            # the first ``budget`` open signs, heaviest first (the order is fixed at import)
+            open_: list[tuple[float, Finding]] = []
+            for w, f in cause_signs:
+                if f not in r and (injury_possible or f not in _MECHANISM_SET):
+                    open_.append((w, f))
+                    if len(open_) == budget:
+                        break
             if not open_:
                 continue
             have = evidence.support(present, age, k)
-            if have + sum(w for w, _ in open_[:budget]) >= evidence.CONFIDENT_SUPPORT:
-                reachable[k] = _POOL[open_[0][1]]
+            if have + sum(w for w, _ in open_) >= evidence.CONFIDENT_SUPPORT:
+                reachable[k] = open_[0][1]
         if not reachable:
             return None
         if len(reachable) > 1:
@@ -820,6 +842,25 @@ _POOL_INDEX: dict[Finding, int] = {f: i for i, f in enumerate(_POOL)}
 _MECHANISM_SET: frozenset[Finding] = frozenset(MECHANISMS)
 #: The questions the floor step may ask (and counts): the pool, less what the safety plan asks.
 _FLOOR_POOL: frozenset[Finding] = frozenset(_POOL) - frozenset(_PLAN_FINDINGS)
+#: Per floor cause: its supporting signs the floor step may ask, as (weight, finding), heaviest first
+#: (ties: the later pool finding first), so the step only filters out what is answered.
+_FLOOR_SIGNS: tuple[tuple[int, tuple[tuple[float, Finding], ...]], ...] = tuple(
+    (
+        k,
+        tuple(
+            (w, _POOL[i])
+            for w, i in sorted(
+                (
+                    (w, _POOL_INDEX[f])
+                    for f, w in evidence.support_weights(k).items()
+                    if w > 0 and f in _FLOOR_POOL
+                ),
+                reverse=True,
+            )
+        ),
+    )
+    for k in evidence.FLOOR_CAUSES
+)
 
 
 def _pool_column(table: Mapping[Finding, tuple[float, ...]], i: int, default: float) -> tuple[float, ...]:

@@ -230,3 +230,29 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: test_speed_equivalence.py --write   (regenerates the frozen snapshot)")
     print(f"wrote {write()} cases to {GOLDEN}")
+
+
+class _Recording(dict[Finding, Answer]):
+    """A resolved-answers mapping that remembers which findings were read."""
+
+    read: set[Finding]
+
+    def get(self, key: Finding, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_the_rules_read_from_resolved_only_what_the_interview_views_carry() -> None:
+    """The interview's "what if" views carry only RULES_READ_RESOLVED of the resolved answers."""
+    from triage.interview import RULES_READ_RESOLVED
+    from triage.rules import fired_rules
+
+    read: set[Finding] = set()
+    for data, _ in _load()[:1000]:
+        facts = Facts.from_json(data)
+        recording = _Recording(facts.resolved)
+        recording.read = read
+        view = type("View", (), {"resolved": recording, "answers": facts.answers, "age": facts.age})
+        fired_rules(view, facts.escalating, False, False, False)  # type: ignore[arg-type]
+    assert read <= set(RULES_READ_RESOLVED), sorted(read - set(RULES_READ_RESOLVED))
+    assert read, "the rules read nothing: the recording is broken"
