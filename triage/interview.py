@@ -554,11 +554,36 @@ class _Plan:
         if found is not None:
             return found
         r = self.r
-        result = self._worth(f) or any(
-            self._worth(x) for x in SCREENS[f] if r.get(x) is not _A and r.get(x) is not _P
-        )
+        screened = [f, *(x for x in SCREENS[f] if r.get(x) is not _A and r.get(x) is not _P)]
+        result = self._settle_raises(screened) or any(self._worth(x) for x in screened)
         self.could_memo[f] = result
         return result
+
+    def _settle_raises(self, xs: list[Finding]) -> bool:
+        """The cheap part of ``raises`` for several findings at once: True when one of them is known to
+        raise the level, or raises it on its own without any other finding (``_solo_level``, cached).
+
+        Otherwise, for two or more findings not settled yet, one rule evaluation settles them all
+        when none can raise the level: with a "yes" to all of them at once the level is no higher
+        than now. The rules are monotone and that one state holds everything each single "yes" would
+        add, so no single "yes" raises it either (remembered as such). Most often that is the case
+        (a group question whose signs cannot matter any more)."""
+        memo = self.memo
+        age, ruled_out, level = self.age, self.ruled_out, self.level
+        todo: list[Finding] = []
+        for x in xs:
+            known = memo.get(x)
+            if known:
+                return True
+            if known is None:
+                if _solo_level(x, age, ruled_out) > level:
+                    memo[x] = True
+                    return True
+                todo.append(x)
+        if len(todo) >= 2 and self._level_with(tuple(todo)) <= level:
+            for x in todo:
+                memo[x] = False
+        return False
 
     def _worth(self, x: Finding) -> bool:
         if self.raises(x):
