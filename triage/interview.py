@@ -495,6 +495,9 @@ class _Plan:
         self.could_memo: dict[Finding, bool] = {}
         self.pair_memo: dict[tuple[Finding, Finding], bool] = {}
         self.ruled_out = _ruled_out(self.r)
+        self.age_memo: bool | None = None
+        #: Where ``safety_next`` goes on in the plan (the screens before it are checked first).
+        self.scan_from = _SCREEN_END
         #: Red-flag questions answered "not sure" once, in the order they are asked again.
         pending: list[Finding] = []
         if _U in self.answers.values():
@@ -608,8 +611,10 @@ class _Plan:
     def age_raises(self) -> bool:
         if self.level < CareLevel.CONSULTATION_24:
             return True  # a child (the first probe age) is always seen the same day
-        r, answers, esc, present = self.r, self.answers, self.esc, self.present
-        return any(_level_of(r, answers, a, esc, present) > self.level for a in _PROBE_AGES)
+        if self.age_memo is None:  # remembered until the level is recomputed, like the other checks
+            r, answers, esc, present = self.r, self.answers, self.esc, self.present
+            self.age_memo = any(_level_of(r, answers, a, esc, present) > self.level for a in _PROBE_AGES)
+        return self.age_memo
 
     # --- the question plan -----------------------------------------------------------------------
     def safety_next(self) -> Question | None:
@@ -624,11 +629,19 @@ class _Plan:
                 return _Q[f]
         if not self.age_asked and self.age_raises():
             return AGE_QUESTION
-        for f, any_of, gate in _COMPILED_PLAN:
+        # The rest of the plan, from where the last call stopped: until the level is recomputed
+        # (``relevel`` starts over), a "no" only answers questions and closes gates, and the "what
+        # if" answers are remembered, so every question passed over stays passed over. (The screens
+        # were just passed over above.)
+        plan = _COMPILED_PLAN
+        for i in range(self.scan_from, len(plan)):
+            f, any_of, gate = plan[i]
             if f in r or not _open(any_of, gate, r, esc):
                 continue
             if self.could_raise(f):
+                self.scan_from = i
                 return _Q[f]
+        self.scan_from = len(plan)
         return None
 
     def next(self) -> Question | None:
@@ -802,6 +815,8 @@ class _Plan:
         self.memo.clear()
         self.could_memo.clear()
         self.pair_memo.clear()
+        self.age_memo = None
+        self.scan_from = _SCREEN_END
 
 
 #: The plan's findings in order, and each gate as (the findings an "any of" gate needs, or None; the
