@@ -6,7 +6,8 @@ Each timed call gets its own freshly built (equal) ``Facts`` object, so nothing 
 instance is reused between calls: the number is what one conversation turn pays for ``assess``,
 including the "about N more" count (``questions_left``). The interview keeps one small bounded
 cache (``_solo_level``, content-free); "cold" clears it before every call, the worst case of a
-fresh container.
+fresh container. The machine is shared: the load average is printed, and each state's fastest
+run (the median over states) estimates what the code costs with a core to itself.
 
 Run: .venv/bin/python bench/bench_triage.py
 """
