@@ -252,18 +252,18 @@ class Facts:
             setattr_(self, "_evidence_present", tuple(shown))
         # A group absent with every atom absent stands for its atoms (one evidence vector, same sum);
         # otherwise the atoms speak for themselves and the group is left out.
-        if _GROUP_SET.isdisjoint(absent):
+        absent_groups = _GROUP_SET.intersection(absent)
+        if not absent_groups:
             setattr_(self, "_evidence_absent", absent)
         else:
-            collapsed = [
-                g
-                for g, atoms in _GROUPS
-                if resolved.get(g) is ab and all(resolved.get(a) is ab for a in atoms)
-            ]
-            kept = [
-                f for f in absent if f in collapsed or (f not in groups and GROUP_OF.get(f) not in collapsed)
-            ]
-            setattr_(self, "_evidence_absent", tuple(kept))
+            dropped: set[Finding] = set()
+            for g in absent_groups:
+                atoms = groups[g]
+                if all(resolved.get(a) is ab for a in atoms):
+                    dropped.update(atoms)  # the group stands for its atoms
+                else:
+                    dropped.add(g)  # the atoms speak for themselves
+            setattr_(self, "_evidence_absent", tuple([f for f in absent if f not in dropped]))
 
     # --- reading ---------------------------------------------------------------
     def answer(self, f: Finding) -> Answer:

@@ -35,7 +35,7 @@ from triage.facts import (
     Facts,
     _resolve,
 )
-from triage.rules import CHILD_AGE, fired_rules, level_and_flags
+from triage.rules import CHILD_AGE, RULE_LEVEL, fired_rules
 from triage.vocabulary import FINDING_GROUPS, GROUP_OF, Answer, CareLevel, Finding, Flag
 
 F = Finding
@@ -384,6 +384,22 @@ class _View:
         self.age = age
 
 
+#: What the rules read from the resolved answers besides the escalating and present sets: whether
+#: each of these findings is ruled out ("not ruled out" counts for the pain places, the leg swelling
+#: and the injury). A "what if" view needs these answers and nothing else from ``resolved``
+#: (``test_speed_equivalence`` checks the rules read no other key).
+RULES_READ_RESOLVED: tuple[Finding, ...] = (
+    F.RECENT_INJURY,
+    F.PAIN_CALF,
+    F.PAIN_BEHIND_KNEE,
+    F.SWELLING_CALF,
+    F.SWELLING_WHOLE_LEG,
+)
+_READ_SET = frozenset(RULES_READ_RESOLVED)
+_SELF_CARE = CareLevel.SELF_CARE
+_CONSULTATION = CareLevel.CONSULTATION
+
+
 def _level_of(
     resolved: Mapping[Finding, Answer],
     answers: Mapping[Finding, Answer],
@@ -391,14 +407,21 @@ def _level_of(
     esc: frozenset[Finding],
     present: frozenset[Finding],
 ) -> CareLevel:
-    rules = fired_rules(
-        cast(Facts, _View(resolved, answers, age)),
-        esc,
-        evidence.oa_suspected(esc, age),
-        evidence.chondromalacia_suspected(esc),
-        evidence.typical_care_floor(present, age),
-    )
-    return level_and_flags(rules)[0]
+    """The care level the rules give (``level_and_flags(fired_rules(...))[0]``, without the flags).
+
+    The three evidence counts (osteoarthritis, chondromalacia, a cause's usual care) only ever add a
+    CONSULTATION rule, so they can change the level only when nothing else fired: they are computed
+    only then (they are a good part of the cost, and most "what if" checks fire some rule).
+    """
+    rules = fired_rules(cast(Facts, _View(resolved, answers, age)), esc, False, False, False)
+    level = RULE_LEVEL[rules[0]]  # rules come most urgent first
+    if level is _SELF_CARE and (
+        evidence.oa_suspected(esc, age)
+        or evidence.chondromalacia_suspected(esc)
+        or evidence.typical_care_floor(present, age)
+    ):
+        return _CONSULTATION
+    return level
 
 
 def _raises(facts: Facts, f: Finding, level: CareLevel) -> bool:
@@ -472,6 +495,9 @@ class _Plan:
         self.could_memo: dict[Finding, bool] = {}
         self.pair_memo: dict[tuple[Finding, Finding], bool] = {}
         self.ruled_out = _ruled_out(self.r)
+        self.age_memo: bool | None = None
+        #: Where ``safety_next`` goes on in the plan (the screens before it are checked first).
+        self.scan_from = _SCREEN_END
         #: Red-flag questions answered "not sure" once, in the order they are asked again.
         pending: list[Finding] = []
         if _U in self.answers.values():
@@ -507,11 +533,15 @@ class _Plan:
             made.append(f)
             made.extend(b for b in _YES_PRESENT[f] if b in FINDING_GROUPS or not self.explicit(b))
             absent.extend(b for b in _YES_ABSENT[f] if not self.explicit(b))
-        r = dict(self.r)
+        # Only the answers the rules read from ``resolved`` (not a copy of all of them).
+        get = self.r.get
+        r = {k: a for k in RULES_READ_RESOLVED if (a := get(k)) is not None}
         for b in absent:
-            r[b] = _A
+            if b in _READ_SET:
+                r[b] = _A
         for x in made:
-            r[x] = _P
+            if x in _READ_SET:
+                r[x] = _P
         answers: Mapping[Finding, Answer] = self.answers
         if F.SKIN_CHANGES in yes:
             answers = {**answers, F.SKIN_CHANGES: _P}
@@ -527,11 +557,36 @@ class _Plan:
         if found is not None:
             return found
         r = self.r
-        result = self._worth(f) or any(
-            self._worth(x) for x in SCREENS[f] if r.get(x) is not _A and r.get(x) is not _P
-        )
+        screened = [f, *(x for x in SCREENS[f] if r.get(x) is not _A and r.get(x) is not _P)]
+        result = self._settle_raises(screened) or any(self._worth(x) for x in screened)
         self.could_memo[f] = result
         return result
+
+    def _settle_raises(self, xs: list[Finding]) -> bool:
+        """The cheap part of ``raises`` for several findings at once: True when one of them is known to
+        raise the level, or raises it on its own without any other finding (``_solo_level``, cached).
+
+        Otherwise, for two or more findings not settled yet, one rule evaluation settles them all
+        when none can raise the level: with a "yes" to all of them at once the level is no higher
+        than now. The rules are monotone and that one state holds everything each single "yes" would
+        add, so no single "yes" raises it either (remembered as such). Most often that is the case
+        (a group question whose signs cannot matter any more)."""
+        memo = self.memo
+        age, ruled_out, level = self.age, self.ruled_out, self.level
+        todo: list[Finding] = []
+        for x in xs:
+            known = memo.get(x)
+            if known:
+                return True
+            if known is None:
+                if _solo_level(x, age, ruled_out) > level:
+                    memo[x] = True
+                    return True
+                todo.append(x)
+        if len(todo) >= 2 and self._level_with(tuple(todo)) <= level:
+            for x in todo:
+                memo[x] = False
+        return False
 
     def _worth(self, x: Finding) -> bool:
         if self.raises(x):
@@ -556,8 +611,10 @@ class _Plan:
     def age_raises(self) -> bool:
         if self.level < CareLevel.CONSULTATION_24:
             return True  # a child (the first probe age) is always seen the same day
-        r, answers, esc, present = self.r, self.answers, self.esc, self.present
-        return any(_level_of(r, answers, a, esc, present) > self.level for a in _PROBE_AGES)
+        if self.age_memo is None:  # remembered until the level is recomputed, like the other checks
+            r, answers, esc, present = self.r, self.answers, self.esc, self.present
+            self.age_memo = any(_level_of(r, answers, a, esc, present) > self.level for a in _PROBE_AGES)
+        return self.age_memo
 
     # --- the question plan -----------------------------------------------------------------------
     def safety_next(self) -> Question | None:
@@ -572,11 +629,19 @@ class _Plan:
                 return _Q[f]
         if not self.age_asked and self.age_raises():
             return AGE_QUESTION
-        for f, any_of, gate in _COMPILED_PLAN:
+        # The rest of the plan, from where the last call stopped: until the level is recomputed
+        # (``relevel`` starts over), a "no" only answers questions and closes gates, and the "what
+        # if" answers are remembered, so every question passed over stays passed over. (The screens
+        # were just passed over above.)
+        plan = _COMPILED_PLAN
+        for i in range(self.scan_from, len(plan)):
+            f, any_of, gate = plan[i]
             if f in r or not _open(any_of, gate, r, esc):
                 continue
             if self.could_raise(f):
+                self.scan_from = i
                 return _Q[f]
+        self.scan_from = len(plan)
         return None
 
     def next(self) -> Question | None:
@@ -629,30 +694,30 @@ class _Plan:
                 and have_n + min(budget, len(open_signs)) >= evidence.SUSPECTED_MIN_SIGNS
             ):
                 return _Q[open_signs[0]]
+        # The floor causes a "yes" to their open questions could bring to the floor, each with the
+        # question to ask first. The most likely one wins, but the cause order (a whole evidence pass
+        # over freshly resolved facts) matters only when two or more can: it is computed only then.
         injury_possible = r.get(F.RECENT_INJURY) is not _A
-        _, order = self.posterior()
-        floor_causes = _FLOOR_CAUSE_SET
-        for k in order:
-            if k not in floor_causes:
-                continue
-            weights = evidence.support_weights(k)
-            open_ = sorted(
-                (
-                    (w, _POOL_INDEX[f])
-                    for f, w in weights.items()
-                    if w > 0
-                    and f not in r
-                    and f in _FLOOR_POOL
-                    and (injury_possible or f not in _MECHANISM_SET)
-                ),
-                reverse=True,
-            )
+        reachable: dict[int, Finding] = {}
+        for k, cause_signs in _FLOOR_SIGNS:
+            # the first ``budget`` open signs, heaviest first (the order is fixed at import)
+            open_: list[tuple[float, Finding]] = []
+            for w, f in cause_signs:
+                if f not in r and (injury_possible or f not in _MECHANISM_SET):
+                    open_.append((w, f))
+                    if len(open_) == budget:
+                        break
             if not open_:
                 continue
             have = evidence.support(present, age, k)
-            if have + sum(w for w, _ in open_[:budget]) >= evidence.CONFIDENT_SUPPORT:
-                return _Q[_POOL[open_[0][1]]]
-        return None
+            if have + sum(w for w, _ in open_) >= evidence.CONFIDENT_SUPPORT:
+                reachable[k] = open_[0][1]
+        if not reachable:
+            return None
+        if len(reachable) > 1:
+            _, order = self.posterior()
+            return _Q[next(reachable[k] for k in order if k in reachable)]
+        return _Q[next(iter(reachable.values()))]
 
     def posterior(self) -> tuple[list[float], list[int]]:
         if self.post is None:
@@ -750,6 +815,8 @@ class _Plan:
         self.memo.clear()
         self.could_memo.clear()
         self.pair_memo.clear()
+        self.age_memo = None
+        self.scan_from = _SCREEN_END
 
 
 #: The plan's findings in order, and each gate as (the findings an "any of" gate needs, or None; the
@@ -813,9 +880,27 @@ _POOL: tuple[Finding, ...] = (*MECHANISMS, *DISCRIMINATE_FINDINGS)
 _N_MECHANISMS = len(MECHANISMS)
 _POOL_INDEX: dict[Finding, int] = {f: i for i, f in enumerate(_POOL)}
 _MECHANISM_SET: frozenset[Finding] = frozenset(MECHANISMS)
-_FLOOR_CAUSE_SET: frozenset[int] = frozenset(evidence.FLOOR_CAUSES)
 #: The questions the floor step may ask (and counts): the pool, less what the safety plan asks.
 _FLOOR_POOL: frozenset[Finding] = frozenset(_POOL) - frozenset(_PLAN_FINDINGS)
+#: Per floor cause: its supporting signs the floor step may ask, as (weight, finding), heaviest first
+#: (ties: the later pool finding first), so the step only filters out what is answered.
+_FLOOR_SIGNS: tuple[tuple[int, tuple[tuple[float, Finding], ...]], ...] = tuple(
+    (
+        k,
+        tuple(
+            (w, _POOL[i])
+            for w, i in sorted(
+                (
+                    (w, _POOL_INDEX[f])
+                    for f, w in evidence.support_weights(k).items()
+                    if w > 0 and f in _FLOOR_POOL
+                ),
+                reverse=True,
+            )
+        ),
+    )
+    for k in evidence.FLOOR_CAUSES
+)
 
 
 def _pool_column(table: Mapping[Finding, tuple[float, ...]], i: int, default: float) -> tuple[float, ...]:
