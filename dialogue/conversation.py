@@ -23,6 +23,7 @@ from dialogue.urgency import (
 )
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage.interview import rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding
 
 QUESTIONS: dict[str, Question] = {question.id: question for question in ALL_QUESTIONS}
@@ -77,7 +78,7 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act in _TOPICS:
         return _TOPICS[act.act](state, act, ctx)
     if act.act in (Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM):
-        if act.findings:
+        if act.findings or act.inferred:
             return _start_interview(state, act, ctx)
         return _reply(state, ctx, p.not_now(ctx.content, state))
     return _fallback(state, ctx)
@@ -199,10 +200,8 @@ def _fallback(state: SessionState, ctx: TurnContext) -> Turn:
 
 
 def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    facts = state.facts
     volunteered = act.findings or (Finding.PE_SIGNS,)
-    for finding in volunteered:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+    facts = _with_volunteered(state.facts, replace(act, findings=volunteered))
     assessment = assess(facts)
     kind = emergency_kind(assessment) or EmergencyKind.CALL_NOW
     new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None).with_emergency(kind)
@@ -214,9 +213,7 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 
 def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    facts = state.facts if state.mode is Mode.INTERVIEW else Facts.empty()
-    for finding in act.findings:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+    facts = _with_volunteered(state.facts if state.mode is Mode.INTERVIEW else Facts.empty(), act)
     new_state = replace(
         state, mode=Mode.INTERVIEW, facts=facts, asked=0, misses=0, question=None, topic=None, more=()
     )
@@ -236,8 +233,8 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
         if answer is not None:
             facts = answer_question(facts, question, answer, act.number)
             answered = True
-    for finding in act.findings:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+    if act.findings or act.inferred:
+        facts = _with_volunteered(facts, act)
         answered = True
     if not answered:
         return _fallback(state, ctx)
@@ -247,6 +244,15 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     if assessment.complete or is_child(facts):  # under 16: no triage, see a doctor
         return _result(new_state, ctx, assessment)
     return _ask(new_state, ctx, assessment)
+
+
+def _with_volunteered(facts: Facts, act: UserAct) -> Facts:
+    """The facts with what the user volunteered: findings said as present, and the findings an
+    activity word implies as inferred (counted for ranking, never spoken back as a reason)."""
+    for finding in act.findings:
+        facts = facts.with_answer(finding, Answer.PRESENT)
+    inferred = tuple(f for f in act.inferred if f not in facts.answers)
+    return facts.with_inferred(*inferred) if inferred else facts
 
 
 def _answer_from(act: UserAct, question: Question) -> Answer | None:
@@ -316,7 +322,13 @@ def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState
 
 
 def _current_question(state: SessionState) -> Question | None:
-    return QUESTIONS.get(state.question) if state.question else None
+    """The pending question, in its simpler wording when it is a red-flag question asked again
+    after a first "not sure" (the facts say so: only the question id is kept in the session)."""
+    question = QUESTIONS.get(state.question) if state.question else None
+    finding = question.finding if question is not None else None
+    if question is not None and finding is not None and rephrase_pending(state.facts, finding):
+        return replace(question, rephrased=True)
+    return question
 
 
 # --- offers -----------------------------------------------------------------------------------------

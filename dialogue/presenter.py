@@ -35,10 +35,7 @@ from speech import (
     sentence,
 )
 from triage import Assessment, Facts, Question, QuestionKind, RankedCause
-from triage.vocabulary import Answer, CareLevel, Condition, Finding
-
-#: Triage v2's ``Answer.UNCLEAR`` value (SPEC): "not sure" twice to a red-flag question.
-UNCLEAR = "unclear"
+from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Condition
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -197,14 +194,20 @@ def launch_resume_price(c: LocaleContent, step: PriceStep) -> Reply:
 
 def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
     """Help for where the conversation is (content only: built once per locale, mode and question)."""
-    return _help_for(c.locale, mode, question.id if mode is Mode.INTERVIEW and question is not None else None)
+    pending = question if mode is Mode.INTERVIEW else None
+    return _help_for(
+        c.locale,
+        mode,
+        pending.id if pending is not None else None,
+        pending is not None and pending.rephrased,
+    )
 
 
 @lru_cache(maxsize=256)
-def _help_for(locale: str, mode: Mode, question_id: str | None) -> Reply:
+def _help_for(locale: str, mode: Mode, question_id: str | None, rephrased: bool = False) -> Reply:
     c = content_load(locale)
     if question_id is not None:
-        text = c.interview.question(question_id).question
+        text = _asked_text(c, question_id, rephrased=rephrased)
         return _reply(c, essential(c.skill["help_interview"]), para(text), reprompt=text)
     if mode is Mode.PRICE:
         return _reply(c, essential(c.skill["help_price"]))
@@ -298,7 +301,14 @@ def not_saved(c: LocaleContent) -> str:
 
 
 def _question_text(c: LocaleContent, question: Question) -> str:
-    return c.interview.question(question.id).question
+    return _asked_text(c, question.id, rephrased=question.rephrased)
+
+
+def _asked_text(c: LocaleContent, question_id: str, *, rephrased: bool) -> str:
+    """The question's words: the simpler wording when a red-flag question is asked again after a
+    first "not sure" (triage's ``Question.rephrased``)."""
+    text = c.interview.question(question_id)
+    return text.simpler if rephrased and text.simpler else text.question
 
 
 def question(
@@ -312,14 +322,14 @@ def question(
     """An interview question, after the introduction on the first one and, every third question,
     how many are left about."""
     progress = intro or asked % 3 == 2
-    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro)
+    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro, q.rephrased)
 
 
 @lru_cache(maxsize=1024)
-def _question(locale: str, question_id: str, left: int, intro: bool) -> Reply:
+def _question(locale: str, question_id: str, left: int, intro: bool, rephrased: bool = False) -> Reply:
     """Built once per locale, question and progress note: about 40 questions, a dozen counts."""
     c = content_load(locale)
-    text = c.interview.question(question_id).question
+    text = _asked_text(c, question_id, rephrased=rephrased)
     blocks: list[Block] = []
     if intro:
         blocks.append(para(c.skill["interview_intro"], priority=Priority.HIGH))
@@ -332,8 +342,10 @@ def _question(locale: str, question_id: str, left: int, intro: bool) -> Reply:
 def why_asking(c: LocaleContent, q: Question | None) -> Reply:
     if q is None:
         return _reply(c, essential(c.skill["why_asking_general"]))
-    text = c.interview.question(q.id)
-    return _reply(c, essential(text.why), para(text.question, priority=Priority.HIGH), reprompt=text.question)
+    asked = _question_text(c, q)
+    return _reply(
+        c, essential(c.interview.question(q.id).why), para(asked, priority=Priority.HIGH), reprompt=asked
+    )
 
 
 #: Causes whose home care is staying active or exercise rather than PRICE (content item 8).
@@ -403,6 +415,7 @@ def result(
     flags = urgent_flags(a)
     for flag in flags:
         blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+    blocks.extend(_unclear_note(c, facts))
     if not child:
         blocks.extend(_causes(c, a, facts))
     net = _safety_net_key(a, kind, child=child)
@@ -421,27 +434,37 @@ def result(
 
 def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
     """With a clot possible: a deep vein thrombosis first, and no benign cause offered to explain
-    it. Otherwise the two leading causes, each only with reasons the user gave (a cause with no
-    evidence at all is not named)."""
+    it. Otherwise the two leading causes, each only with reasons the user gave (a cause whose only
+    evidence is implied, by an activity word or a broad screening answer, is not named)."""
     if clot_suspected(a):
         dvt = next((x for x in a.causes if x.condition is Condition.DEEP_VEIN_THROMBOSIS), None)
         name = c.conditions[Condition.DEEP_VEIN_THROMBOSIS].name
         first = (
             _cause_sentence(c, dvt, facts)
-            if dvt is not None and _reasons(c, dvt.supporting, facts)
+            if dvt is not None and _reasons(c, dvt, facts)
             else skill(c, "cause_possible", cause=name)
         )
         blocks: list[Block] = [para(first, priority=Priority.HIGH)]
         if any(x.condition is not Condition.DEEP_VEIN_THROMBOSIS for x in a.causes[:MAX_CAUSES_IN_RESULT]):
             blocks.append(para(c.skill["result_clot_lookalike"], priority=Priority.HIGH))
         return blocks
-    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x.supporting, facts)]
+    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x, facts)]
     return [para(*(_cause_sentence(c, x, facts) for x in named))] if named else []
+
+
+def _unclear_note(c: LocaleContent, facts: Facts) -> list[Block]:
+    """Warning signs answered "not sure" twice count as present for safety: say so, without ever
+    saying the user has them ("you weren't sure whether you had ...")."""
+    unclear = [f for f, answer in facts.answers.items() if answer is Answer.UNCLEAR]
+    if not unclear:
+        return []
+    phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
+    return [para(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))]
 
 
 def _lead_with_reasons(c: LocaleContent, a: Assessment, facts: Facts) -> Condition | None:
     """The leading cause, when the user said something that supports it."""
-    if a.causes and _reasons(c, a.causes[0].supporting, facts):
+    if a.causes and _reasons(c, a.causes[0], facts):
         return a.causes[0].condition
     return None
 
@@ -476,37 +499,36 @@ def _safety_net_key(a: Assessment, kind: EmergencyKind | None, *, child: bool) -
 
 def _cause_sentence(c: LocaleContent, cause: RankedCause, facts: Facts | None = None) -> str:
     """ "A calf strain may fit, because of ...": reasons only from what the user said (an answer of
-    "not sure" twice is "you weren't sure about ..."), never what a word such as "running" implies."""
+    "not sure" twice is "you weren't sure whether ..."), never what a word such as "running" implies."""
     name = c.conditions[cause.condition].name
-    reasons = _reasons(c, cause.supporting, facts)[:2]
+    reasons = _reasons(c, cause, facts)[:2]
     if not reasons:
         return skill(c, "cause_possible_also", cause=name)
     return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
 
 
-def _reasons(c: LocaleContent, findings: Sequence[Finding], facts: Facts | None) -> list[str]:
+#: Causes a screening group's broad answer may be spoken for: "swelling or warm, red or darker skin"
+#: fits a clot; as a reason for a strain or a cyst it would mislead (it may have been the warmth).
+_GROUP_REASON_CAUSES = frozenset({Condition.DEEP_VEIN_THROMBOSIS})
+
+
+def _reasons(c: LocaleContent, cause: RankedCause, facts: Facts | None) -> list[str]:
+    """What the user said that supports ``cause``, as phrases. Never a finding implied by a group
+    or an activity word; a broad screening answer ("swollen or hot") only for a cause it fits as a
+    whole; a second "not sure" as "you weren't sure whether ..."."""
     said = facts.answers if facts is not None else None
     out: list[str] = []
-    for finding in findings:
+    for finding in cause.supporting:
+        if finding in FINDING_GROUPS and cause.condition not in _GROUP_REASON_CAUSES:
+            continue
         phrase = c.interview.findings[finding].phrase
         answer = said.get(finding) if said is not None else Answer.PRESENT
-        if answer is None:
-            continue  # implied (a group, an activity word): never spoken back as if said
-        if answer.value == UNCLEAR:
+        if answer is Answer.UNCLEAR:
             out.append(skill(c, "reason_unclear", reasons=phrase))
         elif answer is Answer.PRESENT:
             out.append(phrase)
+        # otherwise implied (a group, an activity word): never spoken back as if said
     return out
-
-
-def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
-    """One sentence per cause with reasons; the causes without any share one sentence."""
-    sentences = [_cause_sentence(c, cause) for cause in causes if cause.supporting]
-    bare = [c.conditions[cause.condition].name for cause in causes if not cause.supporting]
-    if bare:
-        key = "cause_possible_also" if sentences else "cause_possible"
-        sentences.append(skill(c, key, cause=_and(c, bare, joiner=c.skill["or_word"])))
-    return sentences
 
 
 def _and(c: LocaleContent, words: Sequence[str], *, joiner: str | None = None) -> str:
@@ -522,10 +544,16 @@ def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Re
         rule_text = c.rules.get(rule.value if hasattr(rule, "value") else str(rule))
         if rule_text is not None:
             blocks.append(para(rule_text.reason, priority=Priority.HIGH))
+    blocks.extend(_unclear_note(c, facts or Facts.empty()))
+    if clot_suspected(a):
+        # A possible clot is explained by itself: no benign cause is offered as its explanation.
+        blocks.extend(_causes(c, a, facts or Facts.empty()))
+        return _reply(c, *blocks)
     for cause in a.causes[:MAX_CAUSES_SPOKEN]:
         name = c.conditions[cause.condition].name
         sentences = [_cause_sentence(c, cause, facts)]
-        against = [c.interview.findings[f].phrase for f in cause.against[:2]]
+        said_no = [f for f in cause.against if facts is None or facts.answers.get(f) is Answer.ABSENT]
+        against = [c.interview.findings[f].phrase for f in said_no[:2]]
         if against:
             sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
         blocks.append(para(*sentences, priority=Priority.NORMAL))

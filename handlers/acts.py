@@ -57,7 +57,9 @@ def _pending_findings(handler_input: HandlerInput) -> tuple[str, ...]:
 
 
 def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
-    """An act carrying every finding the symptom, body-place and activity slots resolved to.
+    """An act carrying every finding the symptom and body-place slots resolved to, and the findings
+    an activity implies ("I was running": overuse) as ``inferred``: they count for the ranking but
+    are never spoken back as if the user had said them.
 
     Words heard but not understood (or only guessed at) make the act ``unresolved``, with the
     skill's best guess, if any, in ``topic``: the conversation can ask about it instead of
@@ -81,11 +83,15 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     activity = _read(handler_input, "activity")
     unresolved = unresolved or activity.unresolved
     known = locale.vocab.activities.get(activity.id) if activity.id is not None else None
-    if known is not None:
-        found.extend(known.findings)
+    inferred = tuple(f for f in dict.fromkeys(known.findings) if f not in found) if known else ()
     answer = _answer(_read(handler_input, "answer").id)
     return UserAct(
-        act, findings=tuple(dict.fromkeys(found)), answer=answer, topic=guess, unresolved=unresolved
+        act,
+        findings=tuple(dict.fromkeys(found)),
+        inferred=inferred,
+        answer=answer,
+        topic=guess,
+        unresolved=unresolved,
     )
 
 
