@@ -71,8 +71,14 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     found: list[Finding] = []
     unresolved = False
     guess: str | None = None
+    answer = _answer(_read(handler_input, "answer").id)
     for slot_name in ("symptom", "bodyPlace"):
         reading = _read(handler_input, slot_name)
+        heard_answer = _answer_in(handler_input, slot_name, reading)
+        if heard_answer is not None:
+            # "no" said while the device listened for a symptom or a place: the answer it is.
+            answer = answer or heard_answer
+            continue
         unresolved = unresolved or reading.unresolved
         guess = guess or reading.guess
         chosen = reading.prefer(pending)
@@ -84,7 +90,6 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     unresolved = unresolved or activity.unresolved
     known = locale.vocab.activities.get(activity.id) if activity.id is not None else None
     inferred = tuple(f for f in dict.fromkeys(known.findings) if f not in found) if known else ()
-    answer = _answer(_read(handler_input, "answer").id)
     return UserAct(
         act,
         findings=tuple(dict.fromkeys(found)),
@@ -93,6 +98,17 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
         topic=guess,
         unresolved=unresolved,
     )
+
+
+def _answer_in(handler_input: HandlerInput, slot_name: str, reading: SlotReading) -> Answer | None:
+    """A yes, no or not sure heard in a symptom or body-place slot (a device eliciting that slot
+    fills it with whatever was said), matched by id or against the answer words."""
+    if reading.id is not None:
+        return _answer(reading.id)
+    if not reading.heard:
+        return None
+    spoken = read_slot(handler_input, slot_name, _catalogue(handler_input, "answer"))
+    return _answer(spoken.id)
 
 
 def _topic(slot_name: str, act: Act) -> ActBuilder:
@@ -130,10 +146,12 @@ def _finding(value: str) -> Finding | None:
 
 
 def _answer(value: str | None) -> Answer | None:
+    """A spoken answer id (yes, no or not sure; triage's 'unclear' is never said)."""
     try:
-        return Answer(value) if value else None
+        answer = Answer(value) if value else None
     except ValueError:
         return None
+    return None if answer is Answer.UNCLEAR else answer
 
 
 INTENT_ACTS: dict[str, ActBuilder] = {
