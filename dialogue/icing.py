@@ -78,7 +78,7 @@ def spoken_time(moment: datetime, zone: tzinfo | None) -> str:
 
 
 def _reply(c: LocaleContent, *blocks: Block, reprompt: str | None = None, end: bool = False) -> Reply:
-    prompt = None if end else (para(reprompt or c.skill["reprompt"]),)
+    prompt = None if end or not reprompt else (para(reprompt),)
     return Reply(blocks=blocks, reprompt=prompt, card_title=CARD_TITLE, end_session=end)
 
 
@@ -107,7 +107,7 @@ def icing_started(
     blocks.append(para(*price.safety[2:], priority=Priority.DETAIL))
     if timer is TimerStatus.ASKING_PERMISSION:
         # Alexa itself asks for consent next; the session continues with a Connections.Response.
-        return Reply(blocks=tuple(blocks), reprompt=None, card_title=price.name, end_session=False)
+        return Reply(blocks=tuple(blocks), card_title=price.name, hand_over=True)
     return _reply(c, *blocks, reprompt=c.skill["icing_reprompt"], end=timer is TimerStatus.SET)
 
 
@@ -156,6 +156,8 @@ def icing_status(c: LocaleContent, summary: IcingSummary, now: datetime, zone: t
 
 def reminder_result(c: LocaleContent, *, ok: bool, asking: bool = False, denied: bool = False) -> Reply:
     if asking:
-        return Reply(blocks=(essential(c.skill["reminder_asking_permission"]),), card_title=CARD_TITLE)
+        return Reply(
+            blocks=(essential(c.skill["reminder_asking_permission"]),), card_title=CARD_TITLE, hand_over=True
+        )
     key = "reminder_set" if ok else "reminder_denied" if denied else "reminder_failed"
     return _reply(c, essential(c.skill[key]), end=ok)

@@ -35,7 +35,7 @@ from speech import (
     sentence,
 )
 from triage import Assessment, Facts, Question, QuestionKind, RankedCause
-from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Condition
+from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Condition, Finding
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -63,7 +63,9 @@ def _reply(
     end: bool = False,
     title: str = CARD_TITLE,
 ) -> Reply:
-    prompt = None if end else (para(reprompt or c.skill["reprompt"]),)
+    # A reprompt only repeats what the turn asked: a turn that asked nothing has none (the session
+    # stays open for one listen, see kneeskill.turns.send).
+    prompt = None if end or not reprompt else (para(reprompt),)
     return Reply(
         blocks=tuple(b for b in blocks if _says(b)), reprompt=prompt, card_title=title, end_session=end
     )
@@ -210,12 +212,15 @@ def _help_for(locale: str, mode: Mode, question_id: str | None, rephrased: bool 
         text = _asked_text(c, question_id, rephrased=rephrased)
         return _reply(c, essential(c.skill["help_interview"]), para(text), reprompt=text)
     if mode is Mode.PRICE:
-        return _reply(c, essential(c.skill["help_price"]))
+        return _reply(c, essential(c.skill["help_price"]), reprompt=c.skill["price_cue"])
     if mode is Mode.EXPLAINER:
-        return _reply(c, essential(c.skill["help_explainer"]))
-    return _reply(
-        c, essential(c.skill["help"]), para(c.skill["what_you_can_ask"]), para(c.skill["disclaimer"])
-    )
+        return _reply(c, essential(c.skill["help_explainer"]), reprompt=c.skill["explainer_cue"])
+    if mode in _YES_NO_MODES:
+        prompt = pending_prompt(c, mode)
+        return _reply(c, essential(c.skill["help_offer"]), para(prompt), reprompt=prompt)
+    if mode is Mode.RESULT:
+        return _reply(c, essential(c.skill["help_result"]), para(c.skill["disclaimer"]))
+    return _reply(c, essential(c.skill["help"]), para(c.skill["disclaimer"]))
 
 
 def goodbye(c: LocaleContent, state_mode: object) -> Reply:
@@ -262,22 +267,156 @@ def nothing_to_resume(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_to_resume"]), para(c.skill["what_you_can_ask"]))
 
 
-def not_now(c: LocaleContent, state: object) -> Reply:
-    return _reply(c, essential(c.skill["not_now"]), para(c.skill["what_you_can_ask"]))
+def not_now(c: LocaleContent, mode: Mode) -> Reply:
+    """A yes, no or age when nothing was asked: say so, and what can be said now."""
+    return _reply(c, essential(c.skill["not_now"]), para(pending_prompt(c, mode)))
 
 
-def misunderstood(c: LocaleContent, mode: Mode, question: Question | None, misses: int) -> Reply:
+#: Modes waiting for a yes or no (an offer or the PRICE safety check).
+_YES_NO_MODES = frozenset(
+    {
+        Mode.OFFER_INTERVIEW,
+        Mode.OFFER_PRICE,
+        Mode.OFFER_RESUME_PRICE,
+        Mode.OFFER_REMINDER,
+        Mode.PRICE_CHECK,
+    }
+)
+
+
+def pending_prompt(
+    c: LocaleContent, mode: Mode, *, arranging: bool = False, price_step: PriceStep | None = None
+) -> str:
+    """What can be said right now, in this mode: the offer or check still open, the walk-through's
+    or explainer's cue, or what people can ask (never "answer yes or no" when nothing was asked)."""
+    if mode is Mode.OFFER_INTERVIEW:
+        return c.skill["offer_interview"]
+    if mode is Mode.OFFER_PRICE:
+        return c.skill["offer_price_arranging" if arranging else "offer_price"]
+    if mode is Mode.OFFER_RESUME_PRICE and price_step is not None:
+        return skill(c, "resume_price_offer", step=c.treatment.price.steps[price_step].name)
+    if mode is Mode.OFFER_REMINDER:
+        return c.skill["reminder_offer"]
+    if mode is Mode.PRICE_CHECK:
+        return c.skill["price_safety_check"]
+    if mode is Mode.PRICE:
+        return c.skill["price_cue"]
+    if mode is Mode.EXPLAINER:
+        return c.skill["explainer_cue"]
+    if mode is Mode.RESULT:
+        return c.skill["result_options"]
+    return c.skill["what_you_can_ask"]
+
+
+def misunderstood(
+    c: LocaleContent,
+    mode: Mode,
+    question: Question | None,
+    misses: int,
+    *,
+    prompt: str | None = None,
+    symptom: bool = False,
+) -> Reply:
+    """A fallback that says what can be said right now: the pending question (with the choices
+    after two misses), the open offer, or, with nothing asked, what people can ask."""
+    opening = c.skill["symptom_unclear" if symptom else "fallback"]
     if question is not None:
-        blocks: list[Block] = [essential(c.skill["fallback_interview"])]
+        asked = _question_text(c, question)
+        blocks: list[Block] = [essential(opening if symptom else c.skill["fallback_interview"])]
         if misses >= 2:
             choices = "answer_choices_age" if question.kind is QuestionKind.AGE else "answer_choices"
             blocks.append(para(c.skill[choices], priority=Priority.HIGH))
-        blocks.append(para(_question_text(c, question), priority=Priority.HIGH))
-        return _reply(c, *blocks, reprompt=_question_text(c, question))
-    blocks = [essential(c.skill["fallback"])]
-    if misses >= 2:
-        blocks.append(para(c.skill["what_you_can_ask"], priority=Priority.HIGH))
-    return _reply(c, *blocks)
+        blocks.append(para(asked, priority=Priority.HIGH))
+        return _reply(c, *blocks, reprompt=asked)
+    if symptom:
+        ask = c.skill["symptom_clarify"]
+        return _reply(c, essential(opening, ask), reprompt=ask)
+    prompt = prompt or pending_prompt(c, mode)
+    asks = mode in _YES_NO_MODES or mode in (Mode.PRICE, Mode.EXPLAINER)
+    return _reply(
+        c, essential(opening), para(prompt, priority=Priority.HIGH), reprompt=prompt if asks else None
+    )
+
+
+def help_offer(c: LocaleContent, prompt: str) -> Reply:
+    return _reply(c, essential(c.skill["help_offer"]), para(prompt), reprompt=prompt)
+
+
+def not_that(c: LocaleContent, mode: Mode) -> Reply:
+    """ "No" to "did you mean ...?": fine, and what can be said now."""
+    return _reply(c, essential(c.skill["not_that"]), para(pending_prompt(c, mode)))
+
+
+def did_you_mean(c: LocaleContent, name: str) -> Reply:
+    text = skill(c, "did_you_mean", topic=name)
+    return _reply(c, essential(text), reprompt=text)
+
+
+def guess_name(c: LocaleContent, guess: str) -> str:
+    """The spoken name of a guessed content id ("finding:swelling_calf", "cause:bakers_cyst")."""
+    kind, _, ident = guess.partition(":")
+    if kind == "finding":
+        try:
+            return c.interview.findings[Finding(ident)].phrase
+        except (ValueError, KeyError):
+            return c.skill["this_topic"]
+    return topic_name(c, guess)
+
+
+def nothing_to_take_back(c: LocaleContent, mode: Mode) -> Reply:
+    prompt = pending_prompt(c, mode)
+    asks = mode in _YES_NO_MODES
+    return _reply(
+        c, essential(c.skill["nothing_to_take_back"]), para(prompt), reprompt=prompt if asks else None
+    )
+
+
+def went_back(c: LocaleContent, prompt: str) -> Reply:
+    """ "Go back": what was pending before the last answer, asked again."""
+    return _reply(c, essential(c.skill["went_back"]), para(prompt, priority=Priority.HIGH), reprompt=prompt)
+
+
+def question_text(c: LocaleContent, question: Question) -> str:
+    return _question_text(c, question)
+
+
+def acknowledged(c: LocaleContent, reply: Reply, yes: bool) -> Reply:
+    """The reply to a corrected answer, opening with what the answer now is."""
+    return _prefixed(reply, essential(c.skill["acknowledged_yes" if yes else "acknowledged_no"]))
+
+
+def read_back(
+    c: LocaleContent, reply: Reply, findings: Sequence[Finding], facts: Facts, *, said_yes: bool
+) -> Reply:
+    """A call-now, go-now or clot answer read back inside its guidance turn (after the guidance,
+    which always comes first): "You said yes to ... If I misheard, say go back." An answer of
+    "not sure" twice is read back as not sure, never as present."""
+    unclear = [f for f in findings if facts.answers.get(f) is Answer.UNCLEAR]
+    present = [f for f in findings if f not in unclear]
+    texts: list[str] = []
+    if present:
+        phrases = [c.interview.findings[f].phrase for f in present[:2]]
+        key = "readback_yes" if said_yes else "readback_told"
+        texts.append(skill(c, key, reasons=_and(c, phrases)))
+    if unclear:
+        phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
+        texts.append(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))
+    if not texts:
+        texts.append(c.skill["readback_plain"])
+    texts.append(c.skill["readback_undo"])
+    return _prefixed(reply, essential(*texts))
+
+
+def _prefixed(reply: Reply, first: Block) -> Reply:
+    return Reply(
+        blocks=(first, *reply.blocks),
+        reprompt=reply.reprompt,
+        card_title=reply.card_title,
+        emergency=reply.emergency,
+        end_session=reply.end_session,
+        slow=reply.slow,
+        hand_over=reply.hand_over,
+    )
 
 
 def add_note(reply: Reply, note: str) -> Reply:
@@ -290,6 +429,7 @@ def add_note(reply: Reply, note: str) -> Reply:
         emergency=reply.emergency,
         end_session=reply.end_session,
         slow=reply.slow,
+        hand_over=reply.hand_over,
     )
 
 
@@ -337,6 +477,24 @@ def _question(locale: str, question_id: str, left: int, intro: bool, rephrased: 
         blocks.append(para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL))
     blocks.append(essential(text))
     return _reply(c, *blocks, reprompt=text)
+
+
+def headline(c: LocaleContent, q: Question) -> Reply:
+    """ "Why does the back of my knee hurt": a real answer in two sentences (the usual causes, and
+    the rare clot that needs a doctor today), then the first safety question of the narrowing down."""
+    return _headline(c.locale, q.id, q.rephrased)
+
+
+@lru_cache(maxsize=256)
+def _headline(locale: str, question_id: str, rephrased: bool) -> Reply:
+    c = content_load(locale)
+    text = _asked_text(c, question_id, rephrased=rephrased)
+    return _reply(
+        c,
+        essential(c.skill["headline_answer"]),
+        para(c.skill["headline_narrow"], text, priority=Priority.ESSENTIAL),
+        reprompt=text,
+    )
 
 
 def why_asking(c: LocaleContent, q: Question | None) -> Reply:
@@ -677,6 +835,8 @@ def _build_topic_pages(c: LocaleContent, topic: str) -> tuple[Page, ...]:
         "doctor": _doctor_pages,
         "tests": _tests_pages,
         "treatment": _treatment_pages,
+        "surgery": _surgery_pages,
+        "physical_therapy": _physio_pages,
         "relief": _all_relief_pages,
         "prevention": _prevention_pages,
     }
@@ -780,7 +940,18 @@ def _tests_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 def _test_pages(c: LocaleContent, test: DiagnosticTest) -> tuple[Page, ...]:
     item = c.diagnostic_tests.tests[test]
-    return ((essential(item.looks_for), para(item.when_used)),)
+    return ((essential(item.looks_for),), (essential(item.when_used),))
+
+
+def _surgery_pages(c: LocaleContent) -> tuple[Page, ...]:
+    """ "Will I need surgery": surgery, and nothing else, in the first sentence."""
+    t = c.treatment
+    return ((essential(c.skill["surgery_answer"], t.surgery.summary),), (essential(t.surgery.detail),))
+
+
+def _physio_pages(c: LocaleContent) -> tuple[Page, ...]:
+    t = c.treatment
+    return ((essential(t.physical_therapy.summary), para(t.physical_therapy.detail)),)
 
 
 def _treatment_pages(c: LocaleContent) -> tuple[Page, ...]:

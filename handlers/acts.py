@@ -168,7 +168,7 @@ INTENT_ACTS: dict[str, ActBuilder] = {
     "ExplainCauseIntent": _topic("cause", Act.EXPLAIN_CAUSE),
     "WhenToSeeDoctorIntent": _plain(Act.WHEN_DOCTOR),
     "DiagnosticTestIntent": _topic("test", Act.TESTS),
-    "TreatmentIntent": _plain(Act.TREATMENT),
+    "TreatmentIntent": _topic("treatment", Act.TREATMENT),  # "will I need surgery": that topic
     "PainReliefIntent": _topic("medicine", Act.PAIN_RELIEF),
     "PreventionIntent": _plain(Act.PREVENTION),
     "PriceIntent": _plain(Act.PRICE),

@@ -96,9 +96,11 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.set_card(SimpleCard(title=last.card_title, content=last.card_text))
         if last.end_session:
             builder.set_should_end_session(True)
-        else:
-            builder.ask(last.reprompt_ssml or ssml)
+        elif last.reprompt_ssml:
+            builder.ask(last.reprompt_ssml)
             _elicit(handler_input, state, locale)
+        else:
+            builder.set_should_end_session(False)
         save_state(handler_input, state)
         return builder.response
     reply = sticky(turn.reply, state, locale, full=turn.full_guidance)
@@ -112,6 +114,9 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     elif rendered.reprompt_ssml:
         builder.ask(rendered.reprompt_ssml)
         _elicit(handler_input, new_state, locale)
+    elif not rendered.hand_over:
+        # The turn asked nothing: the microphone opens once, with no reprompt to repeat.
+        builder.set_should_end_session(False)
     # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
     save_state(handler_input, new_state, encoded)
     return builder.response
