@@ -20,6 +20,8 @@ class Profile:
 class TurnContext:
     content: LocaleContent
     profile: Profile = Profile()
+    #: The first request of an Alexa session (a launch, or a one-shot "ask knee helper ...").
+    new_session: bool = False
 
 
 class EffectKind(StrEnum):

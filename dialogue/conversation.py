@@ -53,6 +53,10 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     result, help and goodbye open with its full form; every other turn with the short form.
     """
     turn = _respond(state, act, ctx)
+    if ctx.new_session and not ctx.profile.disclaimer_heard and act.act is not Act.LAUNCH:
+        turn = _with_disclaimer(turn, ctx)
+    if turn.state.more and turn.state.more is state.more and act.act not in (Act.REPEAT, Act.SLOWER):
+        turn = replace(turn, state=replace(turn.state, more=()))  # "more" is about the last reply only
     if act.act in _ANSWER_ACTS and _moved_on(state, turn.state):
         turn = replace(turn, state=turn.state.remembering(state.snapshot()))
     if turn.state.emergency is None:
@@ -67,6 +71,14 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
         return replace(turn, full_guidance=True)
     return turn
+
+
+def _with_disclaimer(turn: Turn, ctx: TurnContext) -> Turn:
+    """A first-time user hears the one-sentence disclaimer even on a one-shot request."""
+    effects = turn.effects
+    if not any(e.kind is EffectKind.MARK_DISCLAIMER_HEARD for e in effects):
+        effects = (*effects, Effect(EffectKind.MARK_DISCLAIMER_HEARD))
+    return replace(turn, reply=p.add_note(turn.reply, ctx.content.skill["disclaimer_short"]), effects=effects)
 
 
 def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnContext) -> Turn:
@@ -218,7 +230,9 @@ def _slower(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _more(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.more:
-        return _reply(replace(state, more=()), ctx, p.spoken_more(ctx.content, state.more))
+        waiting = state.mode in _OFFERS or state.mode is Mode.PRICE_CHECK
+        prompt = _prompt(state, ctx) if waiting else None
+        return _reply(replace(state, more=()), ctx, p.spoken_more(ctx.content, state.more, prompt))
     if state.mode is Mode.EXPLAINER and state.topic:
         return _explainer_page(state, ctx, state.topic, state.page + 1)
     if state.mode is Mode.PRICE:
@@ -462,10 +476,10 @@ def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Tu
     )
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
-    reply = p.result(
+    reply, more = p.result(
         ctx.content, assessment, offer_price=offer_price, kind=new_state.emergency, facts=state.facts
     )
-    return Turn(state=new_state, reply=reply, full_guidance=True)
+    return Turn(state=replace(new_state, more=more), reply=reply, full_guidance=True)
 
 
 def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:

@@ -407,6 +407,47 @@ def read_back(
     return _prefixed(reply, essential(*texts))
 
 
+def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
+    """The reply with no sentence said twice: a sentence already in ``said`` (the emergency guidance
+    that opens it) or earlier in the reply is left out (issue 14 item 4)."""
+    seen = {_plain_key(x.text()) for x in said}
+    blocks: list[Block] = []
+    changed = False
+    for block in reply.blocks:
+        if not isinstance(block, Paragraph):
+            blocks.append(block)
+            continue
+        kept: list[Sentence] = []
+        for one in block.sentences:
+            key = _plain_key(one.text())
+            if key in seen:
+                changed = True
+                continue
+            seen.add(key)
+            kept.append(one)
+        if kept:
+            blocks.append(
+                Paragraph(tuple(kept), block.priority) if len(kept) != len(block.sentences) else block
+            )
+        else:
+            changed = True
+    if not changed:
+        return reply
+    return Reply(
+        blocks=tuple(blocks),
+        reprompt=reply.reprompt,
+        card_title=reply.card_title,
+        emergency=reply.emergency,
+        end_session=reply.end_session,
+        slow=reply.slow,
+        hand_over=reply.hand_over,
+    )
+
+
+def _plain_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
 def _prefixed(reply: Reply, first: Block) -> Reply:
     return Reply(
         blocks=(first, *reply.blocks),
@@ -550,6 +591,10 @@ def numbered(c: LocaleContent, text: str, priority: Priority = Priority.NORMAL) 
     return Paragraph(tuple(found), priority)
 
 
+#: The result before "more" (issue 14 item 4), not counting the emergency guidance.
+RESULT_WORDS = 60
+
+
 def result(
     c: LocaleContent,
     a: Assessment,
@@ -557,11 +602,12 @@ def result(
     offer_price: bool,
     kind: EmergencyKind | None = None,
     facts: Facts | None = None,
-) -> Reply:
-    """The result: one disposition with one time frame (by the highest level, unless the sticky
-    guidance already says it), every urgent flag explained (at most three), the lead cause with
-    reasons from what the user said (none with a clot: nothing benign explains clot signs), a
-    safety net for the level, the disclaimer, and the offer."""
+) -> tuple[Reply, tuple[str, ...]]:
+    """The result, and what waits behind "more": one disposition with one time frame (by the
+    highest level, unless the sticky guidance already says it), the urgent flags (the first at
+    once, the others behind "more"), the lead causes with reasons from what the user said (none with
+    a clot: nothing benign explains clot signs), a safety net for the level, the disclaimer, and the
+    offer. At most ``RESULT_WORDS`` words before "more": lower-priority detail moves behind it."""
     facts = facts or Facts.empty()
     blocks: list[Block] = []
     child = is_child(facts)
@@ -570,24 +616,51 @@ def result(
         blocks.append(essential(c.skill["result_child"]))
     if not covered:
         blocks.extend(_disposition(c, a, facts, child=child))
-    flags = urgent_flags(a)
-    for flag in flags:
-        blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+    for flag in urgent_flags(a):  # every urgent flag, at most three (issue 13 item 2), before "more"
+        blocks.append(essential(c.flags[flag].explanation))
     blocks.extend(_unclear_note(c, facts))
     if not child:
         blocks.extend(_causes(c, a, facts))
     net = _safety_net_key(a, kind, child=child)
     if net:
-        blocks.append(numbered(c, c.skill[net], Priority.HIGH))
-    blocks.append(para(c.skill["result_disclaimer"], priority=Priority.HIGH))
+        # The safety net: its "phone now" line always before "more", then the same-day line, then
+        # the rest (each a block, so only what does not fit moves behind "more").
+        for number, line in enumerate(sentences(c.skill[net])):
+            level = (Priority.ESSENTIAL, Priority.HIGH)[number] if number < 2 else Priority.DETAIL
+            blocks.append(numbered(c, line.text(), level))
+    blocks.append(essential(c.skill["result_disclaimer"]))  # always before "more"
     active = _lead_with_reasons(c, a, facts) in _ACTIVE_SELF_CARE
+    offer: str | None = None
     if offer_price and not child and not active:
         arranging = a.level >= CareLevel.CONSULTATION_24
         offer = c.skill["offer_price_arranging" if arranging else "offer_price"]
-        blocks.append(para(offer, priority=Priority.ESSENTIAL))
-        return _reply(c, *blocks, reprompt=offer)
-    blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
-    return _reply(c, *blocks)
+    closing = para(offer or c.skill["result_options"], priority=Priority.ESSENTIAL)
+    kept, more = within_words(blocks, RESULT_WORDS - _words(closing) - _words(para(c.skill["more_cue"])))
+    if more:
+        kept.append(para(c.skill["more_cue"], priority=Priority.ESSENTIAL))
+    return _reply(c, *kept, closing, reprompt=offer), more
+
+
+def _words(block: Block) -> int:
+    return len(block.text().split())
+
+
+def within_words(blocks: Sequence[Block], budget: int) -> tuple[list[Block], tuple[str, ...]]:
+    """``blocks`` cut to ``budget`` words: the lowest priority (later first among equals) moves
+    behind "more", in its order; ESSENTIAL blocks always stay."""
+    kept = list(blocks)
+    dropped: set[int] = set()
+    order = sorted(range(len(kept)), key=lambda i: (kept[i].priority.value, -i))
+    total = sum(_words(b) for b in kept)
+    for i in order:
+        if total <= budget:
+            break
+        if kept[i].priority is Priority.ESSENTIAL:
+            continue
+        dropped.add(i)
+        total -= _words(kept[i])
+    more = tuple(b.text() for i, b in enumerate(blocks) if i in dropped and b.text())
+    return [b for i, b in enumerate(blocks) if i not in dropped], more
 
 
 def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
@@ -607,7 +680,30 @@ def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
             blocks.append(para(c.skill["result_clot_lookalike"], priority=Priority.HIGH))
         return blocks
     named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x, facts)]
-    return [para(*(_cause_sentence(c, x, facts) for x in named))] if named else []
+    if not named:
+        return []
+    lead, *others = _cause_sentences(c, named, facts, reasons=1)  # the rest on "why do you think that"
+    return [para(lead, priority=Priority.HIGH), para(*others)]
+
+
+def _cause_sentences(
+    c: LocaleContent, causes: Sequence[RankedCause], facts: Facts | None, *, reasons: int = 2
+) -> list[str]:
+    """One sentence per set of reasons (at most ``reasons`` each): causes with the same reasons
+    share it ("A or B may fit, because of ..."), so nothing is said twice."""
+    by_reasons: dict[str, list[str]] = {}
+    for cause in causes:
+        said = _reasons(c, cause, facts)[:reasons]
+        key = _and(c, said) if said else ""
+        by_reasons.setdefault(key, []).append(c.conditions[cause.condition].name)
+    out: list[str] = []
+    for because, names in by_reasons.items():
+        joined = _and(c, names, joiner=c.skill["or_word"])
+        if because:
+            out.append(skill(c, "cause_reason", cause=joined, reasons=because))
+        else:
+            out.append(skill(c, "cause_possible_also" if out else "cause_possible", cause=joined))
+    return out
 
 
 def _unclear_note(c: LocaleContent, facts: Facts) -> list[Block]:
@@ -707,14 +803,14 @@ def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Re
         # A possible clot is explained by itself: no benign cause is offered as its explanation.
         blocks.extend(_causes(c, a, facts or Facts.empty()))
         return _reply(c, *blocks)
-    for cause in a.causes[:MAX_CAUSES_SPOKEN]:
+    causes = a.causes[:MAX_CAUSES_SPOKEN]
+    blocks.append(para(*_cause_sentences(c, causes, facts), priority=Priority.NORMAL))
+    for cause in causes[:1]:
         name = c.conditions[cause.condition].name
-        sentences = [_cause_sentence(c, cause, facts)]
         said_no = [f for f in cause.against if facts is None or facts.answers.get(f) is Answer.ABSENT]
         against = [c.interview.findings[f].phrase for f in said_no[:2]]
         if against:
-            sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
-        blocks.append(para(*sentences, priority=Priority.NORMAL))
+            blocks.append(para(skill(c, "cause_against", cause=name, reasons=_and(c, against))))
     return _reply(c, *blocks)
 
 
@@ -894,38 +990,54 @@ def unknown_topic(c: LocaleContent, act: Act | None) -> Reply:
     return _reply(c, essential(c.skill[key]))
 
 
+#: Lists are read at most three items at a time (issue 14 item 4); the rest follow on "more".
+MAX_LIST_ITEMS = 3
+
+
+def _list_pages(
+    c: LocaleContent, intro: str, entries: Sequence[str], more_intro: str | None = None
+) -> list[Page]:
+    """A list as pages of at most ``MAX_LIST_ITEMS`` items: the intro, then "also" for the rest."""
+    groups = [list(entries[i : i + MAX_LIST_ITEMS]) for i in range(0, len(entries), MAX_LIST_ITEMS)]
+    return [
+        (
+            items(
+                intro if number == 0 else more_intro or c.skill["also_intro"],
+                group,
+                priority=Priority.ESSENTIAL,
+            ),
+        )
+        for number, group in enumerate(groups)
+    ]
+
+
 def _cause_pages(c: LocaleContent, condition: Condition) -> tuple[Page, ...]:
     cause = c.conditions[condition]
     pages: list[Page] = [(essential(cause.summary),), (essential(cause.explanation),)]
     for part in cause.parts.values():
         pages.append((essential(part.mechanism),))
-    pages.append((items(c.skill["signs_intro"], cause.signs, priority=Priority.ESSENTIAL),))
-    triggers = list(cause.triggers)
-    pages.append((items(c.skill["triggers_intro"], triggers, priority=Priority.ESSENTIAL),))
+    pages += _list_pages(c, c.skill["signs_intro"], cause.signs)
+    pages += _list_pages(c, c.skill["triggers_intro"], cause.triggers)
     if cause.sports:
-        pages.append((items(c.skill["sports_intro"], cause.sports, priority=Priority.ESSENTIAL),))
+        pages += _list_pages(c, c.skill["sports_intro"], cause.sports)
     if cause.other_causes:
-        pages.append((items(c.skill["other_causes_intro"], cause.other_causes, priority=Priority.ESSENTIAL),))
-    pages.append((items(c.skill["at_risk_intro"], cause.at_risk, priority=Priority.ESSENTIAL),))
-    pages.append((items(c.skill["what_helps_intro"], cause.what_helps, priority=Priority.ESSENTIAL),))
+        pages += _list_pages(c, c.skill["other_causes_intro"], cause.other_causes)
+    pages += _list_pages(c, c.skill["at_risk_intro"], cause.at_risk)
+    pages += _list_pages(c, c.skill["what_helps_intro"], cause.what_helps)
     return tuple(pages)
 
 
 def _causes_pages(c: LocaleContent) -> tuple[Page, ...]:
     names = [c.conditions[condition].name for condition in Condition]
-    groups = [names[i : i + 4] for i in range(0, len(names), 4)]
-    pages: list[Page] = []
-    for number, group in enumerate(groups):
-        intro = c.skill["causes_intro"] if number == 0 else c.skill["causes_more"]
-        pages.append((items(intro, group, priority=Priority.ESSENTIAL),))
-    return tuple(pages)
+    return tuple(_list_pages(c, c.skill["causes_intro"], names, c.skill["causes_more"]))
 
 
 def _doctor_pages(c: LocaleContent) -> tuple[Page, ...]:
     doctor = c.when_to_see_a_doctor
     signs = [sign.spoken for sign in doctor.warning_signs.values()]
     return (
-        (essential(doctor.summary), items(c.skill["warning_signs_intro"], signs, priority=Priority.HIGH)),
+        (essential(doctor.summary),),
+        *_list_pages(c, c.skill["warning_signs_intro"], signs),
         (essential(doctor.breathing_emergency),),
         (essential(doctor.explanation),),
     )
@@ -933,8 +1045,8 @@ def _doctor_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 def _tests_pages(c: LocaleContent) -> tuple[Page, ...]:
     tests = c.diagnostic_tests
-    names = [test.name for test in tests.tests.values()]
-    first: Page = (essential(tests.intro), items(c.skill["tests_intro"], names, priority=Priority.HIGH))
+    # The content's introduction already names the tests: no second list of them.
+    first: Page = (essential(tests.intro),)
     return (first, *(page for test in DiagnosticTest for page in _test_pages(c, test)))
 
 
@@ -1032,14 +1144,23 @@ def _relief_child(c: LocaleContent) -> Reply:
 
 def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:
     p = c.prevention
-    return ((essential(p.summary), para(*p.tips, priority=Priority.HIGH)),)
+    tips = list(p.tips)
+    return (
+        (essential(p.summary), para(*tips[:MAX_LIST_ITEMS], priority=Priority.HIGH)),
+        *(
+            (essential(*tips[i : i + MAX_LIST_ITEMS]),)
+            for i in range(MAX_LIST_ITEMS, len(tips), MAX_LIST_ITEMS)
+        ),
+    )
 
 
 # --- more, slowly ---------------------------------------------------------------------------------
 
 
-def spoken_more(c: LocaleContent, texts: tuple[str, ...]) -> Reply:
-    return _reply(c, essential(*texts))
+def spoken_more(c: LocaleContent, texts: tuple[str, ...], prompt: str | None = None) -> Reply:
+    """What waited behind "more", then the offer still open (if any)."""
+    tail = (para(prompt, priority=Priority.ESSENTIAL),) if prompt else ()
+    return _reply(c, essential(*texts), *tail, reprompt=prompt)
 
 
 def plain_overflow(blocks: tuple[Block, ...]) -> tuple[str, ...]:

@@ -66,9 +66,14 @@ def user_id(handler_input: HandlerInput) -> str | None:
 def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Response:
     """Read state, call the conversation, carry out its effects, respond."""
     state = load_state(handler_input)
+    session = handler_input.request_envelope.session
+    new_session = session is not None and session.new is True
     ctx = TurnContext(
         content=locale_content(handler_input),
-        profile=load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
+        profile=load_profile(handler_input, runtime)
+        if act.act in _PROFILE_ACTS or new_session
+        else Profile(),
+        new_session=new_session,
     )
     turn = respond(state, act, ctx)
     failed = apply_effects(handler_input, runtime, turn.effects)
@@ -149,7 +154,8 @@ def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, Se
             card_text=rendered.card_text,
             end_session=rendered.end_session,
         )
-        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow))
+        # What did not fit waits behind "more"; with nothing cut, what the turn itself put there.
+        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow) or state.more)
         encoded = new_state.encode()
         size = _attributes_json_size(encoded)
         if size <= extra or response_size_ok(rendered, size):
@@ -197,8 +203,10 @@ def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent, *, 
     """The reply with the session's emergency guidance put first, when the session has one: in
     full, or in its short form (at most 25 words, still the action and the number)."""
     if state.emergency is None:
-        return reply
-    return with_emergency(reply, presenter.guidance(locale, state.emergency, short=not full))
+        return presenter.without_repeats(reply)
+    guidance = presenter.guidance(locale, state.emergency, short=not full)
+    # Nothing the guidance already says is said again (the safety net's "phone now", say).
+    return with_emergency(presenter.without_repeats(reply, guidance.full), guidance)
 
 
 def save_state(handler_input: HandlerInput, state: SessionState, encoded: str | None = None) -> None:
