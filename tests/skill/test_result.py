@@ -87,7 +87,7 @@ def test_a_self_care_result_has_a_specific_safety_net_with_the_local_number(loca
     said = _said(response)
     number = c.terms.emergency_number
     assert f"short of breath or chest pain, phone {number} now" in said
-    assert "swollen, red or warm" in said and "see a doctor today" in said
+    assert "swollen, red or warm" in said and "checked today" in said
     assert len(said.split()) <= 60 and "say more" in said  # the rest of the net follows on "more"
     assert number in plain(card_of(response))
 
