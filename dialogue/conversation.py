@@ -105,8 +105,9 @@ def _moved_on(before: SessionState, after: SessionState) -> bool:
 
 def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.guess is not None:
-        if act.act in (Act.YES, Act.NO):
-            return _guess_answer(state, act.act is Act.YES, ctx)
+        said = act.answer if act.act is Act.SYMPTOM and not act.findings else None
+        if act.act in (Act.YES, Act.NO) or said in (Answer.PRESENT, Answer.ABSENT):
+            return _guess_answer(state, act.act is Act.YES or said is Answer.PRESENT, ctx)
         state = replace(state, guess=None)  # anything else: the "did you mean" is dropped
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
@@ -116,12 +117,12 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _fallback(state, ctx)
     if state.mode is Mode.PRICE_CHECK and act.act in (Act.YES, Act.NO, Act.DONT_KNOW):
         return _price_check_answer(state, act, ctx)
+    if _unheard_symptom(act):
+        return _unclear_symptom(state, act, ctx)
     if state.mode is Mode.INTERVIEW and act.act in _INTERVIEW_ACTS:
         return _interview_answer(state, act, ctx)
     if state.mode in _OFFERS and act.act in (Act.YES, Act.NO):
         return _offer_answer(state, act, ctx)
-    if _unheard_symptom(act):
-        return _unclear_symptom(state, act, ctx)
     if act.act in _TOPICS:
         return _TOPICS[act.act](state, act, ctx)
     if act.act in (Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM):

@@ -133,7 +133,8 @@ def _elicit(handler_input: HandlerInput, state: SessionState, locale: content.Lo
 
     from kneeskill.slots import elicit_slot_directive
 
-    pending = state.question if state.mode is Mode.INTERVIEW else None
+    # Not while "did you mean ...?" waits for its yes or no (that answer is not the question's).
+    pending = state.question if state.mode is Mode.INTERVIEW and state.guess is None else None
     directive = elicit_slot_directive(pending, locale)
     if directive is not None and isinstance(handler_input.request_envelope.request, IntentRequest):
         handler_input.response_builder.add_directive(directive)
