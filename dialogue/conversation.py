@@ -331,7 +331,7 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _explainer_page(state, ctx, state.topic, 0)
     # A fresh interview; the emergency guidance stays sticky for the rest of the session.
     fresh = SessionState(emergency=state.emergency, last=state.last)
-    return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx)
+    return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
 
 
 def _resume(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -382,7 +382,9 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 # --- the interview ----------------------------------------------------------------------------------
 
 
-def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, accepted: bool = False) -> Turn:
+    """The interview from the start. ``accepted``: a yes to the offer to start the questions (no
+    headline answer again, no introduction: straight to the first question)."""
     facts = _with_volunteered(state.facts if state.mode is Mode.INTERVIEW else Facts.empty(), act)
     new_state = replace(
         state, mode=Mode.INTERVIEW, facts=facts, asked=0, misses=0, question=None, topic=None, more=()
@@ -394,11 +396,11 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Tur
     headline = (
         act.act is Act.KNEE_PAIN and not (act.findings or act.inferred) and state.mode is not Mode.INTERVIEW
     )
-    if headline and assessment.next_question is not None:
-        # "Why does the back of my knee hurt": answered first, then the first safety question.
-        asked = replace(new_state, question=assessment.next_question.id, asked=1)
-        return _reply(asked, ctx, p.headline(ctx.content, assessment.next_question))
-    return _ask(new_state, ctx, assessment, intro=True)
+    if headline and not accepted:
+        # "Why does the back of my knee hurt": answered first, then the offer to narrow it down.
+        offered = replace(new_state, mode=Mode.OFFER_INTERVIEW, question=None)
+        return _reply(offered, ctx, p.headline(ctx.content))
+    return _ask(new_state, ctx, assessment, intro=not accepted, count=True)
 
 
 def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -452,7 +454,9 @@ def _answer_from(act: UserAct, question: Question) -> Answer | None:
     return None
 
 
-def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False) -> Turn:
+def _ask(
+    state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False, count: bool = False
+) -> Turn:
     question = assessment.next_question
     if question is None:
         return _result(state, ctx, assessment)
@@ -463,6 +467,7 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
         questions_left=assessment.questions_left,
         intro=intro,
         asked=state.asked,
+        count=count,
     )
     return _reply(new_state, ctx, reply)
 
@@ -524,7 +529,7 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _reply(replace(state, mode=Mode.RESULT), ctx, p.home(ctx.content))
     if state.mode is Mode.OFFER_INTERVIEW:
         if yes:
-            return _start_interview(state, UserAct(Act.KNEE_PAIN), ctx)
+            return _start_interview(state, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
         return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
     return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
 

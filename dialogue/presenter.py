@@ -499,10 +499,11 @@ def question(
     questions_left: int,
     intro: bool,
     asked: int,
+    count: bool = False,
 ) -> Reply:
-    """An interview question, after the introduction on the first one and, every third question,
-    how many are left about."""
-    progress = intro or asked % 3 == 2
+    """An interview question, after the introduction on the first one and, on the first one (or
+    ``count``) and every third question, how many are left about."""
+    progress = intro or count or asked % 3 == 2
     return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro, q.rephrased)
 
 
@@ -520,21 +521,14 @@ def _question(locale: str, question_id: str, left: int, intro: bool, rephrased: 
     return _reply(c, *blocks, reprompt=text)
 
 
-def headline(c: LocaleContent, q: Question) -> Reply:
+@_once_per_locale
+def headline(c: LocaleContent) -> Reply:
     """ "Why does the back of my knee hurt": a real answer in two sentences (the usual causes, and
-    the rare clot that needs a doctor today), then the first safety question of the narrowing down."""
-    return _headline(c.locale, q.id, q.rephrased)
-
-
-@lru_cache(maxsize=256)
-def _headline(locale: str, question_id: str, rephrased: bool) -> Reply:
-    c = content_load(locale)
-    text = _asked_text(c, question_id, rephrased=rephrased)
+    the rare clot that needs a doctor today), then the offer to narrow it down (no question about
+    breathing before anything is answered; the safety questions come first once it is accepted)."""
+    offer = c.skill["headline_narrow"]
     return _reply(
-        c,
-        essential(c.skill["headline_answer"]),
-        para(c.skill["headline_narrow"], text, priority=Priority.ESSENTIAL),
-        reprompt=text,
+        c, essential(c.skill["headline_answer"]), para(offer, priority=Priority.ESSENTIAL), reprompt=offer
     )
 
 

@@ -133,6 +133,9 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
     age = spec.get("age")
     for _ in range(MAX_INTERVIEW_TURNS):
         state = state_data(session.attributes.get("kh")) or {}
+        if state.get("mode") == "offer_interview":  # "shall I ask a few questions?": yes
+            session.absorb(send(session.intent("AMAZON.YesIntent")))
+            state = state_data(session.attributes.get("kh")) or {}
         if state.get("mode") != "interview":
             raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
         question = state.get("question")
