@@ -628,11 +628,14 @@ def result(
     if offer_price and not child and not active:
         arranging = a.level >= CareLevel.CONSULTATION_24
         offer = c.skill["offer_price_arranging" if arranging else "offer_price"]
-    closing = para(offer or c.skill["result_options"], priority=Priority.ESSENTIAL)
-    kept, more = within_words(blocks, RESULT_WORDS - _words(closing) - _words(para(c.skill["more_cue"])))
+    if offer is None:  # no question to close with: the options, only if they fit
+        blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
+    closing = (para(offer, priority=Priority.ESSENTIAL),) if offer else ()
+    room = RESULT_WORDS - sum(_words(b) for b in closing) - _words(para(c.skill["more_cue"]))
+    kept, more = within_words(blocks, room)
     if more:
         kept.append(para(c.skill["more_cue"], priority=Priority.ESSENTIAL))
-    return _reply(c, *kept, closing, reprompt=offer), more
+    return _reply(c, *kept, *closing, reprompt=offer), more
 
 
 def _words(block: Block) -> int:
