@@ -125,6 +125,9 @@ def _age(handler_input: HandlerInput) -> UserAct:
     if number is None:
         decade = read_slot(handler_input, "decade").id
         number = int(decade) if decade is not None and decade.isdigit() else None
+    if number is None and _answer_in(handler_input, "age", read_slot(handler_input, "age")) is not None:
+        # "not sure" said while the device listened for the age: the age is not known.
+        return UserAct(Act.DONT_KNOW)
     return UserAct(Act.AGE, number=number)
 
 
