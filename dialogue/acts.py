@@ -65,6 +65,8 @@ class UserAct:
 
     act: Act
     findings: tuple[Finding, ...] = ()  # volunteered as present
+    #: implied by an activity word ("I was running"): counted for ranking, never spoken back
+    inferred: tuple[Finding, ...] = ()
     answer: Answer | None = None  # an explicit yes / no / don't know inside a longer answer
     topic: str | None = None  # a content id: cause, test, PRICE step or medicine
     number: int | None = None  # age in years, or icing minutes

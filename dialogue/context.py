@@ -22,6 +22,8 @@ class TurnContext:
     content: LocaleContent
     profile: Profile = Profile()
     icing: IcingInputs = field(default_factory=IcingInputs)  # read for icing (dialogue.icing.needs)
+    #: The first request of an Alexa session (a launch, or a one-shot "ask knee helper ...").
+    new_session: bool = False
 
 
 class EffectKind(StrEnum):

@@ -18,11 +18,13 @@ from dialogue.urgency import (
     clot_suspected,
     emergency_kind,
     is_child,
+    kind_from_facts,
     self_care_unsafe,
     stronger,
 )
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage.interview import rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding
 
 QUESTIONS: dict[str, Question] = {question.id: question for question in ALL_QUESTIONS}
@@ -51,17 +53,62 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     result, help and goodbye open with its full form; every other turn with the short form.
     """
     turn = _respond(state, act, ctx)
-    if turn.full_guidance or turn.state.emergency is None:
+    if ctx.new_session and not ctx.profile.disclaimer_heard and act.act is not Act.LAUNCH:
+        turn = _with_disclaimer(turn, ctx)
+    if turn.state.more and turn.state.more is state.more and act.act not in (Act.REPEAT, Act.SLOWER):
+        turn = replace(turn, state=replace(turn.state, more=()))  # "more" is about the last reply only
+    if act.act in _ANSWER_ACTS and _moved_on(state, turn.state):
+        turn = replace(turn, state=turn.state.remembering(state.snapshot()))
+    if turn.state.emergency is None:
         return turn
     raised = turn.state.emergency is not state.emergency and (
         stronger(state.emergency, turn.state.emergency) is turn.state.emergency
     )
+    if raised and act.act in _ANSWER_ACTS:
+        turn = _with_read_back(state, act, turn, ctx)
+    if turn.full_guidance:
+        return turn
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
         return replace(turn, full_guidance=True)
     return turn
 
 
+def _with_disclaimer(turn: Turn, ctx: TurnContext) -> Turn:
+    """A first-time user hears the one-sentence disclaimer even on a one-shot request."""
+    effects = turn.effects
+    if not any(e.kind is EffectKind.MARK_DISCLAIMER_HEARD for e in effects):
+        effects = (*effects, Effect(EffectKind.MARK_DISCLAIMER_HEARD))
+    return replace(turn, reply=p.add_note(turn.reply, ctx.content.skill["disclaimer_short"]), effects=effects)
+
+
+def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnContext) -> Turn:
+    """The answer that raised the emergency guidance, read back after it (Bickmore et al. 2021):
+    guidance first, then "You said yes to ... If I misheard, say go back."."""
+    facts = turn.state.facts
+    heard = [
+        finding
+        for finding, answer in facts.answers.items()
+        if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
+    ]
+    said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
+    return replace(turn, reply=p.read_back(ctx.content, turn.reply, heard, facts, said_yes=said_yes))
+
+
+def _moved_on(before: SessionState, after: SessionState) -> bool:
+    """The act was taken as an answer: the facts, the question or an offer's mode changed."""
+    return (
+        after.facts != before.facts
+        or after.question != before.question
+        or (before.mode in _ANSWERABLE and after.mode is not before.mode)
+    )
+
+
 def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.guess is not None:
+        said = act.answer if act.act is Act.SYMPTOM and not act.findings else None
+        if act.act in (Act.YES, Act.NO) or said in (Answer.PRESENT, Answer.ABSENT):
+            return _guess_answer(state, act.act is Act.YES or said is Answer.PRESENT, ctx)
+        state = replace(state, guess=None)  # anything else: the "did you mean" is dropped
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
     from dialogue import icing  # icing's acts and answers (one hook; icing imports this module)
@@ -74,6 +121,8 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _fallback(state, ctx)
     if state.mode is Mode.PRICE_CHECK and act.act in (Act.YES, Act.NO, Act.DONT_KNOW):
         return _price_check_answer(state, act, ctx)
+    if _unheard_symptom(act):
+        return _unclear_symptom(state, act, ctx)
     if state.mode is Mode.INTERVIEW and act.act in _INTERVIEW_ACTS:
         return _interview_answer(state, act, ctx)
     if state.mode in _OFFERS and act.act in (Act.YES, Act.NO):
@@ -81,10 +130,53 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act in _TOPICS:
         return _TOPICS[act.act](state, act, ctx)
     if act.act in (Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM):
-        if act.findings:
+        if act.findings or act.inferred:
             return _start_interview(state, act, ctx)
-        return _reply(state, ctx, p.not_now(ctx.content, state))
+        return _reply(state, ctx, p.not_now(ctx.content, state.mode))
     return _fallback(state, ctx)
+
+
+def _unheard_symptom(act: UserAct) -> bool:
+    """A symptom was heard but matched nothing certain (and nothing else was understood)."""
+    return (
+        act.act in (Act.SYMPTOM, Act.KNEE_PAIN)
+        and act.unresolved
+        and not act.findings
+        and not act.inferred
+        and act.answer is None
+    )
+
+
+def _unclear_symptom(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    """ "Did you mean ...?" with the skill's guess; with none, a clarifying question (and in the
+    interview, the pending question again) - never "I wasn't asking a question"."""
+    if act.topic is not None:
+        name = p.guess_name(ctx.content, f"finding:{act.topic}")
+        return _reply(replace(state, guess=f"finding:{act.topic}"), ctx, p.did_you_mean(ctx.content, name))
+    question = _current_question(state) if state.mode is Mode.INTERVIEW else None
+    reply = p.misunderstood(ctx.content, state.mode, question, state.misses + 1, symptom=True)
+    return _reply(replace(state, misses=state.misses + 1), ctx, reply)
+
+
+def _guess_answer(state: SessionState, yes: bool, ctx: TurnContext) -> Turn:
+    """The answer to "did you mean ...?": yes takes the guess as said, no leaves it."""
+    guess = state.guess or ""
+    state = replace(state, guess=None)
+    kind, _, ident = guess.partition(":")
+    if not yes:
+        question = _current_question(state) if state.mode is Mode.INTERVIEW else None
+        if question is not None:
+            return _reply(state, ctx, p.went_back(ctx.content, p.question_text(ctx.content, question)))
+        return _reply(state, ctx, p.not_that(ctx.content, state.mode))
+    if kind == "finding":
+        try:
+            act = UserAct(Act.SYMPTOM, findings=(Finding(ident),))
+        except ValueError:
+            return _fallback(state, ctx)
+        if state.mode is Mode.INTERVIEW:
+            return _interview_answer(state, act, ctx)
+        return _start_interview(state, act, ctx)
+    return _explainer_page(state, ctx, guess, 0)
 
 
 # --- launch, help, stop ---------------------------------------------------------------------------
@@ -104,6 +196,8 @@ def _launch(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _help(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     question = _current_question(state)
+    if state.mode in (Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE):  # the offer's words vary
+        return _reply(state, ctx, p.help_offer(ctx.content, _prompt(state, ctx)))
     return _reply(state, ctx, p.help_for(ctx.content, state.mode, question))
 
 
@@ -141,7 +235,9 @@ def _slower(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _more(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.more:
-        return _reply(replace(state, more=()), ctx, p.spoken_more(ctx.content, state.more))
+        waiting = state.mode in _OFFERS or state.mode is Mode.PRICE_CHECK
+        prompt = _prompt(state, ctx) if waiting else None
+        return _reply(replace(state, more=()), ctx, p.spoken_more(ctx.content, state.more, prompt))
     if state.mode is Mode.EXPLAINER and state.topic:
         return _explainer_page(state, ctx, state.topic, state.page + 1)
     if state.mode is Mode.PRICE:
@@ -154,6 +250,8 @@ def _more(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 
 def _next(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if state.mode in _OFFERS and state.mode is not Mode.OFFER_REMINDER:  # "carry on": what the offer said
+        return _offer_answer(state, replace(act, act=Act.YES), ctx)
     if state.mode is Mode.PRICE:
         return _price_step(state, ctx, state.price_step + 1)
     if state.mode is Mode.EXPLAINER and state.topic:
@@ -168,7 +266,66 @@ def _previous(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _price_step(state, ctx, max(0, state.price_step - 1))
     if state.mode is Mode.EXPLAINER and state.topic:
         return _explainer_page(state, ctx, state.topic, max(0, state.page - 1))
+    if state.undo:  # in the questions or the result: take the last answer back
+        return _take_back(state, ctx, None)
     return _reply(state, ctx, p.nothing_previous(ctx.content))
+
+
+# --- corrections ------------------------------------------------------------------------------------
+
+
+def _go_back(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    """ "Go back", "that's wrong": the previous step or page while reading one, else take back
+    the last answer."""
+    if state.mode is Mode.PRICE or (state.mode is Mode.EXPLAINER and state.topic):
+        return _previous(state, act, ctx)
+    return _take_back(state, ctx, None)
+
+
+def _correct_no(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    return _take_back(state, ctx, Act.NO)
+
+
+def _correct_yes(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    return _take_back(state, ctx, Act.YES)
+
+
+def _take_back(state: SessionState, ctx: TurnContext, answer: Act | None) -> Turn:
+    """Undo the last answer and, for "I meant no" / "I meant yes", give the right one instead.
+
+    The state goes back to just before that answer, facts and question included. The emergency
+    marker becomes what it was before the answer, plus whatever the corrected facts call for: it
+    clears only when the answer that raised it is taken back, and never otherwise.
+    """
+    if not state.undo:
+        return _reply(state, ctx, p.nothing_to_take_back(ctx.content, state.mode))
+    before = state.undo[-1]
+    emergency = stronger(before.emergency, kind_from_facts(before.facts))
+    restored = replace(
+        state,
+        facts=before.facts,
+        question=before.question,
+        asked=before.asked,
+        mode=before.mode,
+        emergency=emergency,
+        undo=state.undo[:-1],
+        misses=0,
+        guess=None,
+        topic=None,
+        more=(),
+    )
+    if answer is None:
+        return _ask_again(restored, ctx)
+    turn = respond(restored, UserAct(answer), ctx)
+    return replace(turn, reply=p.acknowledged(ctx.content, turn.reply, answer is Act.YES))
+
+
+def _ask_again(state: SessionState, ctx: TurnContext) -> Turn:
+    """After "go back": what was pending before the answer, asked again."""
+    question = _current_question(state)
+    if state.mode is Mode.INTERVIEW and question is not None:
+        return _reply(state, ctx, p.went_back(ctx.content, p.question_text(ctx.content, question)))
+    return _reply(state, ctx, p.went_back(ctx.content, _prompt(state, ctx)))
 
 
 def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -178,11 +335,13 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _explainer_page(state, ctx, state.topic, 0)
     # A fresh interview; the emergency guidance stays sticky for the rest of the session.
     fresh = SessionState(emergency=state.emergency, last=state.last)
-    return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx)
+    return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
 
 
 def _resume(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     saved = ctx.profile.saved_price_step
+    if state.mode in (Mode.OFFER_INTERVIEW, Mode.OFFER_PRICE):
+        return _offer_answer(state, replace(act, act=Act.YES), ctx)  # "carry on": what the offer said
     if state.mode is Mode.PRICE:
         return _price_step(state, ctx, state.price_step)
     if state.mode in (Mode.OFFER_RESUME_PRICE, Mode.PRICE_CHECK):
@@ -196,17 +355,27 @@ def _fallback(state: SessionState, ctx: TurnContext) -> Turn:
     misses = state.misses + 1
     new_state = replace(state, misses=misses)
     question = _current_question(state) if state.mode is Mode.INTERVIEW else None
-    return _reply(new_state, ctx, p.misunderstood(ctx.content, state.mode, question, misses))
+    prompt = _prompt(state, ctx)
+    return _reply(new_state, ctx, p.misunderstood(ctx.content, state.mode, question, misses, prompt=prompt))
+
+
+def _prompt(state: SessionState, ctx: TurnContext) -> str:
+    """What can be said right now in this state (the open offer, check or cue)."""
+    step = PRICE_ORDER[state.price_step] if state.mode is Mode.OFFER_RESUME_PRICE else None
+    return p.pending_prompt(ctx.content, state.mode, arranging=_offer_arranging(state), price_step=step)
+
+
+def _offer_arranging(state: SessionState) -> bool:
+    """The PRICE offer is made while the user arranges to be seen (a same-day level or more)."""
+    return state.facts != Facts.empty() and assess(state.facts).level >= CareLevel.CONSULTATION_24
 
 
 # --- emergency --------------------------------------------------------------------------------------
 
 
 def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    facts = state.facts
     volunteered = act.findings or (Finding.PE_SIGNS,)
-    for finding in volunteered:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+    facts = _with_volunteered(state.facts, replace(act, findings=volunteered))
     assessment = assess(facts)
     kind = emergency_kind(assessment) or EmergencyKind.CALL_NOW
     new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None).with_emergency(kind)
@@ -217,10 +386,10 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 # --- the interview ----------------------------------------------------------------------------------
 
 
-def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    facts = state.facts if state.mode is Mode.INTERVIEW else Facts.empty()
-    for finding in act.findings:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, accepted: bool = False) -> Turn:
+    """The interview from the start. ``accepted``: a yes to the offer to start the questions (no
+    headline answer again, no introduction: straight to the first question)."""
+    facts = _with_volunteered(state.facts if state.mode is Mode.INTERVIEW else Facts.empty(), act)
     new_state = replace(
         state, mode=Mode.INTERVIEW, facts=facts, asked=0, misses=0, question=None, topic=None, more=()
     )
@@ -228,7 +397,14 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext) -> Tur
     new_state = _note_emergency(new_state, assessment)
     if assessment.complete:
         return _result(new_state, ctx, assessment)
-    return _ask(new_state, ctx, assessment, intro=True)
+    headline = (
+        act.act is Act.KNEE_PAIN and not (act.findings or act.inferred) and state.mode is not Mode.INTERVIEW
+    )
+    if headline and not accepted:
+        # "Why does the back of my knee hurt": answered first, then the offer to narrow it down.
+        offered = replace(new_state, mode=Mode.OFFER_INTERVIEW, question=None)
+        return _reply(offered, ctx, p.headline(ctx.content))
+    return _ask(new_state, ctx, assessment, intro=not accepted, count=True)
 
 
 def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -240,8 +416,8 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
         if answer is not None:
             facts = answer_question(facts, question, answer, act.number)
             answered = True
-    for finding in act.findings:
-        facts = facts.with_answer(finding, Answer.PRESENT)
+    if act.findings or act.inferred:
+        facts = _with_volunteered(facts, act)
         answered = True
     if not answered:
         return _fallback(state, ctx)
@@ -251,6 +427,15 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     if assessment.complete:  # a child is asked only what could make it an emergency (triage decides)
         return _result(new_state, ctx, assessment)
     return _ask(new_state, ctx, assessment)
+
+
+def _with_volunteered(facts: Facts, act: UserAct) -> Facts:
+    """The facts with what the user volunteered: findings said as present, and the findings an
+    activity word implies as inferred (counted for ranking, never spoken back as a reason)."""
+    for finding in act.findings:
+        facts = facts.with_answer(finding, Answer.PRESENT)
+    inferred = tuple(f for f in act.inferred if f not in facts.answers)
+    return facts.with_inferred(*inferred) if inferred else facts
 
 
 def _answer_from(act: UserAct, question: Question) -> Answer | None:
@@ -273,7 +458,9 @@ def _answer_from(act: UserAct, question: Question) -> Answer | None:
     return None
 
 
-def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False) -> Turn:
+def _ask(
+    state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False, count: bool = False
+) -> Turn:
     question = assessment.next_question
     if question is None:
         return _result(state, ctx, assessment)
@@ -284,6 +471,7 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
         questions_left=assessment.questions_left,
         intro=intro,
         asked=state.asked,
+        count=count,
     )
     return _reply(new_state, ctx, reply)
 
@@ -298,10 +486,10 @@ def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Tu
     )
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
-    reply = p.result(
+    reply, more = p.result(
         ctx.content, assessment, offer_price=offer_price, kind=new_state.emergency, facts=state.facts
     )
-    return Turn(state=new_state, reply=reply, full_guidance=True)
+    return Turn(state=replace(new_state, more=more), reply=reply, full_guidance=True)
 
 
 def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -320,7 +508,13 @@ def _note_emergency(state: SessionState, assessment: Assessment) -> SessionState
 
 
 def _current_question(state: SessionState) -> Question | None:
-    return QUESTIONS.get(state.question) if state.question else None
+    """The pending question, in its simpler wording when it is a red-flag question asked again
+    after a first "not sure" (the facts say so: only the question id is kept in the session)."""
+    question = QUESTIONS.get(state.question) if state.question else None
+    finding = question.finding if question is not None else None
+    if question is not None and finding is not None and rephrase_pending(state.facts, finding):
+        return replace(question, rephrased=True)
+    return question
 
 
 # --- offers -----------------------------------------------------------------------------------------
@@ -339,7 +533,7 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _reply(replace(state, mode=Mode.RESULT), ctx, p.home(ctx.content))
     if state.mode is Mode.OFFER_INTERVIEW:
         if yes:
-            return _start_interview(state, UserAct(Act.KNEE_PAIN), ctx)
+            return _start_interview(state, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
         return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
     return _reply(replace(state, mode=Mode.IDLE), ctx, p.home(ctx.content))
 
@@ -409,6 +603,13 @@ def _topic(
         topic = topic_for(act)
         if topic is None:
             return _reply(state, ctx, p.unknown_topic(ctx.content, act.act))
+        if act.unresolved and act.topic and p.topic_pages(ctx.content, topic):
+            # The skill's unsure match of words Alexa could not resolve: ask before answering.
+            return _reply(
+                replace(state, guess=topic),
+                ctx,
+                p.did_you_mean(ctx.content, p.topic_name(ctx.content, topic)),
+            )
         return _explainer_page(state, ctx, topic, 0)
 
     return handle
@@ -483,13 +684,33 @@ _GLOBAL: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
     Act.RESUME: _resume,
     Act.WHY_ASKING: _why_asking,
     Act.WHY_THINK: _why_think,
+    Act.GO_BACK: _go_back,
+    Act.CORRECT_NO: _correct_no,
+    Act.CORRECT_YES: _correct_yes,
 }
 
 _PRICE_MODES = frozenset({Mode.PRICE, Mode.PRICE_CHECK, Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE})
 
+#: Acts that answer something: each one that moves the conversation on can be taken back.
+_ANSWER_ACTS = frozenset({Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM, Act.KNEE_PAIN, Act.EMERGENCY})
+#: Modes where a yes or no answers something (a question, an offer, the PRICE safety check).
+_ANSWERABLE = frozenset(
+    {
+        Mode.INTERVIEW,
+        Mode.PRICE_CHECK,
+        Mode.OFFER_INTERVIEW,
+        Mode.OFFER_PRICE,
+        Mode.OFFER_RESUME_PRICE,
+        Mode.OFFER_REMINDER,
+    }
+)
+
 _INTERVIEW_ACTS = frozenset({Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM, Act.KNEE_PAIN})
 
 _OFFERS = frozenset({Mode.OFFER_INTERVIEW, Mode.OFFER_PRICE, Mode.OFFER_RESUME_PRICE, Mode.OFFER_REMINDER})
+
+#: One topic per turn: "will I need surgery" is about surgery, "what about physio" about physio.
+_TREATMENT_TOPICS = frozenset({"surgery", "physical_therapy"})
 
 _TOPICS: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
     Act.KNEE_PAIN: _start_interview,
@@ -497,7 +718,7 @@ _TOPICS: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {
     Act.EXPLAIN_CAUSE: _topic(_cause_topic),
     Act.WHEN_DOCTOR: _topic(lambda act: "doctor"),
     Act.TESTS: _topic(_test_topic),
-    Act.TREATMENT: _topic(lambda act: "treatment"),
+    Act.TREATMENT: _topic(lambda act: act.topic if act.topic in _TREATMENT_TOPICS else "treatment"),
     Act.PAIN_RELIEF: _topic(_relief_topic),
     Act.PREVENTION: _topic(lambda act: "prevention"),
     Act.PRICE: _price,

@@ -35,10 +35,7 @@ from speech import (
     sentence,
 )
 from triage import Assessment, Facts, Question, QuestionKind, RankedCause
-from triage.vocabulary import Answer, CareLevel, Condition, Finding
-
-#: Triage v2's ``Answer.UNCLEAR`` value (SPEC): "not sure" twice to a red-flag question.
-UNCLEAR = "unclear"
+from triage.vocabulary import FINDING_GROUPS, Answer, CareLevel, Condition, Finding
 
 #: Marker replies: the adapters replay the last speech as it was (or slowly) instead of rendering.
 REPLAY = Reply(blocks=(sentence("Repeat."),))
@@ -66,7 +63,9 @@ def _reply(
     end: bool = False,
     title: str = CARD_TITLE,
 ) -> Reply:
-    prompt = None if end else (para(reprompt or c.skill["reprompt"]),)
+    # A reprompt only repeats what the turn asked: a turn that asked nothing has none (the session
+    # stays open for one listen, see kneeskill.turns.send).
+    prompt = None if end or not reprompt else (para(reprompt),)
     return Reply(
         blocks=tuple(b for b in blocks if _says(b)), reprompt=prompt, card_title=title, end_session=end
     )
@@ -197,22 +196,31 @@ def launch_resume_price(c: LocaleContent, step: PriceStep) -> Reply:
 
 def help_for(c: LocaleContent, mode: Mode, question: Question | None) -> Reply:
     """Help for where the conversation is (content only: built once per locale, mode and question)."""
-    return _help_for(c.locale, mode, question.id if mode is Mode.INTERVIEW and question is not None else None)
+    pending = question if mode is Mode.INTERVIEW else None
+    return _help_for(
+        c.locale,
+        mode,
+        pending.id if pending is not None else None,
+        pending is not None and pending.rephrased,
+    )
 
 
 @lru_cache(maxsize=256)
-def _help_for(locale: str, mode: Mode, question_id: str | None) -> Reply:
+def _help_for(locale: str, mode: Mode, question_id: str | None, rephrased: bool = False) -> Reply:
     c = content_load(locale)
     if question_id is not None:
-        text = c.interview.question(question_id).question
+        text = _asked_text(c, question_id, rephrased=rephrased)
         return _reply(c, essential(c.skill["help_interview"]), para(text), reprompt=text)
     if mode is Mode.PRICE:
-        return _reply(c, essential(c.skill["help_price"]))
+        return _reply(c, essential(c.skill["help_price"]), reprompt=c.skill["price_cue"])
     if mode is Mode.EXPLAINER:
-        return _reply(c, essential(c.skill["help_explainer"]))
-    return _reply(
-        c, essential(c.skill["help"]), para(c.skill["what_you_can_ask"]), para(c.skill["disclaimer"])
-    )
+        return _reply(c, essential(c.skill["help_explainer"]), reprompt=c.skill["explainer_cue"])
+    if mode in _YES_NO_MODES:
+        prompt = pending_prompt(c, mode)
+        return _reply(c, essential(c.skill["help_offer"]), para(prompt), reprompt=prompt)
+    if mode is Mode.RESULT:
+        return _reply(c, essential(c.skill["help_result"]), para(c.skill["disclaimer"]))
+    return _reply(c, essential(c.skill["help"]), para(c.skill["disclaimer"]))
 
 
 def goodbye(c: LocaleContent, state_mode: object) -> Reply:
@@ -259,22 +267,197 @@ def nothing_to_resume(c: LocaleContent) -> Reply:
     return _reply(c, essential(c.skill["nothing_to_resume"]), para(c.skill["what_you_can_ask"]))
 
 
-def not_now(c: LocaleContent, state: object) -> Reply:
-    return _reply(c, essential(c.skill["not_now"]), para(c.skill["what_you_can_ask"]))
+def not_now(c: LocaleContent, mode: Mode) -> Reply:
+    """A yes, no or age when nothing was asked: say so, and what can be said now."""
+    return _reply(c, essential(c.skill["not_now"]), para(pending_prompt(c, mode)))
 
 
-def misunderstood(c: LocaleContent, mode: Mode, question: Question | None, misses: int) -> Reply:
+#: Modes waiting for a yes or no (an offer or the PRICE safety check).
+_YES_NO_MODES = frozenset(
+    {
+        Mode.OFFER_INTERVIEW,
+        Mode.OFFER_PRICE,
+        Mode.OFFER_RESUME_PRICE,
+        Mode.OFFER_REMINDER,
+        Mode.PRICE_CHECK,
+    }
+)
+
+
+def pending_prompt(
+    c: LocaleContent, mode: Mode, *, arranging: bool = False, price_step: PriceStep | None = None
+) -> str:
+    """What can be said right now, in this mode: the offer or check still open, the walk-through's
+    or explainer's cue, or what people can ask (never "answer yes or no" when nothing was asked)."""
+    if mode is Mode.OFFER_INTERVIEW:
+        return c.skill["offer_interview"]
+    if mode is Mode.OFFER_PRICE:
+        return c.skill["offer_price_arranging" if arranging else "offer_price"]
+    if mode is Mode.OFFER_RESUME_PRICE and price_step is not None:
+        return skill(c, "resume_price_offer", step=c.treatment.price.steps[price_step].name)
+    if mode is Mode.OFFER_REMINDER:
+        return c.skill["reminder_offer"]
+    if mode is Mode.PRICE_CHECK:
+        return c.skill["price_safety_check"]
+    if mode is Mode.PRICE:
+        return c.skill["price_cue"]
+    if mode is Mode.EXPLAINER:
+        return c.skill["explainer_cue"]
+    if mode is Mode.RESULT:
+        return c.skill["result_options"]
+    return c.skill["what_you_can_ask"]
+
+
+def misunderstood(
+    c: LocaleContent,
+    mode: Mode,
+    question: Question | None,
+    misses: int,
+    *,
+    prompt: str | None = None,
+    symptom: bool = False,
+) -> Reply:
+    """A fallback that says what can be said right now: the pending question (with the choices
+    after two misses), the open offer, or, with nothing asked, what people can ask."""
+    opening = c.skill["symptom_unclear" if symptom else "fallback"]
     if question is not None:
-        blocks: list[Block] = [essential(c.skill["fallback_interview"])]
+        asked = _question_text(c, question)
+        blocks: list[Block] = [essential(opening if symptom else c.skill["fallback_interview"])]
         if misses >= 2:
             choices = "answer_choices_age" if question.kind is QuestionKind.AGE else "answer_choices"
             blocks.append(para(c.skill[choices], priority=Priority.HIGH))
-        blocks.append(para(_question_text(c, question), priority=Priority.HIGH))
-        return _reply(c, *blocks, reprompt=_question_text(c, question))
-    blocks = [essential(c.skill["fallback"])]
-    if misses >= 2:
-        blocks.append(para(c.skill["what_you_can_ask"], priority=Priority.HIGH))
-    return _reply(c, *blocks)
+        blocks.append(para(asked, priority=Priority.HIGH))
+        return _reply(c, *blocks, reprompt=asked)
+    if symptom:
+        ask = c.skill["symptom_clarify"]
+        return _reply(c, essential(opening, ask), reprompt=ask)
+    prompt = prompt or pending_prompt(c, mode)
+    asks = mode in _YES_NO_MODES or mode in (Mode.PRICE, Mode.EXPLAINER)
+    return _reply(
+        c, essential(opening), para(prompt, priority=Priority.HIGH), reprompt=prompt if asks else None
+    )
+
+
+def help_offer(c: LocaleContent, prompt: str) -> Reply:
+    return _reply(c, essential(c.skill["help_offer"]), para(prompt), reprompt=prompt)
+
+
+def not_that(c: LocaleContent, mode: Mode) -> Reply:
+    """ "No" to "did you mean ...?": fine, and what can be said now."""
+    return _reply(c, essential(c.skill["not_that"]), para(pending_prompt(c, mode)))
+
+
+def did_you_mean(c: LocaleContent, name: str) -> Reply:
+    text = skill(c, "did_you_mean", topic=name)
+    return _reply(c, essential(text), reprompt=text)
+
+
+def guess_name(c: LocaleContent, guess: str) -> str:
+    """The spoken name of a guessed content id ("finding:swelling_calf", "cause:bakers_cyst")."""
+    kind, _, ident = guess.partition(":")
+    if kind == "finding":
+        try:
+            return c.interview.findings[Finding(ident)].phrase
+        except (ValueError, KeyError):
+            return c.skill["this_topic"]
+    return topic_name(c, guess)
+
+
+def nothing_to_take_back(c: LocaleContent, mode: Mode) -> Reply:
+    prompt = pending_prompt(c, mode)
+    asks = mode in _YES_NO_MODES
+    return _reply(
+        c, essential(c.skill["nothing_to_take_back"]), para(prompt), reprompt=prompt if asks else None
+    )
+
+
+def went_back(c: LocaleContent, prompt: str) -> Reply:
+    """ "Go back": what was pending before the last answer, asked again."""
+    return _reply(c, essential(c.skill["went_back"]), para(prompt, priority=Priority.HIGH), reprompt=prompt)
+
+
+def question_text(c: LocaleContent, question: Question) -> str:
+    return _question_text(c, question)
+
+
+def acknowledged(c: LocaleContent, reply: Reply, yes: bool) -> Reply:
+    """The reply to a corrected answer, opening with what the answer now is."""
+    return _prefixed(reply, essential(c.skill["acknowledged_yes" if yes else "acknowledged_no"]))
+
+
+def read_back(
+    c: LocaleContent, reply: Reply, findings: Sequence[Finding], facts: Facts, *, said_yes: bool
+) -> Reply:
+    """A call-now, go-now or clot answer read back inside its guidance turn (after the guidance,
+    which always comes first): "You said yes to ... If I misheard, say go back." An answer of
+    "not sure" twice is read back as not sure, never as present."""
+    unclear = [f for f in findings if facts.answers.get(f) is Answer.UNCLEAR]
+    present = [f for f in findings if f not in unclear]
+    texts: list[str] = []
+    if present:
+        phrases = [c.interview.findings[f].phrase for f in present[:2]]
+        key = "readback_yes" if said_yes else "readback_told"
+        texts.append(skill(c, key, reasons=_and(c, phrases)))
+    if unclear:
+        phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
+        texts.append(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))
+    if not texts:
+        texts.append(c.skill["readback_plain"])
+    texts.append(c.skill["readback_undo"])
+    return _prefixed(reply, essential(*texts))
+
+
+def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
+    """The reply with no sentence said twice: a sentence already in ``said`` (the emergency guidance
+    that opens it) or earlier in the reply is left out (issue 14 item 4)."""
+    seen = {_plain_key(x.text()) for x in said}
+    blocks: list[Block] = []
+    changed = False
+    for block in reply.blocks:
+        if not isinstance(block, Paragraph):
+            blocks.append(block)
+            continue
+        kept: list[Sentence] = []
+        for one in block.sentences:
+            key = _plain_key(one.text())
+            if key in seen:
+                changed = True
+                continue
+            seen.add(key)
+            kept.append(one)
+        if kept:
+            blocks.append(
+                Paragraph(tuple(kept), block.priority) if len(kept) != len(block.sentences) else block
+            )
+        else:
+            changed = True
+    if not changed:
+        return reply
+    return Reply(
+        blocks=tuple(blocks),
+        reprompt=reply.reprompt,
+        card_title=reply.card_title,
+        emergency=reply.emergency,
+        end_session=reply.end_session,
+        slow=reply.slow,
+        hand_over=reply.hand_over,
+    )
+
+
+def _plain_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
+def _prefixed(reply: Reply, first: Block) -> Reply:
+    return Reply(
+        blocks=(first, *reply.blocks),
+        reprompt=reply.reprompt,
+        card_title=reply.card_title,
+        emergency=reply.emergency,
+        end_session=reply.end_session,
+        slow=reply.slow,
+        hand_over=reply.hand_over,
+    )
 
 
 def add_note(reply: Reply, note: str) -> Reply:
@@ -287,6 +470,7 @@ def add_note(reply: Reply, note: str) -> Reply:
         emergency=reply.emergency,
         end_session=reply.end_session,
         slow=reply.slow,
+        hand_over=reply.hand_over,
     )
 
 
@@ -298,7 +482,14 @@ def not_saved(c: LocaleContent) -> str:
 
 
 def _question_text(c: LocaleContent, question: Question) -> str:
-    return c.interview.question(question.id).question
+    return _asked_text(c, question.id, rephrased=question.rephrased)
+
+
+def _asked_text(c: LocaleContent, question_id: str, *, rephrased: bool) -> str:
+    """The question's words: the simpler wording when a red-flag question is asked again after a
+    first "not sure" (triage's ``Question.rephrased``)."""
+    text = c.interview.question(question_id)
+    return text.simpler if rephrased and text.simpler else text.question
 
 
 def question(
@@ -308,18 +499,19 @@ def question(
     questions_left: int,
     intro: bool,
     asked: int,
+    count: bool = False,
 ) -> Reply:
-    """An interview question, after the introduction on the first one and, every third question,
-    how many are left about."""
-    progress = intro or asked % 3 == 2
-    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro)
+    """An interview question, after the introduction on the first one and, on the first one (or
+    ``count``) and every third question, how many are left about."""
+    progress = intro or count or asked % 3 == 2
+    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro, q.rephrased)
 
 
 @lru_cache(maxsize=1024)
-def _question(locale: str, question_id: str, left: int, intro: bool) -> Reply:
+def _question(locale: str, question_id: str, left: int, intro: bool, rephrased: bool = False) -> Reply:
     """Built once per locale, question and progress note: about 40 questions, a dozen counts."""
     c = content_load(locale)
-    text = c.interview.question(question_id).question
+    text = _asked_text(c, question_id, rephrased=rephrased)
     blocks: list[Block] = []
     if intro:
         blocks.append(para(c.skill["interview_intro"], priority=Priority.HIGH))
@@ -329,11 +521,24 @@ def _question(locale: str, question_id: str, left: int, intro: bool) -> Reply:
     return _reply(c, *blocks, reprompt=text)
 
 
+@_once_per_locale
+def headline(c: LocaleContent) -> Reply:
+    """ "Why does the back of my knee hurt": a real answer in two sentences (the usual causes, and
+    the rare clot that needs a doctor today), then the offer to narrow it down (no question about
+    breathing before anything is answered; the safety questions come first once it is accepted)."""
+    offer = c.skill["headline_narrow"]
+    return _reply(
+        c, essential(c.skill["headline_answer"]), para(offer, priority=Priority.ESSENTIAL), reprompt=offer
+    )
+
+
 def why_asking(c: LocaleContent, q: Question | None) -> Reply:
     if q is None:
         return _reply(c, essential(c.skill["why_asking_general"]))
-    text = c.interview.question(q.id)
-    return _reply(c, essential(text.why), para(text.question, priority=Priority.HIGH), reprompt=text.question)
+    asked = _question_text(c, q)
+    return _reply(
+        c, essential(c.interview.question(q.id).why), para(asked, priority=Priority.HIGH), reprompt=asked
+    )
 
 
 #: Causes whose home care is staying active or exercise rather than PRICE (content item 8).
@@ -380,6 +585,10 @@ def numbered(c: LocaleContent, text: str, priority: Priority = Priority.NORMAL) 
     return Paragraph(tuple(found), priority)
 
 
+#: The result before "more" (issue 14 item 4), not counting the emergency guidance.
+RESULT_WORDS = 60
+
+
 def result(
     c: LocaleContent,
     a: Assessment,
@@ -387,11 +596,12 @@ def result(
     offer_price: bool,
     kind: EmergencyKind | None = None,
     facts: Facts | None = None,
-) -> Reply:
-    """The result: one disposition with one time frame (by the highest level, unless the sticky
-    guidance already says it), every urgent flag explained (at most three), the lead cause with
-    reasons from what the user said (none with a clot: nothing benign explains clot signs), a
-    safety net for the level, the disclaimer, and the offer."""
+) -> tuple[Reply, tuple[str, ...]]:
+    """The result, and what waits behind "more": one disposition with one time frame (by the
+    highest level, unless the sticky guidance already says it), the urgent flags (the first at
+    once, the others behind "more"), the lead causes with reasons from what the user said (none with
+    a clot: nothing benign explains clot signs), a safety net for the level, the disclaimer, and the
+    offer. At most ``RESULT_WORDS`` words before "more": lower-priority detail moves behind it."""
     facts = facts or Facts.empty()
     blocks: list[Block] = []
     child = is_child(facts)
@@ -400,48 +610,112 @@ def result(
         blocks.append(essential(c.skill["result_child"]))
     if not covered:
         blocks.extend(_disposition(c, a, facts, child=child))
-    flags = urgent_flags(a)
-    for flag in flags:
-        blocks.append(para(c.flags[flag].explanation, priority=Priority.HIGH))
+    for flag in urgent_flags(a):  # every urgent flag, at most three (issue 13 item 2), before "more"
+        blocks.append(essential(c.flags[flag].explanation))
+    blocks.extend(_unclear_note(c, facts))
     if not child:
         blocks.extend(_causes(c, a, facts))
     net = _safety_net_key(a, kind, child=child)
     if net:
-        blocks.append(numbered(c, c.skill[net], Priority.HIGH))
-    blocks.append(para(c.skill["result_disclaimer"], priority=Priority.HIGH))
+        # The safety net: its "phone now" line always before "more", then the same-day line, then
+        # the rest (each a block, so only what does not fit moves behind "more").
+        for number, line in enumerate(sentences(c.skill[net])):
+            level = (Priority.ESSENTIAL, Priority.HIGH)[number] if number < 2 else Priority.DETAIL
+            blocks.append(numbered(c, line.text(), level))
+    blocks.append(essential(c.skill["result_disclaimer"]))  # always before "more"
     active = _lead_with_reasons(c, a, facts) in _ACTIVE_SELF_CARE
+    offer: str | None = None
     if offer_price and not child and not active:
         arranging = a.level >= CareLevel.CONSULTATION_24
         offer = c.skill["offer_price_arranging" if arranging else "offer_price"]
-        blocks.append(para(offer, priority=Priority.ESSENTIAL))
-        return _reply(c, *blocks, reprompt=offer)
-    blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
-    return _reply(c, *blocks)
+    if offer is None:  # no question to close with: the options, only if they fit
+        blocks.append(para(c.skill["result_options"], priority=Priority.DETAIL))
+    closing = (para(offer, priority=Priority.ESSENTIAL),) if offer else ()
+    room = RESULT_WORDS - sum(_words(b) for b in closing) - _words(para(c.skill["more_cue"]))
+    kept, more = within_words(blocks, room)
+    if more:
+        kept.append(para(c.skill["more_cue"], priority=Priority.ESSENTIAL))
+    return _reply(c, *kept, *closing, reprompt=offer), more
+
+
+def _words(block: Block) -> int:
+    return len(block.text().split())
+
+
+def within_words(blocks: Sequence[Block], budget: int) -> tuple[list[Block], tuple[str, ...]]:
+    """``blocks`` cut to ``budget`` words: the lowest priority (later first among equals) moves
+    behind "more", in its order; ESSENTIAL blocks always stay."""
+    kept = list(blocks)
+    dropped: set[int] = set()
+    order = sorted(range(len(kept)), key=lambda i: (kept[i].priority.value, -i))
+    total = sum(_words(b) for b in kept)
+    for i in order:
+        if total <= budget:
+            break
+        if kept[i].priority is Priority.ESSENTIAL:
+            continue
+        dropped.add(i)
+        total -= _words(kept[i])
+    more = tuple(b.text() for i, b in enumerate(blocks) if i in dropped and b.text())
+    return [b for i, b in enumerate(blocks) if i not in dropped], more
 
 
 def _causes(c: LocaleContent, a: Assessment, facts: Facts) -> list[Block]:
     """With a clot possible: a deep vein thrombosis first, and no benign cause offered to explain
-    it. Otherwise the two leading causes, each only with reasons the user gave (a cause with no
-    evidence at all is not named)."""
+    it. Otherwise the two leading causes, each only with reasons the user gave (a cause whose only
+    evidence is implied, by an activity word or a broad screening answer, is not named)."""
     if clot_suspected(a):
         dvt = next((x for x in a.causes if x.condition is Condition.DEEP_VEIN_THROMBOSIS), None)
         name = c.conditions[Condition.DEEP_VEIN_THROMBOSIS].name
         first = (
             _cause_sentence(c, dvt, facts)
-            if dvt is not None and _reasons(c, dvt.supporting, facts)
+            if dvt is not None and _reasons(c, dvt, facts)
             else skill(c, "cause_possible", cause=name)
         )
         blocks: list[Block] = [para(first, priority=Priority.HIGH)]
         if any(x.condition is not Condition.DEEP_VEIN_THROMBOSIS for x in a.causes[:MAX_CAUSES_IN_RESULT]):
             blocks.append(para(c.skill["result_clot_lookalike"], priority=Priority.HIGH))
         return blocks
-    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x.supporting, facts)]
-    return [para(*(_cause_sentence(c, x, facts) for x in named))] if named else []
+    named = [x for x in a.causes[:MAX_CAUSES_IN_RESULT] if _reasons(c, x, facts)]
+    if not named:
+        return []
+    lead, *others = _cause_sentences(c, named, facts, reasons=1)  # the rest on "why do you think that"
+    return [para(lead, priority=Priority.HIGH), para(*others)]
+
+
+def _cause_sentences(
+    c: LocaleContent, causes: Sequence[RankedCause], facts: Facts | None, *, reasons: int = 2
+) -> list[str]:
+    """One sentence per set of reasons (at most ``reasons`` each): causes with the same reasons
+    share it ("A or B may fit, because of ..."), so nothing is said twice."""
+    by_reasons: dict[str, list[str]] = {}
+    for cause in causes:
+        said = _reasons(c, cause, facts)[:reasons]
+        key = _and(c, said) if said else ""
+        by_reasons.setdefault(key, []).append(c.conditions[cause.condition].name)
+    out: list[str] = []
+    for because, names in by_reasons.items():
+        joined = _and(c, names, joiner=c.skill["or_word"])
+        if because:
+            out.append(skill(c, "cause_reason", cause=joined, reasons=because))
+        else:
+            out.append(skill(c, "cause_possible_also" if out else "cause_possible", cause=joined))
+    return out
+
+
+def _unclear_note(c: LocaleContent, facts: Facts) -> list[Block]:
+    """Warning signs answered "not sure" twice count as present for safety: say so, without ever
+    saying the user has them ("you weren't sure whether you had ...")."""
+    unclear = [f for f, answer in facts.answers.items() if answer is Answer.UNCLEAR]
+    if not unclear:
+        return []
+    phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
+    return [para(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))]
 
 
 def _lead_with_reasons(c: LocaleContent, a: Assessment, facts: Facts) -> Condition | None:
     """The leading cause, when the user said something that supports it."""
-    if a.causes and _reasons(c, a.causes[0].supporting, facts):
+    if a.causes and _reasons(c, a.causes[0], facts):
         return a.causes[0].condition
     return None
 
@@ -476,37 +750,36 @@ def _safety_net_key(a: Assessment, kind: EmergencyKind | None, *, child: bool) -
 
 def _cause_sentence(c: LocaleContent, cause: RankedCause, facts: Facts | None = None) -> str:
     """ "A calf strain may fit, because of ...": reasons only from what the user said (an answer of
-    "not sure" twice is "you weren't sure about ..."), never what a word such as "running" implies."""
+    "not sure" twice is "you weren't sure whether ..."), never what a word such as "running" implies."""
     name = c.conditions[cause.condition].name
-    reasons = _reasons(c, cause.supporting, facts)[:2]
+    reasons = _reasons(c, cause, facts)[:2]
     if not reasons:
         return skill(c, "cause_possible_also", cause=name)
     return skill(c, "cause_reason", cause=name, reasons=_and(c, reasons))
 
 
-def _reasons(c: LocaleContent, findings: Sequence[Finding], facts: Facts | None) -> list[str]:
+#: Causes a screening group's broad answer may be spoken for: "swelling or warm, red or darker skin"
+#: fits a clot; as a reason for a strain or a cyst it would mislead (it may have been the warmth).
+_GROUP_REASON_CAUSES = frozenset({Condition.DEEP_VEIN_THROMBOSIS})
+
+
+def _reasons(c: LocaleContent, cause: RankedCause, facts: Facts | None) -> list[str]:
+    """What the user said that supports ``cause``, as phrases. Never a finding implied by a group
+    or an activity word; a broad screening answer ("swollen or hot") only for a cause it fits as a
+    whole; a second "not sure" as "you weren't sure whether ..."."""
     said = facts.answers if facts is not None else None
     out: list[str] = []
-    for finding in findings:
+    for finding in cause.supporting:
+        if finding in FINDING_GROUPS and cause.condition not in _GROUP_REASON_CAUSES:
+            continue
         phrase = c.interview.findings[finding].phrase
         answer = said.get(finding) if said is not None else Answer.PRESENT
-        if answer is None:
-            continue  # implied (a group, an activity word): never spoken back as if said
-        if answer.value == UNCLEAR:
+        if answer is Answer.UNCLEAR:
             out.append(skill(c, "reason_unclear", reasons=phrase))
         elif answer is Answer.PRESENT:
             out.append(phrase)
+        # otherwise implied (a group, an activity word): never spoken back as if said
     return out
-
-
-def _cause_sentences(c: LocaleContent, causes: Sequence[RankedCause]) -> list[str]:
-    """One sentence per cause with reasons; the causes without any share one sentence."""
-    sentences = [_cause_sentence(c, cause) for cause in causes if cause.supporting]
-    bare = [c.conditions[cause.condition].name for cause in causes if not cause.supporting]
-    if bare:
-        key = "cause_possible_also" if sentences else "cause_possible"
-        sentences.append(skill(c, key, cause=_and(c, bare, joiner=c.skill["or_word"])))
-    return sentences
 
 
 def _and(c: LocaleContent, words: Sequence[str], *, joiner: str | None = None) -> str:
@@ -522,13 +795,19 @@ def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Re
         rule_text = c.rules.get(rule.value if hasattr(rule, "value") else str(rule))
         if rule_text is not None:
             blocks.append(para(rule_text.reason, priority=Priority.HIGH))
-    for cause in a.causes[:MAX_CAUSES_SPOKEN]:
+    blocks.extend(_unclear_note(c, facts or Facts.empty()))
+    if clot_suspected(a):
+        # A possible clot is explained by itself: no benign cause is offered as its explanation.
+        blocks.extend(_causes(c, a, facts or Facts.empty()))
+        return _reply(c, *blocks)
+    causes = a.causes[:MAX_CAUSES_SPOKEN]
+    blocks.append(para(*_cause_sentences(c, causes, facts), priority=Priority.NORMAL))
+    for cause in causes[:1]:
         name = c.conditions[cause.condition].name
-        sentences = [_cause_sentence(c, cause, facts)]
-        against = [c.interview.findings[f].phrase for f in cause.against[:2]]
+        said_no = [f for f in cause.against if facts is None or facts.answers.get(f) is Answer.ABSENT]
+        against = [c.interview.findings[f].phrase for f in said_no[:2]]
         if against:
-            sentences.append(skill(c, "cause_against", cause=name, reasons=_and(c, against)))
-        blocks.append(para(*sentences, priority=Priority.NORMAL))
+            blocks.append(para(skill(c, "cause_against", cause=name, reasons=_and(c, against))))
     return _reply(c, *blocks)
 
 
@@ -653,6 +932,8 @@ def _build_topic_pages(c: LocaleContent, topic: str) -> tuple[Page, ...]:
         "doctor": _doctor_pages,
         "tests": _tests_pages,
         "treatment": _treatment_pages,
+        "surgery": _surgery_pages,
+        "physical_therapy": _physio_pages,
         "relief": _all_relief_pages,
         "prevention": _prevention_pages,
     }
@@ -710,38 +991,54 @@ def unknown_topic(c: LocaleContent, act: Act | None) -> Reply:
     return _reply(c, essential(c.skill[key]))
 
 
+#: Lists are read at most three items at a time (issue 14 item 4); the rest follow on "more".
+MAX_LIST_ITEMS = 3
+
+
+def _list_pages(
+    c: LocaleContent, intro: str, entries: Sequence[str], more_intro: str | None = None
+) -> list[Page]:
+    """A list as pages of at most ``MAX_LIST_ITEMS`` items: the intro, then "also" for the rest."""
+    groups = [list(entries[i : i + MAX_LIST_ITEMS]) for i in range(0, len(entries), MAX_LIST_ITEMS)]
+    return [
+        (
+            items(
+                intro if number == 0 else more_intro or c.skill["also_intro"],
+                group,
+                priority=Priority.ESSENTIAL,
+            ),
+        )
+        for number, group in enumerate(groups)
+    ]
+
+
 def _cause_pages(c: LocaleContent, condition: Condition) -> tuple[Page, ...]:
     cause = c.conditions[condition]
     pages: list[Page] = [(essential(cause.summary),), (essential(cause.explanation),)]
     for part in cause.parts.values():
         pages.append((essential(part.mechanism),))
-    pages.append((items(c.skill["signs_intro"], cause.signs, priority=Priority.ESSENTIAL),))
-    triggers = list(cause.triggers)
-    pages.append((items(c.skill["triggers_intro"], triggers, priority=Priority.ESSENTIAL),))
+    pages += _list_pages(c, c.skill["signs_intro"], cause.signs)
+    pages += _list_pages(c, c.skill["triggers_intro"], cause.triggers)
     if cause.sports:
-        pages.append((items(c.skill["sports_intro"], cause.sports, priority=Priority.ESSENTIAL),))
+        pages += _list_pages(c, c.skill["sports_intro"], cause.sports)
     if cause.other_causes:
-        pages.append((items(c.skill["other_causes_intro"], cause.other_causes, priority=Priority.ESSENTIAL),))
-    pages.append((items(c.skill["at_risk_intro"], cause.at_risk, priority=Priority.ESSENTIAL),))
-    pages.append((items(c.skill["what_helps_intro"], cause.what_helps, priority=Priority.ESSENTIAL),))
+        pages += _list_pages(c, c.skill["other_causes_intro"], cause.other_causes)
+    pages += _list_pages(c, c.skill["at_risk_intro"], cause.at_risk)
+    pages += _list_pages(c, c.skill["what_helps_intro"], cause.what_helps)
     return tuple(pages)
 
 
 def _causes_pages(c: LocaleContent) -> tuple[Page, ...]:
     names = [c.conditions[condition].name for condition in Condition]
-    groups = [names[i : i + 4] for i in range(0, len(names), 4)]
-    pages: list[Page] = []
-    for number, group in enumerate(groups):
-        intro = c.skill["causes_intro"] if number == 0 else c.skill["causes_more"]
-        pages.append((items(intro, group, priority=Priority.ESSENTIAL),))
-    return tuple(pages)
+    return tuple(_list_pages(c, c.skill["causes_intro"], names, c.skill["causes_more"]))
 
 
 def _doctor_pages(c: LocaleContent) -> tuple[Page, ...]:
     doctor = c.when_to_see_a_doctor
     signs = [sign.spoken for sign in doctor.warning_signs.values()]
     return (
-        (essential(doctor.summary), items(c.skill["warning_signs_intro"], signs, priority=Priority.HIGH)),
+        (essential(doctor.summary),),
+        *_list_pages(c, c.skill["warning_signs_intro"], signs),
         (essential(doctor.breathing_emergency),),
         (essential(doctor.explanation),),
     )
@@ -749,14 +1046,25 @@ def _doctor_pages(c: LocaleContent) -> tuple[Page, ...]:
 
 def _tests_pages(c: LocaleContent) -> tuple[Page, ...]:
     tests = c.diagnostic_tests
-    names = [test.name for test in tests.tests.values()]
-    first: Page = (essential(tests.intro), items(c.skill["tests_intro"], names, priority=Priority.HIGH))
+    # The content's introduction already names the tests: no second list of them.
+    first: Page = (essential(tests.intro),)
     return (first, *(page for test in DiagnosticTest for page in _test_pages(c, test)))
 
 
 def _test_pages(c: LocaleContent, test: DiagnosticTest) -> tuple[Page, ...]:
     item = c.diagnostic_tests.tests[test]
-    return ((essential(item.looks_for), para(item.when_used)),)
+    return ((essential(item.looks_for),), (essential(item.when_used),))
+
+
+def _surgery_pages(c: LocaleContent) -> tuple[Page, ...]:
+    """ "Will I need surgery": surgery, and nothing else, in the first sentence."""
+    t = c.treatment
+    return ((essential(c.skill["surgery_answer"], t.surgery.summary),), (essential(t.surgery.detail),))
+
+
+def _physio_pages(c: LocaleContent) -> tuple[Page, ...]:
+    t = c.treatment
+    return ((essential(t.physical_therapy.summary), para(t.physical_therapy.detail)),)
 
 
 def _treatment_pages(c: LocaleContent) -> tuple[Page, ...]:
@@ -837,14 +1145,23 @@ def _relief_child(c: LocaleContent) -> Reply:
 
 def _prevention_pages(c: LocaleContent) -> tuple[Page, ...]:
     p = c.prevention
-    return ((essential(p.summary), para(*p.tips, priority=Priority.HIGH)),)
+    tips = list(p.tips)
+    return (
+        (essential(p.summary), para(*tips[:MAX_LIST_ITEMS], priority=Priority.HIGH)),
+        *(
+            (essential(*tips[i : i + MAX_LIST_ITEMS]),)
+            for i in range(MAX_LIST_ITEMS, len(tips), MAX_LIST_ITEMS)
+        ),
+    )
 
 
 # --- more, slowly ---------------------------------------------------------------------------------
 
 
-def spoken_more(c: LocaleContent, texts: tuple[str, ...]) -> Reply:
-    return _reply(c, essential(*texts))
+def spoken_more(c: LocaleContent, texts: tuple[str, ...], prompt: str | None = None) -> Reply:
+    """What waited behind "more", then the offer still open (if any)."""
+    tail = (para(prompt, priority=Priority.ESSENTIAL),) if prompt else ()
+    return _reply(c, essential(*texts), *tail, reprompt=prompt)
 
 
 def plain_overflow(blocks: tuple[Block, ...]) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ __all__ = [
     "LastSpeech",
     "Mode",
     "SessionState",
+    "Undo",
 ]
 
 _E = TypeVar("_E", bound=Enum)
@@ -48,6 +49,44 @@ class LastSpeech:
 
 
 @dataclass(frozen=True)
+class Undo:
+    """What the conversation was just before one answer: enough to take that answer back ("go
+    back", "I meant no"). Kept in the session only, a few deep, never persisted."""
+
+    facts: Facts = field(default_factory=Facts.empty)
+    question: str | None = None
+    asked: int = 0
+    mode: Mode = Mode.IDLE
+    emergency: EmergencyKind | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "facts": self.facts.to_json(),
+            "question": self.question,
+            "asked": self.asked,
+            "mode": self.mode.value,
+            "emergency": self.emergency.value if self.emergency else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Undo | None:
+        if not isinstance(data, dict):
+            return None
+        question = data.get("question")
+        return cls(
+            facts=Facts.from_json(data.get("facts")),
+            question=question if isinstance(question, str) and len(question) < 64 else None,
+            asked=_small_int(data.get("asked"), 0, 100),
+            mode=_enum(Mode, data.get("mode"), Mode.IDLE) or Mode.IDLE,
+            emergency=_enum(EmergencyKind, data.get("emergency"), None),
+        )
+
+
+#: How many answers can be taken back in a row.
+MAX_UNDO = 3
+
+
+@dataclass(frozen=True)
 class SessionState:
     """Everything the skill remembers during one Alexa session."""
 
@@ -64,6 +103,16 @@ class SessionState:
     last: LastSpeech = field(default_factory=LastSpeech)
     offered_timer_minutes: int = 0
     icing: IcingState = field(default_factory=IcingState)
+    undo: tuple[Undo, ...] = ()  # the last few answers' "before", newest last (session only)
+    guess: str | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
+
+    def snapshot(self) -> Undo:
+        """This state as the "before" of the next answer."""
+        return Undo(self.facts, self.question, self.asked, self.mode, self.emergency)
+
+    def remembering(self, before: Undo) -> SessionState:
+        """The state with ``before`` on its undo trail (the oldest dropped past ``MAX_UNDO``)."""
+        return replace(self, undo=(*self.undo, before)[-MAX_UNDO:])
 
     def with_emergency(self, kind: EmergencyKind | None) -> SessionState:
         """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
@@ -104,6 +153,8 @@ class SessionState:
             },
             "timer_minutes": self.offered_timer_minutes,
             "icing": self.icing.to_json(),
+            "undo": [step.to_json() for step in self.undo],
+            "guess": self.guess,
         }
 
     @classmethod
@@ -142,6 +193,13 @@ class SessionState:
             last, more = LastSpeech(), ()
         question = data.get("question")
         topic = data.get("topic")
+        guess = data.get("guess")
+        undo_raw = data.get("undo")
+        undo = (
+            tuple(step for step in map(Undo.from_json, undo_raw[-MAX_UNDO:]) if step is not None)
+            if isinstance(undo_raw, list)
+            else ()
+        )
         return cls(
             mode=_enum(Mode, data.get("mode"), Mode.IDLE) or Mode.IDLE,
             facts=facts,
@@ -156,6 +214,8 @@ class SessionState:
             last=last,
             offered_timer_minutes=_small_int(data.get("timer_minutes"), 0, 60),
             icing=IcingState.from_json(data.get("icing")),
+            undo=undo,
+            guess=guess if isinstance(guess, str) and len(guess) < 64 else None,
         )
 
 

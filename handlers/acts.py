@@ -57,7 +57,9 @@ def _pending_findings(handler_input: HandlerInput) -> tuple[str, ...]:
 
 
 def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
-    """An act carrying every finding the symptom, body-place and activity slots resolved to.
+    """An act carrying every finding the symptom and body-place slots resolved to, and the findings
+    an activity implies ("I was running": overuse) as ``inferred``: they count for the ranking but
+    are never spoken back as if the user had said them.
 
     Words heard but not understood (or only guessed at) make the act ``unresolved``, with the
     skill's best guess, if any, in ``topic``: the conversation can ask about it instead of
@@ -69,8 +71,14 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     found: list[Finding] = []
     unresolved = False
     guess: str | None = None
+    answer = _answer(_read(handler_input, "answer").id)
     for slot_name in ("symptom", "bodyPlace"):
         reading = _read(handler_input, slot_name)
+        heard_answer = _answer_in(handler_input, slot_name, reading)
+        if heard_answer is not None:
+            # "no" said while the device listened for a symptom or a place: the answer it is.
+            answer = answer or heard_answer
+            continue
         unresolved = unresolved or reading.unresolved
         guess = guess or reading.guess
         chosen = reading.prefer(pending)
@@ -81,12 +89,26 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     activity = _read(handler_input, "activity")
     unresolved = unresolved or activity.unresolved
     known = locale.vocab.activities.get(activity.id) if activity.id is not None else None
-    if known is not None:
-        found.extend(known.findings)
-    answer = _answer(_read(handler_input, "answer").id)
+    inferred = tuple(f for f in dict.fromkeys(known.findings) if f not in found) if known else ()
     return UserAct(
-        act, findings=tuple(dict.fromkeys(found)), answer=answer, topic=guess, unresolved=unresolved
+        act,
+        findings=tuple(dict.fromkeys(found)),
+        inferred=inferred,
+        answer=answer,
+        topic=guess,
+        unresolved=unresolved,
     )
+
+
+def _answer_in(handler_input: HandlerInput, slot_name: str, reading: SlotReading) -> Answer | None:
+    """A yes, no or not sure heard in a symptom or body-place slot (a device eliciting that slot
+    fills it with whatever was said), matched by id or against the answer words."""
+    if reading.id is not None:
+        return _answer(reading.id)
+    if not reading.heard:
+        return None
+    spoken = read_slot(handler_input, slot_name, _catalogue(handler_input, "answer"))
+    return _answer(spoken.id)
 
 
 def _topic(slot_name: str, act: Act) -> ActBuilder:
@@ -103,13 +125,9 @@ def _age(handler_input: HandlerInput) -> UserAct:
     if number is None:
         decade = read_slot(handler_input, "decade").id
         number = int(decade) if decade is not None and decade.isdigit() else None
-    if number is None:
-        # "I'm not sure" said while the age slot was elicited: an answer, not a missed number.
-        from kneeskill.turns import locale_content
-
-        answers = _catalogues_of(locale_content(handler_input).locale).get("answers", ())
-        if _answer(read_slot(handler_input, "age", answers).id) is Answer.UNKNOWN:
-            return UserAct(Act.DONT_KNOW, answer=Answer.UNKNOWN)
+    if number is None and _answer_in(handler_input, "age", read_slot(handler_input, "age")) is not None:
+        # "not sure" said while the device listened for the age: the age is not known.
+        return UserAct(Act.DONT_KNOW)
     return UserAct(Act.AGE, number=number)
 
 
@@ -131,10 +149,12 @@ def _finding(value: str) -> Finding | None:
 
 
 def _answer(value: str | None) -> Answer | None:
+    """A spoken answer id (yes, no or not sure; triage's 'unclear' is never said)."""
     try:
-        return Answer(value) if value else None
+        answer = Answer(value) if value else None
     except ValueError:
         return None
+    return None if answer is Answer.UNCLEAR else answer
 
 
 INTENT_ACTS: dict[str, ActBuilder] = {
@@ -151,7 +171,7 @@ INTENT_ACTS: dict[str, ActBuilder] = {
     "ExplainCauseIntent": _topic("cause", Act.EXPLAIN_CAUSE),
     "WhenToSeeDoctorIntent": _plain(Act.WHEN_DOCTOR),
     "DiagnosticTestIntent": _topic("test", Act.TESTS),
-    "TreatmentIntent": _plain(Act.TREATMENT),
+    "TreatmentIntent": _topic("treatment", Act.TREATMENT),  # "will I need surgery": that topic
     "PainReliefIntent": _topic("medicine", Act.PAIN_RELIEF),
     "PreventionIntent": _plain(Act.PREVENTION),
     "PriceIntent": _plain(Act.PRICE),

@@ -69,10 +69,15 @@ def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Res
     from kneeskill import effects
 
     state = load_state(handler_input)
+    session = handler_input.request_envelope.session
+    new_session = session is not None and session.new is True
     ctx = TurnContext(
         content=locale_content(handler_input),
-        profile=effects.load_profile(handler_input, runtime) if act.act in _PROFILE_ACTS else Profile(),
+        profile=effects.load_profile(handler_input, runtime)
+        if act.act in _PROFILE_ACTS or new_session
+        else Profile(),
         icing=effects.read_inputs(handler_input, runtime, state, act),
+        new_session=new_session,
     )
     turn = respond(state, act, ctx)
     observability.note_turn(state, turn.state)  # metrics: a result, per care level
@@ -99,9 +104,11 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
             builder.set_card(SimpleCard(title=last.card_title, content=last.card_text))
         if last.end_session:
             builder.set_should_end_session(True)
-        else:
-            builder.ask(last.reprompt_ssml or ssml)
+        elif last.reprompt_ssml:
+            builder.ask(last.reprompt_ssml)
             _elicit(handler_input, state, locale)
+        else:
+            builder.set_should_end_session(False)
         save_state(handler_input, state)
         return builder.response
     reply = sticky(turn.reply, state, locale, full=turn.full_guidance)
@@ -115,6 +122,9 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     elif rendered.reprompt_ssml:
         builder.ask(rendered.reprompt_ssml)
         _elicit(handler_input, new_state, locale)
+    elif not rendered.hand_over:
+        # The turn asked nothing: the microphone opens once, with no reprompt to repeat.
+        builder.set_should_end_session(False)
     # else: a hand-over (Connections.SendRequest): Alexa speaks next, so no reprompt and no end flag.
     save_state(handler_input, new_state, encoded)
     return builder.response
@@ -126,7 +136,8 @@ def _elicit(handler_input: HandlerInput, state: SessionState, locale: content.Lo
 
     from kneeskill.slots import elicit_slot_directive
 
-    pending = state.question if state.mode is Mode.INTERVIEW else None
+    # Not while "did you mean ...?" waits for its yes or no (that answer is not the question's).
+    pending = state.question if state.mode is Mode.INTERVIEW and state.guess is None else None
     directive = elicit_slot_directive(pending, locale)
     if directive is not None and isinstance(handler_input.request_envelope.request, IntentRequest):
         handler_input.response_builder.add_directive(directive)
@@ -147,7 +158,8 @@ def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, Se
             card_text=rendered.card_text,
             end_session=rendered.end_session,
         )
-        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow))
+        # What did not fit waits behind "more"; with nothing cut, what the turn itself put there.
+        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow) or state.more)
         encoded = new_state.encode()
         size = _attributes_json_size(encoded)
         if size <= extra or response_size_ok(rendered, size):
@@ -195,8 +207,10 @@ def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent, *, 
     """The reply with the session's emergency guidance put first, when the session has one: in
     full, or in its short form (at most 25 words, still the action and the number)."""
     if state.emergency is None:
-        return reply
-    return with_emergency(reply, presenter.guidance(locale, state.emergency, short=not full))
+        return presenter.without_repeats(reply)
+    guidance = presenter.guidance(locale, state.emergency, short=not full)
+    # Nothing the guidance already says is said again (the safety net's "phone now", say).
+    return with_emergency(presenter.without_repeats(reply, guidance.full), guidance)
 
 
 def save_state(handler_input: HandlerInput, state: SessionState, encoded: str | None = None) -> None:

@@ -575,6 +575,8 @@ class Reply:
     emergency: EmergencyGuidance | None = None
     end_session: bool = False
     slow: bool = False
+    #: Alexa speaks next (a Connections.SendRequest): no reprompt and no shouldEndSession at all.
+    hand_over: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", _as_blocks(self.blocks, "Reply.blocks"))

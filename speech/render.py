@@ -69,6 +69,7 @@ class Rendered:
     reprompt_text: str | None
     overflow: tuple[Block, ...]
     end_session: bool
+    hand_over: bool = False  # Alexa speaks next: neither a reprompt nor shouldEndSession
 
     @property
     def trimmed(self) -> bool:
@@ -208,6 +209,7 @@ def _render(
         reprompt_text=rendered.reprompt_text,
         overflow=overflow,
         end_session=rendered.end_session,
+        hand_over=reply.hand_over,
     )
 
 
@@ -222,6 +224,7 @@ def say_more_reply(reply: Reply, rendered: Rendered) -> Reply | None:
         emergency=reply.emergency,
         end_session=reply.end_session,
         slow=reply.slow,
+        hand_over=reply.hand_over,
     )
 
 

@@ -104,7 +104,7 @@ def test_the_emergency_ambulance_action_tells_people_to_phone_themselves(
 
 def test_each_care_level_states_a_time_frame(bundles: dict[str, LocaleContent]) -> None:
     levels = bundles["en-US"].care_levels
-    assert levels[CareLevel.EMERGENCY].action.startswith("Go to the emergency room now")
+    assert levels[CareLevel.EMERGENCY].action.startswith("Go to the ER now")  # en-US words (issue 14)
     assert levels[CareLevel.CONSULTATION_24].action.startswith("See a doctor today")
     assert "next few days" in levels[CareLevel.CONSULTATION].action
     assert levels[CareLevel.SELF_CARE].action.startswith("This may be manageable at home with PRICE")

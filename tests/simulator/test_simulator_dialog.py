@@ -23,7 +23,8 @@ def _elicited(turn: TurnResult) -> list[dict[str, Any]]:
 
 def _interview(simulator: Simulator, locale: str, turns: int = 14) -> list[TurnResult]:
     session = simulator.store.create(locale)
-    results = [simulator.turn(session, "why does the back of my knee hurt")]
+    simulator.turn(session, "why does the back of my knee hurt")  # answered, then "shall I ask ...?"
+    results = [simulator.turn(session, "yes")]
     for _ in range(turns):
         last = results[-1]
         if last.state.get("mode") != "interview":
@@ -64,7 +65,8 @@ def test_a_bare_age_is_understood_from_the_directive_and_answers_the_question(si
 
 def test_i_m_in_my_sixties_answers_the_age_question_as_a_decade(simulator: Simulator) -> None:
     session = simulator.store.create("en-GB")
-    turn = simulator.turn(session, "why does the back of my knee hurt")
+    simulator.turn(session, "why does the back of my knee hurt")  # answered, then "shall I ask ...?"
+    turn = simulator.turn(session, "yes")
     for _ in range(14):
         slot = _elicited(turn)[0]["slotToElicit"] if _elicited(turn) else None
         if slot == "age" or slot is None:

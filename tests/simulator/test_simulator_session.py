@@ -33,7 +33,7 @@ def test_session_attributes_are_carried_from_each_response_into_the_next_request
 ) -> None:
     session = simulator.store.create("en-US")
     first = simulator.turn(session, "why does the back of my knee hurt")
-    assert first.state["mode"] == "interview"
+    assert first.state["mode"] == "offer_interview"  # answered, then "shall I ask a few questions?"
     second = simulator.turn(session, "no")
     assert second.request["session"]["new"] is False
     assert second.request["session"]["sessionId"] == first.request["session"]["sessionId"]
@@ -62,8 +62,9 @@ def test_icing_starts_a_timer_on_the_stand_in_and_says_what_alexa_would_do(simul
 
 def test_the_clot_answers_bring_the_emergency_guidance_first(simulator: Simulator) -> None:
     session = simulator.store.create("en-US")
-    turn = simulator.turn(session, "why does the back of my knee hurt")
-    yes = {"pain_calf", "swelling_calf", "warmth", "one_leg", "leg_signs"}
+    simulator.turn(session, "why does the back of my knee hurt")
+    turn = simulator.turn(session, "yes")  # "shall I ask a few questions?"
+    yes = {"pain_calf", "swelling_calf", "warmth", "one_leg", "skin_changes"}  # v2's clot-signs screen
     for _ in range(40):
         question = turn.state.get("question")
         turn = simulator.turn(session, "fifty" if question == "age" else "yes" if question in yes else "no")

@@ -72,8 +72,10 @@ def test_the_locales_are_listed(client: FlaskClient) -> None:
 
 
 def test_a_turn_answers_the_resolution_speech_card_and_session_attributes(client: FlaskClient) -> None:
-    turn = say(client, "why does the back of my knee hurt", locale="en-AU")
-    assert turn["resolution"]["intent"] == "KneePainIntent"
+    opening = say(client, "why does the back of my knee hurt", locale="en-AU")
+    assert opening["resolution"]["intent"] == "KneePainIntent"
+    assert opening["mode"] == "offer_interview"  # answered first, then "shall I ask a few questions?"
+    turn = say(client, "yes", opening["conversation"], locale="en-AU")
     assert turn["locale"] == "en-AU"
     assert turn["mode"] == "interview"
     assert turn["speech"]["ssml"].startswith("<speak>")

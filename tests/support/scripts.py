@@ -210,6 +210,9 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
     age = spec.get("age")
     for _ in range(MAX_INTERVIEW_TURNS):
         state = state_data(session.attributes.get("kh")) or {}
+        if state.get("mode") == "offer_interview":  # "shall I ask a few questions?": yes
+            session.absorb(send(session.intent("AMAZON.YesIntent")))
+            state = state_data(session.attributes.get("kh")) or {}
         if state.get("mode") != "interview":
             raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
         question = state.get("question")
@@ -274,5 +277,32 @@ def _check(expect: dict[str, Any], response: dict[str, Any], locale: str, where:
         )
         if asks != bool(expect["asks_permission"]):
             raise ScriptFailure(f"{where}: asks_permission={asks}, expected {expect['asks_permission']}")
+    _check_more(expect, response, speech, fill, where)
     if "no_speech" in expect and expect["no_speech"] and speech_of(response):
         raise ScriptFailure(f"{where}: expected no speech, got {speech!r}")
+
+
+def _check_more(expect: dict[str, Any], response: dict[str, Any], speech: str, fill: Any, where: str) -> None:
+    """``says_in_order`` (fragments in this order), ``max_words`` (the whole speech), ``reprompt``
+    (false: none at all; or fragments the reprompt must say) and ``reprompt_says_not``."""
+    low = speech.lower()
+    position = 0
+    for fragment in expect.get("says_in_order", []):
+        found = low.find(fill(fragment), position)
+        if found < 0:
+            raise ScriptFailure(f"{where}: expected {fragment!r} (in order) in speech: {speech!r}")
+        position = found + len(fill(fragment))
+    if "max_words" in expect and len(speech.split()) > int(expect["max_words"]):
+        raise ScriptFailure(f"{where}: {len(speech.split())} words > {expect['max_words']}: {speech!r}")
+    has_reprompt = bool(response.get("response", {}).get("reprompt"))
+    said_again = plain(reprompt_of(response)).lower() if has_reprompt else ""
+    if "reprompt" in expect:
+        wanted = expect["reprompt"]
+        if wanted is False and has_reprompt:
+            raise ScriptFailure(f"{where}: expected no reprompt, got {said_again!r}")
+        for fragment in wanted if isinstance(wanted, list) else []:
+            if fill(fragment) not in said_again:
+                raise ScriptFailure(f"{where}: expected {fragment!r} in reprompt: {said_again!r}")
+    for fragment in expect.get("reprompt_says_not", []):
+        if fill(fragment) in said_again:
+            raise ScriptFailure(f"{where}: did not expect {fragment!r} in reprompt: {said_again!r}")
