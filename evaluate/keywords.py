@@ -36,11 +36,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "leg_circulation": ("cold|pale & numb|weak",),
     "cold_pale_leg": ("cold|pale|blotchy|mottled & !cramp & !hot and cold & !numb & !weak",),
     "sudden_numb_weak_leg": (
-        "sudden & numb|weak|paraly & !cold & !pale & !bladder & !bowel",
+        "sudden & numb|weak|paraly & !cold & !pale & !bladder & !bowel & !peeing",
         "move your foot|move the foot|move your toes & !cold",
     ),
     "bladder_bowel_change": (
-        r"bladder|bowel|genital|saddle|wee\b|pee\b & !bowel disease|bowel illness|crohn|colitis|heart",
+        r"bladder|bowel|genital|saddle|wee\b|pee\b|peeing|pooing & !bowel disease|bowel illness|crohn|colitis|heart",
     ),
     # --- clot signs -------------------------------------------------------------------------------
     "swelling_calf": (

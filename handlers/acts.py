@@ -16,7 +16,15 @@ from ask_sdk_model import IntentRequest, Response
 
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
-from kneeskill.slots import SLOT_CATALOGUES, SlotReading, SlotValue, catalogues, read_number, read_slot
+from kneeskill.slots import (
+    SLOT_CATALOGUES,
+    SlotReading,
+    SlotValue,
+    catalogues,
+    read_number,
+    read_slot,
+    read_slot_list,
+)
 from triage.vocabulary import Answer, Finding
 
 ActBuilder = Callable[[HandlerInput], UserAct]
@@ -79,11 +87,12 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
             # "no" said while the device listened for a symptom or a place: the answer it is.
             answer = answer or heard_answer
             continue
-        unresolved = unresolved or reading.unresolved
-        guess = guess or reading.guess
-        chosen = reading.prefer(pending)
-        if chosen is not None:
-            finding = _finding(chosen)
+        # A list said in one breath ("red and warm") counts item by item.
+        for item in read_slot_list(handler_input, slot_name, _catalogue(handler_input, slot_name)):
+            unresolved = unresolved or item.unresolved
+            guess = guess or item.guess
+            chosen = item.prefer(pending)
+            finding = _finding(chosen) if chosen is not None else None
             if finding is not None:
                 found.append(finding)
     activity = _read(handler_input, "activity")

@@ -15,10 +15,12 @@ which adds the generated variants to the model so Alexa resolves most of them it
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_model import IntentRequest
@@ -358,6 +360,61 @@ def read_slot(
         if found.id is not None:
             return SlotReading(ids=(found.id,), heard=True, guessed=not found.sure)
     return SlotReading(heard=heard)
+
+
+#: Between the items of a spoken list: "red and warm", "hot, swollen and stiff".
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bplus\b|&)\s*")
+
+
+def read_slot_list(
+    handler_input: HandlerInput, name: str, catalogue: Sequence[SlotValue]
+) -> tuple[SlotReading, ...]:
+    """``read_slot``, but words Alexa could not resolve as a whole that are a spoken list ("red
+    and warm") are read item by item, so several findings said at once all count. An item said
+    exactly as a value's word is taken as that word's first value, as Alexa's own resolution does."""
+    whole = read_slot(handler_input, name, catalogue)
+    if not whole.unresolved:
+        return (whole,)
+    request = handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
+    value = getattr(slots.get(name), "value", None)
+    items = [item for item in _LIST_SEPARATOR.split(value) if item.strip()] if isinstance(value, str) else []
+    if len(items) < 2:
+        return (whole,)
+    index = _index(tuple(catalogue))
+    recognition = _recognition_index(name)
+    readings: list[SlotReading] = []
+    for item in items:
+        exact = index.get(match_key(item)) or recognition.get(match_key(item))
+        if exact:
+            readings.append(SlotReading(ids=(exact[0],), heard=True))
+            continue
+        found = match_spoken(item, catalogue)
+        ids = (found.id,) if found.id is not None else ()
+        readings.append(SlotReading(ids=ids, heard=True, guessed=bool(ids) and not found.sure))
+    return tuple(readings)
+
+
+_RECOGNITION_TYPE_OF_SLOT = {"symptom": "SYMPTOM", "bodyPlace": "BODY_PLACE"}
+
+
+@functools.cache
+def _recognition_index(slot_name: str) -> dict[str, tuple[str, ...]]:
+    """Recognition-only words ("red", "hot", "puffy") of a slot's type, by match key: the same words
+    the interaction model gives Alexa (voicemodel/words.yaml, written to recognition_words.json by
+    ``python -m voicemodel.build``)."""
+    type_name = _RECOGNITION_TYPE_OF_SLOT.get(slot_name)
+    if type_name is None:
+        return {}
+    path = Path(__file__).with_name("recognition_words.json")
+    values: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8")).get(type_name) or {}
+    index: dict[str, tuple[str, ...]] = {}
+    for value_id, words in values.items():
+        for word in words:
+            key = match_key(word)
+            if key and value_id not in index.get(key, ()):
+                index[key] = (*index.get(key, ()), value_id)
+    return index
 
 
 def read_number(handler_input: HandlerInput, name: str, low: int, high: int) -> int | None:

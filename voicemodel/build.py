@@ -26,6 +26,9 @@ __all__ = ["SlotValue", "build_model", "catalogues", "load_spec", "load_words", 
 ROOT = Path(__file__).resolve().parent.parent
 INTENTS_FILE = ROOT / "voicemodel" / "intents.yaml"
 WORDS_FILE = ROOT / "voicemodel" / "words.yaml"
+#: Written with the models: the recognition words the skill matches unresolved list items against.
+RECOGNITION_FILE = ROOT / "kneeskill" / "recognition_words.json"
+RECOGNITION_TYPES = ("SYMPTOM", "BODY_PLACE")
 MODELS_DIR = ROOT / "skill" / "interactionModels" / "custom"
 _TERM = re.compile(r"<([a-z_]+)>")
 #: The ``dialog`` prompts: what Alexa would say if it had to ask for a slot itself (the skill
@@ -167,6 +170,15 @@ def load_words() -> dict[str, Any]:
     return words
 
 
+def render_recognition_words(words: dict[str, Any]) -> str:
+    """The symptom and body-place words of ``words.yaml`` for the skill's own matching at run time
+    (``kneeskill.slots.read_slot_list``: a list said in one breath is matched item by item, and
+    PyYAML is no run-time dependency)."""
+    extra = words.get("extra_values") or {}
+    kept = {name: extra.get(name) or {} for name in RECOGNITION_TYPES}
+    return json.dumps(kept, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def render_model(model: dict[str, Any]) -> str:
     return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
@@ -179,18 +191,21 @@ def main(argv: list[str] | None = None) -> int:
     words = load_words()
     stale = []
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    for locale in content.SUPPORTED_LOCALES:
-        path = MODELS_DIR / f"{locale}.json"
-        text = render_model(build_model(locale, spec, words))
+    outputs = [
+        *(
+            (MODELS_DIR / f"{locale}.json", render_model(build_model(locale, spec, words)))
+            for locale in content.SUPPORTED_LOCALES
+        ),
+        (RECOGNITION_FILE, render_recognition_words(words)),
+    ]
+    for path, text in outputs:
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.name)
         else:
             path.write_text(text, encoding="utf-8")
     if stale:
-        print(
-            f"stale interaction models: {', '.join(stale)}; run: python -m voicemodel.build", file=sys.stderr
-        )
+        print(f"stale generated files: {', '.join(stale)}; run: python -m voicemodel.build", file=sys.stderr)
         return 1
     return 0
 

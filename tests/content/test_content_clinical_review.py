@@ -59,3 +59,13 @@ def test_the_doctor_explainer_gives_a_changed_shape_the_level_triage_gives_it(
     for bundle in bundles.values():
         explanation = bundle.when_to_see_a_doctor.explanation.lower()
         assert "changed shape" in explanation and "emergency department" in explanation
+
+
+def test_a_simpler_re_ask_keeps_yes_meaning_the_sign_is_there(bundles: dict[str, LocaleContent]) -> None:
+    # A re-ask after "not sure" must keep the question's polarity: "are you able to pee normally?"
+    # turned a "no" into a missed cauda equina. A yes to every simpler question means the sign is there.
+    inverted = ("able to", "normally", "can you still", "is everything fine", "is it ok")
+    for bundle in bundles.values():
+        for finding, text in bundle.interview.findings.items():
+            simpler = (getattr(text, "simpler", "") or "").lower()
+            assert not any(phrase in simpler for phrase in inverted), (bundle.locale, finding, simpler)

@@ -221,9 +221,12 @@ def test_a_skill_that_always_says_phone_now_is_safe_but_not_correct() -> None:
 def test_a_small_subset_plays_through_lambda_handler_and_reads_back_clear_cases() -> None:
     import lambda_function
 
+    # The harness's own mechanics: a call-now case, a self-care strain whose cause the person names
+    # (the causes are read back from speech), a same-day clot. How often the interview finds the
+    # cause unaided is the evaluation's "cause in the top 3" figure, not this test's concern.
     cases = [
         BY_ID["pe_breathless_with_calf_pain"],
-        BY_ID["hamstring_strain_sprinting"],
+        BY_ID["calf_strain_tennis_volunteered"],
         BY_ID["dvt_warm_red_calf"],
     ]
     outcomes = [score(play(v, lambda_function.lambda_handler)) for v in cases]
