@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.envelopes import Session
+from tests.support.envelopes import Session, speech_of
+from tests.support.scripts import plain
+from tests.support.transports import Transport
 
 Say = Callable[[Session, dict[str, Any]], str]
 
@@ -20,3 +22,15 @@ def ice_now(say: Say, user: Session, **slots: Any) -> str:
     if "ice now anyway" in said.lower():
         said = say(user, user.intent("AMAZON.YesIntent"))
     return said
+
+
+def saying(send: Transport) -> Say:
+    """A plain ``say`` over a transport: sends the turn, carries the session on as Alexa does and
+    returns the plain words, lower case."""
+
+    def say(user: Session, envelope: dict[str, Any]) -> str:
+        answer = send(envelope)
+        user.absorb(answer)
+        return plain(speech_of(answer)).lower()
+
+    return say
