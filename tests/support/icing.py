@@ -24,6 +24,22 @@ def ice_now(say: Say, user: Session, **slots: Any) -> str:
     return said
 
 
+def ice_answer(user: Session, said: str) -> dict[str, Any] | None:
+    """The user's answer to what starting the ice asked ("no" to the calf / breathing question,
+    "yes" to "ice now anyway?"), or None when nothing was asked."""
+    if "short of breath" in said.lower():
+        return user.intent("AMAZON.NoIntent")
+    if "ice now anyway" in said.lower():
+        return user.intent("AMAZON.YesIntent")
+    return None
+
+
+def ice_follow_up(user: Session, answer: dict[str, Any]) -> dict[str, Any] | None:
+    """For a load's conversation: carry the session on from ``answer``, then the user's next turn."""
+    user.absorb(answer)
+    return ice_answer(user, plain(speech_of(answer)))
+
+
 def saying(send: Transport) -> Say:
     """A plain ``say`` over a transport: sends the turn, carries the session on as Alexa does and
     returns the plain words, lower case."""
