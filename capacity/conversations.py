@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogue.modes import state_data
-from tests.support.envelopes import Session
+from tests.support.envelopes import Session, speech_of
+from tests.support.icing import ice_now
+from tests.support.scripts import plain
 
 MAX_INTERVIEW_ANSWERS = 40
 
@@ -21,7 +23,7 @@ MAX_INTERVIEW_ANSWERS = 40
 class Step:
     """One user turn: an intent (with slots), a launch, or a whole interview answered by rule."""
 
-    kind: str  # "launch", "intent" or "interview"
+    kind: str  # "launch", "intent", "interview" or "ice"
     intent: str = ""
     slots: tuple[tuple[str, str], ...] = ()
     yes_to: frozenset[str] = frozenset()
@@ -41,6 +43,12 @@ def launch() -> Step:
 
 def intent(name: str, **slots: str) -> Step:
     return Step("intent", intent=name, slots=tuple(slots.items()))
+
+
+def ice() -> Step:
+    """ "I'm icing my knee now", then "no" to the calf / breathing question (and "yes" to "ice now
+    anyway?" when the account iced under two hours ago), as a user starts the ice since issue 15."""
+    return Step("ice", intent="IcingIntent")
 
 
 STOP = intent("AMAZON.StopIntent")
@@ -91,10 +99,11 @@ CONVERSATIONS: dict[str, Conversation] = {
         ),
         Conversation(
             "icing",
-            "opens the skill, starts icing (a timer), asks when to ice again, accepts a reminder, stops",
+            "opens the skill, starts icing (answers the safety question; a timer), asks when to ice again,"
+            " accepts a reminder, stops",
             (
                 launch(),
-                intent("IcingIntent"),
+                ice(),
                 intent("IcingStatusIntent"),
                 intent("AMAZON.YesIntent"),
                 STOP,
@@ -123,6 +132,8 @@ def play(conversation: Conversation, session: Session, send: Send) -> list[dict[
             turn(session.intent(step.intent, **dict(step.slots)))
         elif step.kind == "interview":
             _interview(step, session, turn)
+        elif step.kind == "ice":
+            ice_now(lambda _, envelope: plain(speech_of(turn(envelope))), session, **dict(step.slots))
         else:  # pragma: no cover - the table above has no other kind
             raise ValueError(step.kind)
     return responses

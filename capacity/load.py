@@ -21,10 +21,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from capacity.conversations import CONVERSATIONS, Conversation, intent, launch, play
+from capacity.conversations import CONVERSATIONS, Conversation, ice, launch, play
 from capacity.inputs import CONVERSATION_TYPES, Measured, load_measured
 
-ICING_SESSION = Conversation("icing_only", "launch, start icing, stop", (launch(), intent("IcingIntent")))
+ICING_SESSION = Conversation(
+    "icing_only", "launch, start icing (answering the safety question), stop", (launch(), ice())
+)
 
 
 @dataclass

@@ -22,11 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 GUNICORN_CONFIG = ROOT / "webapp" / "gunicorn.conf.py"
 #: Alexa waits 8 seconds for an answer.
 ALEXA_WINDOW_SECONDS = 8.0
+#: A conversation that has not ended after this many turns is an error (a question asked forever).
+MAX_TURNS = 8
 
 EnvelopeFactory = Callable[[int, int], dict[str, Any]]
 """Builds the envelope for (worker thread number, request number within that thread)."""
 Check = Callable[[dict[str, Any]], str | None]
 """Inspects a 200 answer; returns a reason when the answer is wrong, else None."""
+FollowUp = Callable[[int, int, dict[str, Any]], dict[str, Any] | None]
+"""Given (worker thread number, conversation number within that thread, the answer just heard), the
+next envelope of that conversation, or None when it is over (e.g. "no" to the ice safety question)."""
 
 
 def free_port() -> int:
@@ -152,6 +157,9 @@ class LoadResult:
 
     requests: int = 0
     errors: int = 0
+    #: Conversations: one request each without a follow-up; a conversation with an error ends there.
+    conversations: int = 0
+    failed_conversations: int = 0
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -193,11 +201,15 @@ def run_load(
     check: Check | None = None,
     keep_answers: bool = False,
     during: Callable[[], None] | None = None,
+    follow: FollowUp | None = None,
 ) -> LoadResult:
-    """``concurrency`` threads each send requests until ``seconds`` pass or ``per_thread`` are sent.
+    """``concurrency`` threads each send conversations until ``seconds`` pass or ``per_thread`` are
+    sent. A conversation is the envelope ``make`` builds, then each one ``follow`` builds from the
+    answer before it (without ``follow``: one request). Every turn is one request.
 
     An error is anything but HTTP 200 with a JSON body that ``check`` accepts, or an answer slower
-    than Alexa's 8-second window. ``during`` runs once in the calling thread while the load runs.
+    than Alexa's 8-second window; a turn in error ends its conversation. ``keep_answers`` keeps the
+    last answer of each conversation. ``during`` runs once in the calling thread while the load runs.
     """
     if seconds is None and per_thread is None:
         raise ValueError("bound the run by seconds or by requests per thread")
@@ -208,22 +220,34 @@ def run_load(
     def worker(number: int) -> None:
         sent = 0
         while (per_thread is None or sent < per_thread) and (stop_at is None or time.monotonic() < stop_at):
-            status, body, elapsed = post_json(url, make(number, sent))
-            reason: str | None = None
-            if status != 200 or body is None:
-                reason = f"HTTP {status}"
-            elif elapsed >= ALEXA_WINDOW_SECONDS:
-                reason = "slower than 8 s"
-            elif check is not None:
-                reason = check(body)
-            with lock:
-                result.requests += 1
-                result.latencies.append(elapsed)
-                if reason is not None:
-                    result.errors += 1
-                    result.reasons[reason] = result.reasons.get(reason, 0) + 1
-                if keep_answers and body is not None:
-                    result.answers.append((number, sent, body))
+            envelope: dict[str, Any] | None = make(number, sent)
+            turns = 0
+            while envelope is not None:
+                turns += 1
+                status, body, elapsed = post_json(url, envelope)
+                reason: str | None = None
+                if status != 200 or body is None:
+                    reason = f"HTTP {status}"
+                elif elapsed >= ALEXA_WINDOW_SECONDS:
+                    reason = "slower than 8 s"
+                elif check is not None:
+                    reason = check(body)
+                envelope = None
+                if reason is None and body is not None and follow is not None:
+                    envelope = follow(number, sent, body)
+                    if envelope is not None and turns >= MAX_TURNS:
+                        envelope, reason = None, f"no end after {MAX_TURNS} turns"
+                with lock:
+                    result.requests += 1
+                    result.latencies.append(elapsed)
+                    if reason is not None:
+                        result.errors += 1
+                        result.reasons[reason] = result.reasons.get(reason, 0) + 1
+                    if envelope is None:
+                        result.conversations += 1
+                        result.failed_conversations += reason is not None
+                        if keep_answers and body is not None:
+                            result.answers.append((number, sent, body))
             sent += 1
 
     started = time.perf_counter()

@@ -25,6 +25,7 @@ from kneeskill.settings import Settings
 from stress import report
 from tests.reliability.kit import deep, response_problem
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.icing import ice_now, saying
 from tests.support.scripts import emergency_opening, plain
 from webapp.server import create_app
 
@@ -216,10 +217,8 @@ def test_harmless_extra_keys_are_still_answered(serializer_kind: str) -> None:
 def test_non_ascii_digits_in_a_number_slot_are_unresolved_not_an_error(heard: str) -> None:
     """Defect 12: ``"⑤".isdigit()`` is true but ``int("⑤")`` raises: "something went wrong"."""
     session = Session()
-    answer = lambda_function.lambda_handler(
-        session.intent("IcingIntent", minutes={"name": "minutes", "value": heard}), None
-    )
-    said = plain(speech_of(answer)).lower()
+    say = saying(lambda envelope: lambda_function.lambda_handler(envelope, None))
+    said = ice_now(say, session, minutes={"name": "minutes", "value": heard})
     assert "went wrong" not in said and "sorry" not in said, said
     assert "minutes" in said
 

@@ -20,6 +20,7 @@ from kneeskill.storage import user_key
 from stress import load, report
 from tests.reliability.kit import response_problem
 from tests.support.envelopes import TEST_SKILL_ID, Session
+from tests.support.icing import ice_follow_up
 from tests.support.scripts import plain
 
 CONCURRENCY = report.pick(8, 32)
@@ -76,8 +77,11 @@ def test_a_fixed_concurrency_load_has_zero_errors_and_loses_no_icing_record(
         def icing(worker: int, number: int) -> dict[str, Any]:
             return users[worker * per_thread + number].intent("IcingIntent")  # one record per user
 
+        def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+            return ice_follow_up(users[worker * per_thread + number], body)  # "no" to the safety question
+
         writes = load.run_load(
-            server.url, icing, concurrency=CONCURRENCY, per_thread=per_thread, check=_check
+            server.url, icing, concurrency=CONCURRENCY, per_thread=per_thread, check=_check, follow=answer
         )
         # Read back through the skill, for a sample, and count every row in the file.
         status_said = []
@@ -86,7 +90,7 @@ def test_a_fixed_concurrency_load_has_zero_errors_and_loses_no_icing_record(
             assert status == 200 and body is not None
             status_said.append(plain(body["response"]["outputSpeech"]["ssml"]))
     keys = {user_key(s.user_id) for s in users}
-    expected = writes.requests - writes.errors
+    expected = writes.conversations - writes.failed_conversations
     read_back = _count_icing(tmp_path / "data", keys)
     figures = mixed.figures()
     report.record(
@@ -104,6 +108,8 @@ def test_a_fixed_concurrency_load_has_zero_errors_and_loses_no_icing_record(
     assert mixed.errors == 0 and writes.errors == 0, (mixed.reasons, writes.reasons)
     assert mixed.requests > 0 and mixed.p99 < load.ALEXA_WINDOW_SECONDS
     assert read_back == expected == len(users), f"{expected} icing records sent, {read_back} found"
+    # Two requests per icing user since issue 15: "I'm icing my knee now", then "no" to the question.
+    assert writes.conversations == len(users) and writes.requests == 2 * len(users), writes.requests
     assert all("last iced" in s.lower() or "today" in s.lower() or "ago" in s.lower() for s in status_said), (
         status_said[:2]
     )
@@ -118,6 +124,9 @@ def test_killing_a_worker_mid_load_loses_nothing_and_bounds_the_errors(
 
     def icing(worker: int, number: int) -> dict[str, Any]:
         return users[min(worker * per_thread + number, len(users) - 1)].intent("IcingIntent")
+
+    def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        return ice_follow_up(users[min(worker * per_thread + number, len(users) - 1)], body)
 
     with load.gunicorn(_env(tmp_path), workers=WORKERS, log_dir=tmp_path) as server:
 
@@ -134,6 +143,7 @@ def test_killing_a_worker_mid_load_loses_nothing_and_bounds_the_errors(
             per_thread=per_thread,
             during=kill_one,
             keep_answers=True,
+            follow=answer,
         )
         deadline = time.monotonic() + 20
         while len(server.worker_pids()) < WORKERS and time.monotonic() < deadline:
@@ -187,6 +197,9 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
     def icing(worker: int, number: int) -> dict[str, Any]:
         return users[min(worker * per_thread + number, len(users) - 1)].intent("IcingIntent")
 
+    def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        return ice_follow_up(users[min(worker * per_thread + number, len(users) - 1)], body)
+
     try:
         with load.gunicorn(env, workers=WORKERS, log_dir=tmp_path) as server:
 
@@ -203,6 +216,7 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
                 per_thread=per_thread,
                 during=kill_one,
                 keep_answers=True,
+                follow=answer,
             )
     finally:
         proxy.stop()

@@ -25,7 +25,9 @@ from composition import build_skill
 from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage.model import DEV_KEY_SALT
-from tests.support.envelopes import TEST_SKILL_ID, Session
+from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.icing import Say, ice_now
+from tests.support.scripts import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -231,13 +233,15 @@ def test_metrics_count_what_happened_and_nothing_about_the_user(
     standin.reset()
     standin.script("/v1/alerts/timers", status=401)
 
-    def say(envelope: dict[str, Any]) -> None:
-        user.absorb(lambda_function.lambda_handler(envelope, None))
+    def say(session: Session, envelope: dict[str, Any]) -> str:
+        answer = lambda_function.lambda_handler(envelope, None)
+        session.absorb(answer)
+        return plain(speech_of(answer)).lower()
 
     try:
         with observability.collecting() as documents:
-            say(user.launch())
-            say(user.intent("IcingIntent"))  # no timer permission: Alexa is asked for it
+            say(user, user.launch())
+            ice_now(say, user)  # no timer permission: Alexa is asked for it
             denied = user.envelope(
                 {
                     "type": "Connections.Response",
@@ -247,11 +251,11 @@ def test_metrics_count_what_happened_and_nothing_about_the_user(
                     "payload": {"status": "DENIED"},
                 }
             )
-            say(denied)
+            say(user, denied)
             standin.reset()
             standin.script("/v1/alerts/timers", status=503)
-            say(user.intent("IcingIntent"))  # the Timers API fails
-            say(user.intent("EmergencyIntent"))  # the result, a suspected clot: the guidance
+            ice_now(say, user)  # the Timers API fails
+            say(user, user.intent("EmergencyIntent"))  # the result, a suspected clot: the guidance
     finally:
         standin.reset()
     totals = _metrics(documents)
@@ -279,10 +283,18 @@ def test_store_failures_and_an_exhausted_budget_are_counted(monkeypatch: pytest.
         def get_remaining_time_in_millis(self) -> int:
             return 1_000
 
+    def within(context: Any) -> Say:
+        def say(session: Session, envelope: dict[str, Any]) -> str:
+            answer = lambda_function.lambda_handler(envelope, context)
+            session.absorb(answer)
+            return plain(speech_of(answer)).lower()
+
+        return say
+
     user = Session(api_endpoint="http://127.0.0.1:9")
     with observability.collecting() as documents:
-        lambda_function.lambda_handler(user.intent("IcingIntent"), None)
-        lambda_function.lambda_handler(user.intent("IcingIntent"), NoTimeLeft())
+        ice_now(within(None), user)
+        ice_now(within(NoTimeLeft()), Session(user_id=user.user_id, api_endpoint=user.api_endpoint))
     totals = _metrics(documents)
     assert totals["StoreFailures"] >= 2
     assert totals["BudgetExhausted"] == 1

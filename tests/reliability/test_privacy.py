@@ -20,6 +20,7 @@ from composition import build_skill
 from kneeskill.settings import PersistenceKind, Settings
 from stress import load, report
 from tests.support.envelopes import TEST_SKILL_ID, Session, slot, speech_of
+from tests.support.icing import ice_now, saying
 from tests.support.scripts import plain
 from tests.support.transports import Transport, http_transport
 
@@ -53,10 +54,11 @@ def two_users_interleaved(send: Transport, api: str) -> None:
     a, b, control = (Session(api_endpoint=api) for _ in range(3))
     _turn(send, a, a.launch())
     _turn(send, b, b.launch())
-    _turn(send, a, a.intent("IcingIntent"))
+    say = saying(send)
+    ice_now(say, a)  # the safety question, answered
     a_cause = _turn(send, a, a.intent("ExplainCauseIntent", cause="bakers_cyst"))
     b_help = _turn(send, b, b.intent("AMAZON.HelpIntent"))
-    _turn(send, a, a.intent("IcingIntent"))
+    ice_now(say, a)  # "ice now anyway?" yes
     b_status = _turn(send, b, b.intent("IcingStatusIntent"))
     a_status = _turn(send, a, a.intent("IcingStatusIntent"))
     control_status = _turn(send, control, control.intent("IcingStatusIntent"))

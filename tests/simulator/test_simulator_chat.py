@@ -50,9 +50,11 @@ def test_the_chat_prints_one_json_object_per_turn() -> None:
 
 
 def test_the_chat_says_what_a_timer_would_do_and_exports_a_script() -> None:
-    out = chat("open knee helper\ni'm icing my knee now\n:export\n")
+    out = chat("open knee helper\ni'm icing my knee now\nno\n:export\n")
+    assert "short of breath" in out  # the safety question before the first timer
     assert "(Alexa would: Timer" in out
     assert "turns:" in out and "- launch: {}" in out and "intent: IcingIntent" in out
+    assert "intent: AMAZON.NoIntent" in out
 
 
 def test_the_chat_marks_the_emergency_guidance() -> None:

@@ -54,8 +54,11 @@ def test_stop_ends_the_session_and_the_next_turn_opens_a_new_one(simulator: Simu
 def test_icing_starts_a_timer_on_the_stand_in_and_says_what_alexa_would_do(simulator: Simulator) -> None:
     session = simulator.store.create("en-US")
     simulator.turn(session, "open knee helper")
-    turn = simulator.turn(session, "i am icing my knee now")
-    assert turn.resolution.intent == "IcingIntent"
+    asked = simulator.turn(session, "i am icing my knee now")
+    assert asked.resolution.intent == "IcingIntent"
+    assert "short of breath" in asked.speech.lower() and not asked.services  # the safety question first
+    turn = simulator.turn(session, "no")
+    assert turn.resolution.intent == "AMAZON.NoIntent"
     assert any("Timer" in line and "20 minutes" in line for line in turn.services), turn.services
     assert turn.to_json()["services"] == list(turn.services)
 
