@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CLOT_YES = {"pain_calf", "swelling_calf", "warmth", "one_leg", "leg_signs"}
+CLOT_YES = {"pain_calf", "swelling_calf", "warmth", "one_leg", "skin_changes"}  # v2: the clot-signs screen
 MAX_ANSWERS = 40
 
 pytestmark = pytest.mark.slow
@@ -109,9 +109,11 @@ def attributes(page: Page) -> dict[str, Any]:
     return data
 
 
-def test_asking_why_the_knee_hurts_shows_the_first_interview_question(page: Page) -> None:
+def test_asking_why_the_knee_hurts_answers_first_then_shows_the_first_interview_question(page: Page) -> None:
     say_by_keyboard(page, "why does the back of my knee hurt")
     assert page.text_content("#intent", timeout=5000).startswith("KneePainIntent")  # type: ignore[union-attr]
+    assert attributes(page)["kh"]["mode"] == "offer_interview"  # the answer first, then the offer
+    say_by_keyboard(page, "yes")
     question = plain_words(page.text_content("#reprompt-ssml") or "")
     assert question.endswith("?")
     last = page.locator(".bubble.alexa").last
@@ -125,6 +127,7 @@ def test_a_clot_scenario_puts_the_emergency_guidance_first_and_highlighted_and_e
     page: Page,
 ) -> None:
     say_by_keyboard(page, "why does the back of my knee hurt")
+    say_by_keyboard(page, "yes")  # "shall I ask a few questions?"
     for _ in range(MAX_ANSWERS):
         state = attributes(page)["kh"]
         if state.get("mode") != "interview":
