@@ -40,7 +40,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "move your foot|move the foot|move your toes & !cold",
     ),
     "bladder_bowel_change": (
-        r"bladder|bowel|genital|saddle|wee\b|pee\b|peeing|pooing & !bowel disease|bowel illness|crohn|colitis|heart",
+        r"bladder|bowel|genital|saddle|wee\b|pee\b|peeing|pooing"
+        r" & !bowel disease|bowel illness|crohn|colitis|heart",
     ),
     # --- clot signs -------------------------------------------------------------------------------
     "swelling_calf": (
