@@ -54,6 +54,7 @@ def two_users_interleaved(send: Transport, api: str) -> None:
     a, b, control = (Session(api_endpoint=api) for _ in range(3))
     _turn(send, a, a.launch())
     _turn(send, b, b.launch())
+    _turn(send, control, control.launch())  # the same first turn, so it hears the disclaimer there too
     say = saying(send)
     ice_now(say, a)  # the safety question, answered
     a_cause = _turn(send, a, a.intent("ExplainCauseIntent", cause="bakers_cyst"))
