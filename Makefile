@@ -15,6 +15,8 @@ TEST_ENV := AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_
 	AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null PYTHONHASHSEED=0
 
+.PHONY: run test lint content lock clean help venv package listen browser build-KneeHelperFunction \
+	stress bench capacity evaluate safety-case
 
 help:
 	@echo "make run | make test | make lint | make content | make listen | make lock"
@@ -68,6 +70,18 @@ lint: $(STAMP)
 content: $(STAMP)
 	$(PY) -m content.compile
 
+
+# The golden vignettes played as simulated patients through lambda_handler (evaluate/, issue 13):
+# prints the table, writes evaluate/results/latest.{md,json}, fails below the floors. Add
+# EVALUATE_ARGS=--strict-conversation to also enforce the issue 14 question targets.
+EVALUATE_ARGS ?=
+evaluate: $(STAMP)
+	$(TEST_ENV) $(PY) -m evaluate $(EVALUATE_ARGS)
+
+# The clinical safety case: checks docs/safety/hazard-log.yaml (every control proven by a test that
+# exists) and renders docs/safety/hazard-log.md.
+safety-case: $(STAMP)
+	$(PY) scripts/safety_case.py
 
 # The long form of tests/reliability (fuzzing, security, privacy, load, faults) and its summary table.
 # wrk adds a raw-throughput row; it is installed from Debian when missing.
