@@ -274,6 +274,12 @@ def recommend(options: Sequence[MemoryOption]) -> MemoryOption | None:
     return min(fitting, key=lambda o: (round(o.cost_per_million, 6), o.memory_mb))
 
 
+def ship(options: Sequence[MemoryOption]) -> MemoryOption:
+    """What the template ships: the recommendation, or, when no size keeps p99 within the budget,
+    the one that comes closest (the lowest p99; the smaller memory on a tie)."""
+    return recommend(options) or min(options, key=lambda o: (o.p99_ms, o.memory_mb))
+
+
 # --------------------------------------------------------------------------------------------------
 # Peak: rates, concurrency and the first limit reached
 # --------------------------------------------------------------------------------------------------

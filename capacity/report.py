@@ -163,7 +163,11 @@ def memory_table(options: Sequence[MemoryOption], a: Assumptions, chosen: Memory
         ),
     ]
     if chosen is None:
-        lines.append("No memory size keeps p99 within the budget.")
+        closest = model.ship(options)
+        lines.append(
+            f"No memory size keeps p99 within the budget; the template ships the closest, "
+            f"{closest.memory_mb:.0f} MB (p99 {closest.p99_ms:,.0f} ms)."
+        )
     return lines
 
 

@@ -40,10 +40,7 @@ def test_a_bad_mix_is_refused_without_a_traceback(capsys: pytest.CaptureFixture[
 
 def test_the_template_ships_the_recommended_memory_size() -> None:
     a, prices, m = load_assumptions(), load_prices(), load_measured()
-    chosen = model.recommend(
-        model.memory_options(m, a, prices.regions["us-east-1"], "arm64", dict(a.default_mix))
-    )
-    assert chosen is not None
+    chosen = model.ship(model.memory_options(m, a, prices.regions["us-east-1"], "arm64", dict(a.default_mix)))
     template = (ROOT / "template.yaml").read_text(encoding="utf-8")
     match = re.search(r"^\s+MemorySize:\s*(\d+)", template, re.MULTILINE)
     assert match is not None
