@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, wraps
 
 from content import (
@@ -433,15 +433,7 @@ def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
             changed = True
     if not changed:
         return reply
-    return Reply(
-        blocks=tuple(blocks),
-        reprompt=reply.reprompt,
-        card_title=reply.card_title,
-        emergency=reply.emergency,
-        end_session=reply.end_session,
-        slow=reply.slow,
-        hand_over=reply.hand_over,
-    )
+    return replace(reply, blocks=tuple(blocks))
 
 
 def _plain_key(text: str) -> str:
@@ -449,29 +441,13 @@ def _plain_key(text: str) -> str:
 
 
 def _prefixed(reply: Reply, first: Block) -> Reply:
-    return Reply(
-        blocks=(first, *reply.blocks),
-        reprompt=reply.reprompt,
-        card_title=reply.card_title,
-        emergency=reply.emergency,
-        end_session=reply.end_session,
-        slow=reply.slow,
-        hand_over=reply.hand_over,
-    )
+    return replace(reply, blocks=(first, *reply.blocks))
 
 
 def add_note(reply: Reply, note: str) -> Reply:
     """The same reply with a short note after its first block (say, that something was not saved)."""
     blocks = (*reply.blocks[:1], para(note, priority=Priority.HIGH), *reply.blocks[1:])
-    return Reply(
-        blocks=blocks,
-        reprompt=reply.reprompt,
-        card_title=reply.card_title,
-        emergency=reply.emergency,
-        end_session=reply.end_session,
-        slow=reply.slow,
-        hand_over=reply.hand_over,
-    )
+    return replace(reply, blocks=blocks)
 
 
 def not_saved(c: LocaleContent) -> str:
