@@ -529,7 +529,7 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         return _reply(new_state, ctx, p.home(ctx.content), (Effect(EffectKind.CLEAR_PRICE_STEP),))
     if state.mode is Mode.OFFER_PRICE:
         if yes:
-            return _price_step(state, ctx, 0, intro=True)
+            return _price(state, act, ctx)
         return _reply(replace(state, mode=Mode.RESULT), ctx, p.home(ctx.content))
     if state.mode is Mode.OFFER_INTERVIEW:
         if yes:
@@ -542,7 +542,20 @@ def _offer_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 
 def _price(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    if _clot_screen_skipped(state):
+        return _price_safety_check(state, ctx, 0)
     return _price_step(state, ctx, 0, intro=True)
+
+
+def _clot_screen_skipped(state: SessionState) -> bool:
+    """After an interview that never asked the clot-signs screen (it stops asking what cannot raise
+    the level, so another same-day sign can skip it), home care first asks the one-line check: a
+    firm bandage or ice must not go on a calf that may hold a clot."""
+    return (
+        state.facts != Facts.empty()
+        and state.facts.answer(Finding.SKIN_CHANGES) is not Answer.ABSENT
+        and not state.icing.screened
+    )
 
 
 def _price_jump(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
