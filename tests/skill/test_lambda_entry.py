@@ -98,7 +98,8 @@ def test_logs_of_a_whole_conversation_carry_ids_and_intents_but_nothing_about_th
         session.launch(),
         session.intent("KneePainIntent", symptom="swelling_calf", activity="running"),
         session.intent("SymptomIntent", symptom={"name": "symptom", "value": "my secret words"}),
-        session.intent("AgeIntent", age={"name": "age", "value": "47"}),
+        # 87: no clock field (hours, minutes, seconds) can read 87, so a match is the age itself.
+        session.intent("AgeIntent", age={"name": "age", "value": "87"}),
         session.intent("AMAZON.StopIntent"),
     ]
     spoken: list[str] = []
@@ -116,7 +117,7 @@ def test_logs_of_a_whole_conversation_carry_ids_and_intents_but_nothing_about_th
         "swelling",
     ):
         assert secret not in text, f"{secret!r} leaked into the logs"
-    assert not re.search(r"(?<![\w.-])47(?![\w])", text), "the age leaked into the logs"
+    assert not re.search(r"(?<![\w.-])87(?![\w])", text), "the age leaked into the logs"
     for sentence in spoken:
         for piece in sentence.split(". "):
             if len(piece) > 25:

@@ -97,7 +97,12 @@ def test_a_result_with_a_clot_offers_no_price() -> None:
 
 
 def test_without_a_flag_price_is_still_walked_through() -> None:
-    said = _said(_session(_facts(Finding.PAIN_BEHIND_KNEE, Finding.MECH_SPRINT)).intent("PriceIntent"))
+    # The clot-signs screen was answered "no" (an interview that skipped it asks first: see
+    # test_price_after_an_unscreened_result.py).
+    facts = _facts(Finding.PAIN_BEHIND_KNEE, Finding.MECH_SPRINT).with_answer(
+        Finding.SKIN_CHANGES, Answer.ABSENT
+    )
+    said = _said(_session(facts).intent("PriceIntent"))
     assert "step 1 of five" in said
 
 
