@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
@@ -340,3 +342,34 @@ def wrong_skill(envelope: dict[str, Any]) -> bool:
         return bool(envelope["context"]["System"]["application"]["applicationId"] != TEST_SKILL_ID)
     except (KeyError, TypeError):
         return True
+
+
+class TimedTurns:
+    """Sends one turn, checks it is a well-formed, spoken answer inside ``limit`` seconds, returns
+    what was said (lower case); keeps the slowest answer and the number of turns for the report."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], dict[str, Any]], limit: float) -> None:
+        self.send = send
+        self.limit = limit
+        self.slowest = 0.0
+        self.turns = 0
+
+    def __call__(self, session: Session, envelope: dict[str, Any]) -> str:
+        started = time.perf_counter()
+        answer = self.send(envelope)
+        took = time.perf_counter() - started
+        self.slowest = max(self.slowest, took)
+        self.turns += 1
+        session.absorb(answer)
+        assert took < self.limit, f"answered after {took:.1f} s"
+        problem = response_problem(envelope, answer)
+        assert problem is None, problem
+        said = plain(speech_of(answer)).lower()
+        assert said, "no spoken answer"
+        return said
+
+    def record(self, row: str) -> None:
+        """One row of the stress report: cases, no failures, the slowest answer as its p99."""
+        from stress import report
+
+        report.record(row, {"cases": self.turns, "failures": 0, "p99_ms": round(self.slowest * 1000)})

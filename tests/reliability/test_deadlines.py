@@ -29,13 +29,12 @@ from kneeskill.api_client import LoopbackAwareApiClient
 from kneeskill.settings import DynamoDbClientKind, PersistenceKind, Settings
 from kneeskill.storage import StoreUnavailable
 from kneeskill.storage.sqlite import SqliteUserStore
-from stress import report
 from tests.reliability.conftest import TABLE, LambdaContext
-from tests.reliability.kit import response_problem
+from tests.reliability.kit import TimedTurns
 from tests.storage.tcp_proxy import TcpProxy
-from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.envelopes import TEST_SKILL_ID, Session
 from tests.support.icing import ice_now
-from tests.support.scripts import emergency_opening, plain
+from tests.support.scripts import emergency_opening
 from tests.support.transports import http_transport
 
 #: "Well inside" Alexa's 8 s: the 4 s budget plus rendering, with room for a busy 2-core machine.
@@ -83,35 +82,6 @@ def lambda_entry(settings: Settings, monkeypatch: pytest.MonkeyPatch, millis: in
     yield send
 
 
-class Clocked:
-    """Sends one turn, returns what was said; checks it is a well-formed answer inside the limit."""
-
-    def __init__(self, send: Send, limit: float = WELL_INSIDE) -> None:
-        self.send = send
-        self.limit = limit
-        self.slowest = 0.0
-        self.turns = 0
-
-    def __call__(self, session: Session, envelope: dict[str, Any]) -> str:
-        started = time.perf_counter()
-        answer = self.send(envelope)
-        took = time.perf_counter() - started
-        self.slowest = max(self.slowest, took)
-        self.turns += 1
-        session.absorb(answer)
-        assert took < self.limit, f"answered after {took:.1f} s"
-        assert response_problem(envelope, answer) is None, response_problem(envelope, answer)
-        said = plain(speech_of(answer)).lower()
-        assert said, "no spoken answer"
-        return said
-
-
-def _record(name: str, clocked: Clocked) -> None:
-    report.record(
-        f"drip: {name}", {"cases": clocked.turns, "failures": 0, "p99_ms": round(clocked.slowest * 1000)}
-    )
-
-
 def _guidance_first(said: str) -> bool:
     return any(said.startswith(opening.lower()) for opening in emergency_opening("en-US"))
 
@@ -122,13 +92,13 @@ def test_a_dripping_dynamodb_still_gets_a_spoken_icing_answer(
 ) -> None:
     """Defect 1: IcingIntent took 21 s against a DynamoDB that answers one byte at a time."""
     with dripping(moto) as table, lambda_entry(_settings(table, client), monkeypatch) as send:
-        say = Clocked(send)
+        say = TimedTurns(send, WELL_INSIDE)
         user = Session(api_endpoint=standin.url, permissions_token="token")
         said = ice_now(say, user)
         assert "minutes" in said
         said = say(user, user.intent("IcingStatusIntent"))
         assert "can't reach your icing history" in said
-    _record(f"dynamodb ({client.value} client)", say)
+    say.record(f"drip: dynamodb ({client.value} client)")
 
 
 @pytest.mark.parametrize("client", [DynamoDbClientKind.HTTP, DynamoDbClientKind.BOTO3])
@@ -137,7 +107,7 @@ def test_a_dvt_session_hears_the_guidance_first_while_dynamodb_drips(
 ) -> None:
     """Defect 1: in a DVT session a Launch took 21 s and a PRICE step 42 s: Alexa's error instead."""
     with dripping(moto) as table, lambda_entry(_settings(table, client), monkeypatch) as send:
-        say = Clocked(send)
+        say = TimedTurns(send, WELL_INSIDE)
         user = Session()
         user.new = False
         user.attributes = {"kh": {"v": 1, "emergency": "dvt", "mode": "idle"}}
@@ -145,7 +115,7 @@ def test_a_dvt_session_hears_the_guidance_first_while_dynamodb_drips(
             user.attributes = user.attributes or {"kh": {"v": 1, "emergency": "dvt", "mode": "idle"}}
             said = say(user, envelope)
             assert _guidance_first(said), said[:160]
-    _record(f"dvt session, dynamodb ({client.value} client)", say)
+    say.record(f"drip: dvt session, dynamodb ({client.value} client)")
 
 
 def test_a_dripping_timers_api_still_gets_a_spoken_answer(
@@ -160,13 +130,13 @@ def test_a_dripping_timers_api_still_gets_a_spoken_answer(
         allow_loopback_http_apis=True,
     )
     with dripping(standin.url) as api, lambda_entry(settings, monkeypatch) as send:
-        say = Clocked(send)
+        say = TimedTurns(send, WELL_INSIDE)
         user = Session(api_endpoint=api, permissions_token="token")
         said = ice_now(say, user)
         assert "couldn't set the timer" in said, said
         said = say(user, user.intent("IcingStatusIntent"))  # the time zone (Settings API) drips too
         assert "one icing session" in said, said
-    _record("alexa timers api", say)
+    say.record("drip: alexa timers api")
 
 
 @pytest.mark.parametrize("entry", ["lambda", "http"])
@@ -178,11 +148,11 @@ def test_slow_dynamodb_and_slow_timers_in_one_turn_answer_inside_the_budget(
         settings = _settings(table)
         context = lambda_entry(settings, monkeypatch) if entry == "lambda" else http_transport(settings)
         with context as send:
-            say = Clocked(send, limit=budget.DEFAULT_SECONDS + 1.0)
+            say = TimedTurns(send, limit=budget.DEFAULT_SECONDS + 1.0)
             user = Session(api_endpoint=api, permissions_token="token")
             said = ice_now(say, user)
             assert "couldn't set the timer" in said, said
-    _record(f"dynamodb + timers in one turn ({entry})", say)
+    say.record(f"drip: dynamodb + timers in one turn ({entry})")
 
 
 def test_the_lambda_budget_is_what_lambda_has_left_less_a_margin(
@@ -194,7 +164,7 @@ def test_the_lambda_budget_is_what_lambda_has_left_less_a_margin(
         dripping(standin.url) as api,
         lambda_entry(_settings(table), monkeypatch, millis=2_500) as send,
     ):
-        say = Clocked(send, limit=2.5 - budget.LAMBDA_MARGIN_SECONDS + 0.9)
+        say = TimedTurns(send, limit=2.5 - budget.LAMBDA_MARGIN_SECONDS + 0.9)
         user = Session(api_endpoint=api, permissions_token="token")
         ice_now(say, user)
     assert budget.lambda_seconds(LambdaContext(60_000)) == budget.DEFAULT_SECONDS
@@ -215,7 +185,7 @@ def test_an_exhausted_budget_still_answers_in_words_with_what_could_not_be_done(
     )
     standin.reset()
     with lambda_entry(settings, monkeypatch, millis=1_000) as send:
-        say = Clocked(send, limit=1.0)
+        say = TimedTurns(send, limit=1.0)
         user = Session(api_endpoint=standin.url, permissions_token="token")
         said = ice_now(say, user)
     assert "couldn't set the timer" in said and "couldn't save" in said, said

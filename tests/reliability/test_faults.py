@@ -18,14 +18,12 @@ import pytest
 from alexa_standin.server import StandIn
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage import dynamodb
-from stress import report
 from tests.reliability.conftest import TABLE
-from tests.reliability.kit import response_problem
+from tests.reliability.kit import TimedTurns
 from tests.storage.tcp_proxy import TcpProxy
-from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
+from tests.support.envelopes import TEST_SKILL_ID, Session
 from tests.support.icing import ice_now
-from tests.support.scripts import plain
-from tests.support.transports import Transport, http_transport
+from tests.support.transports import http_transport
 
 WINDOW = 8.0
 NOT_SAVED = "couldn't save"
@@ -71,35 +69,8 @@ def _dynamo(url: str) -> Settings:
     )
 
 
-class Timed:
-    """Sends a turn, checks it is a well-formed answer inside the window, returns what was said."""
-
-    def __init__(self, send: Transport) -> None:
-        self.send = send
-        self.slowest = 0.0
-        self.turns = 0
-
-    def __call__(self, session: Session, envelope: dict[str, Any]) -> str:
-        started = time.perf_counter()
-        answer = self.send(envelope)
-        took = time.perf_counter() - started
-        self.slowest = max(self.slowest, took)
-        self.turns += 1
-        session.absorb(answer)
-        assert took < WINDOW, f"answered after {took:.1f} s"
-        problem = response_problem(envelope, answer)
-        assert problem is None, problem
-        return plain(speech_of(answer)).lower()
-
-
-def _record(name: str, timed: Timed) -> None:
-    report.record(
-        f"fault: {name}", {"cases": timed.turns, "failures": 0, "p99_ms": round(timed.slowest * 1000)}
-    )
-
-
 def _icing_story(
-    say: Timed, standin: StandIn, fault: Any, heal: Any, *, request_reached: bool = False
+    say: TimedTurns, standin: StandIn, fault: Any, heal: Any, *, request_reached: bool = False
 ) -> None:
     """``request_reached``: the fault lets the write reach the table (its answer is what is late),
     so it may be stored and the skill must not say "I couldn't save" (review defect 5)."""
@@ -119,10 +90,10 @@ def _icing_story(
 def test_dynamodb_stopped_mid_conversation(moto: str, standin: StandIn) -> None:
     proxy = TcpProxy(("127.0.0.1", int(moto.rsplit(":", 1)[1]))).start()
     with http_transport(_dynamo(proxy.url)) as send:
-        say = Timed(send)
+        say = TimedTurns(send, WINDOW)
         _icing_story(say, standin, proxy.stop, proxy.start)
     proxy.stop()
-    _record("dynamodb stopped", say)
+    say.record("fault: dynamodb stopped")
 
 
 def test_dynamodb_slow(moto: str, standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,21 +110,21 @@ def test_dynamodb_slow(moto: str, standin: StandIn, monkeypatch: pytest.MonkeyPa
         time.sleep(0.6)  # past the store's fail-fast cool-down
 
     with http_transport(_dynamo(proxy.url)) as send:
-        say = Timed(send)
+        say = TimedTurns(send, WINDOW)
         _icing_story(say, standin, slow, fast, request_reached=True)
     proxy.stop()
-    _record("dynamodb slow", say)
+    say.record("fault: dynamodb slow")
 
 
 def test_dynamodb_throttling(throttling: str, standin: StandIn) -> None:
     with http_transport(_dynamo(throttling)) as send:
-        say = Timed(send)
+        say = TimedTurns(send, WINDOW)
         user = Session(api_endpoint=standin.url)
         assert NOT_SAVED in ice_now(say, user)
         assert NO_HISTORY in say(user, user.intent("IcingStatusIntent"))
         say(user, user.launch())
         say(user, user.intent("PriceIntent"))
-    _record("dynamodb throttling", say)
+    say.record("fault: dynamodb throttling")
 
 
 @pytest.mark.parametrize("mode", ["5xx", "timeout"])
@@ -173,7 +144,7 @@ def test_alexa_apis_failing(tmp_path: Path, standin: StandIn, mode: str) -> None
             standin.script(prefix, delay=3.0)
     try:
         with http_transport(settings) as send:
-            say = Timed(send)
+            say = TimedTurns(send, WINDOW)
             user = Session(api_endpoint=standin.url, permissions_token="token")
             started = ice_now(say, user)
             assert "timer" in started and ("couldn't" in started or "can't" in started), started
@@ -181,7 +152,7 @@ def test_alexa_apis_failing(tmp_path: Path, standin: StandIn, mode: str) -> None
             assert NO_HISTORY not in status and "one icing session" in status, status
     finally:
         standin.reset()
-    _record(f"alexa apis {mode}", say)
+    say.record(f"fault: alexa apis {mode}")
 
 
 def test_sqlite_locked(tmp_path: Path, standin: StandIn) -> None:
@@ -193,7 +164,7 @@ def test_sqlite_locked(tmp_path: Path, standin: StandIn) -> None:
         allow_loopback_http_apis=True,
     )
     with http_transport(settings) as send:
-        say = Timed(send)
+        say = TimedTurns(send, WINDOW)
         user = Session(api_endpoint=standin.url)
         ice_now(say, user)
         blocker = sqlite3.connect(tmp_path / "knee-helper.sqlite3", isolation_level=None)
@@ -206,4 +177,4 @@ def test_sqlite_locked(tmp_path: Path, standin: StandIn) -> None:
             blocker.close()
         status = say(user, user.intent("IcingStatusIntent"))
         assert NO_HISTORY not in status
-    _record("sqlite locked", say)
+    say.record("fault: sqlite locked")
