@@ -122,6 +122,16 @@ def locale_text(locale: str) -> LocaleText:
 
 
 _COUNT = "zzcountzz"
+#: The skill's "I didn't catch that" sentences (content keys).
+_NOT_UNDERSTOOD_KEYS = ("fallback", "fallback_interview", "symptom_unclear")
+
+
+@cache
+def not_understood_sentences(locale: str) -> tuple[str, ...]:
+    """The locale's "sorry, I didn't catch that" sentences, normalised."""
+    data = json.loads((COMPILED / f"{locale}.json").read_text(encoding="utf-8"))
+    skill = data.get("skill") or {}
+    return tuple(normalise(str(skill[k])) for k in _NOT_UNDERSTOOD_KEYS if skill.get(k))
 
 
 def countdown_of(text: str, t: LocaleText) -> int | None:
