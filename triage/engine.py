@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from triage import evidence
 from triage.facts import Facts
-from triage.interview import AGE_QUESTION, REPHRASE_FINDINGS, Question, QuestionKind, next_question
+from triage.interview import (
+    AGE_QUESTION,
+    REPHRASE_FINDINGS,
+    Question,
+    QuestionKind,
+    count_left,
+    first_question,
+)
 from triage.rules import (
     CHILD_AGE,
     DVT_LEG_SIGNS,
@@ -73,12 +81,30 @@ class Assessment:
     causes: tuple[RankedCause, ...]
     safety_net: tuple[Finding, ...]
     next_question: Question | None
-    questions_left: int
     #: Every flag at CONSULTATION_24 or above that fired, most urgent first, at most three (a possible
     #: fracture is always among them when it fired).
     urgent_flags: tuple[Flag, ...] = ()
     #: Under 16: no triage and no doses; see a doctor (the level is at least CONSULTATION_24).
     child: bool = False
+    #: What ``questions_left`` needs (the facts, the cause posterior and order), kept out of
+    #: comparisons: the count is worked out only when asked for.
+    _facts: Facts | None = field(default=None, compare=False, repr=False)
+    _post: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    _order: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @cached_property
+    def questions_left(self) -> int:
+        """Questions left, the next one included, if every answer from now on were "no" (age 60).
+
+        Worked out on first use: playing the rest of the interview costs more than choosing the
+        next question, and only the countdown near the end reads it."""
+        return self.questions_left_within(None)
+
+    def questions_left_within(self, cap: int | None) -> int:
+        """``questions_left``, counted no further than ``cap`` (then at most ``cap``)."""
+        if self.next_question is None or self._facts is None:
+            return 0
+        return count_left(self._facts, self.level, list(self._post), list(self._order), cap)
 
     @property
     def complete(self) -> bool:
@@ -179,10 +205,20 @@ def assess(facts: Facts) -> Assessment:
         safety_net = SAFETY_NET_ORDER
     else:
         safety_net = tuple([f for f, reported in _ALREADY_REPORTED if reported.isdisjoint(present_set)])
-    question, left = next_question(facts, level, flags, post, order)
+    question = first_question(facts, level, post, order)
     child = age is not None and age < CHILD_AGE
     return Assessment(
-        level, flags, rules, tuple(causes), safety_net, question, left, urgent_flags_of(rules), child
+        level,
+        flags,
+        rules,
+        tuple(causes),
+        safety_net,
+        question,
+        urgent_flags_of(rules),
+        child,
+        facts,
+        tuple(post),
+        tuple(order),
     )
 
 
@@ -229,7 +265,7 @@ def countdown(facts: Facts, assessment: Assessment | None = None) -> int | None:
     ``assess(facts)``, when the caller has it.
     """
     result = assessment if assessment is not None else assess(facts)
-    promised = result.questions_left
+    promised = result.questions_left_within(COUNTDOWN_MAX + 1)
     if result.next_question is None or promised > COUNTDOWN_MAX:
         return None
     budget = [COUNTDOWN_CHECKS]
