@@ -1,8 +1,8 @@
 """Measure the model's inputs locally: ``python -m capacity --measure`` rewrites capacity/measured.json.
 
 Everything runs on 127.0.0.1: the real ``lambda_function.lambda_handler`` in this process, DynamoDB
-as a moto server behind the counting proxy of :mod:`capacity.wire` (the store's own HTTP client, as on
-Lambda), and the Alexa APIs as ``alexa_standin``. Per conversation type it counts the turns, the
+as a moto server behind the counting proxy of :mod:`capacity.wire` (boto3, the store's one client, as
+on Lambda), and the Alexa APIs as ``alexa_standin``. Per conversation type it counts the turns, the
 DynamoDB calls and request units, the Alexa API calls, the response and session-attribute sizes and
 the log bytes, and times every turn's CPU on this thread (decoding the event, the handler, encoding
 the answer: what the Lambda runtime does inside the billed duration). Cold starts are fresh
