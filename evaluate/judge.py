@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from evaluate.text import normalise, sentences
+from evaluate.text import normalise, sentences, words
 
 COMPILED = Path(__file__).resolve().parents[1] / "content" / "compiled"
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case)\b", re.IGNORECASE)
@@ -188,6 +188,11 @@ def level_of(text: str, t: LocaleText) -> int | None:
 def is_guidance(sentence: str, t: LocaleText) -> bool:
     n = t.norm(sentence)
     return bool(n) and any(n in g or g in n for g in t.guidance_sentences)
+
+
+def words_apart_from_guidance(text: str, t: LocaleText) -> int:
+    """The words of ``text`` outside the emergency guidance's sentences."""
+    return sum(words(s) for s in sentences(text) if not is_guidance(s, t))
 
 
 def has_guidance(text: str, t: LocaleText) -> bool:
