@@ -50,6 +50,8 @@ class LocaleText:
     guidance_openings: tuple[str, ...]  # the first sentence of each script, normalised
     causes: tuple[tuple[str, str], ...]  # (condition id, normalised name or synonym)
     disclaimer: str
+    #: the sticky guidance's own sentences besides the scripts (the go-now line), normalised
+    go_now: tuple[str, ...] = ()
 
     def norm(self, text: str) -> str:
         """Normalised, with the spoken emergency number as digits ("nine nine nine" -> "999")."""
@@ -103,7 +105,9 @@ def locale_text(locale: str) -> LocaleText:
             n = norm(str(name))
             if n and n not in _GENERIC_SYNONYMS:
                 causes.append((cid, n if not n.startswith(("a ", "an ")) else n.split(" ", 1)[1]))
-    disclaimer = norm(str((data.get("skill") or {}).get("disclaimer", "")))
+    skill = data.get("skill") or {}
+    disclaimer = norm(str(skill.get("disclaimer", "")))
+    go_now = tuple(norm(s) for s in sentences(str(skill.get("guidance_ed_go", ""))) if norm(s))
     return LocaleText(
         locale,
         number,
@@ -114,6 +118,7 @@ def locale_text(locale: str) -> LocaleText:
         tuple(dict.fromkeys(openings)),
         tuple(causes),
         disclaimer,
+        go_now,
     )
 
 
@@ -191,8 +196,8 @@ def is_guidance(sentence: str, t: LocaleText) -> bool:
 
 
 def words_apart_from_guidance(text: str, t: LocaleText) -> int:
-    """The words of ``text`` outside the emergency guidance's sentences."""
-    return sum(words(s) for s in sentences(text) if not is_guidance(s, t))
+    """The words of ``text`` outside the emergency guidance's sentences (the go-now line included)."""
+    return sum(words(s) for s in sentences(text) if not is_guidance(s, t) and t.norm(s) not in t.go_now)
 
 
 def has_guidance(text: str, t: LocaleText) -> bool:

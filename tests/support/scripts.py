@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -126,9 +127,30 @@ def play(
             response = send(_request(turn, session))
             session.absorb(response)
         _check(turn.get("expect") or {}, response, locale, where)
+        _check_again(turn.get("expect") or {}, response, responses, where)
         _check_standin(turn.get("expect") or {}, standin, where)
         responses.append(response)
     return responses
+
+
+def _check_again(
+    expect: dict[str, Any], response: dict[str, Any], earlier: list[dict[str, Any]], where: str
+) -> None:
+    """``same_as: N`` (the words heard, card and reprompt equal those of turn N, counted from 1
+    among the turns that spoke) and ``slow`` (the whole speech at a slow rate, or not)."""
+    if "same_as" in expect:
+        other = earlier[int(expect["same_as"]) - 1]
+        for part in (speech_of, card_of, reprompt_of):
+            if plain(part(response)) != plain(part(other)):
+                raise ScriptFailure(
+                    f"{where}: {part.__name__} differs from turn {expect['same_as']}: "
+                    f"{plain(part(response))!r} != {plain(part(other))!r}"
+                )
+    if "slow" in expect:
+        root = ElementTree.fromstring(speech_of(response))
+        slow = len(root) == 1 and root[0].tag == "prosody" and root[0].get("rate") == "slow"
+        if slow != bool(expect["slow"]):
+            raise ScriptFailure(f"{where}: slow={slow}, expected {expect['slow']}")
 
 
 def _drive_standin(spec: dict[str, Any], standin: StandIn | None, where: str) -> None:
