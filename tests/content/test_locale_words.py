@@ -103,7 +103,12 @@ def test_every_locale_is_checked() -> None:
 def test_no_locale_says_another_locales_words(locale: str) -> None:
     texts = _said(locale)
     assert len(texts) > 300  # the walk reaches the content, not an empty shell
-    wrong = [f"{word!r} in {path}: {text[:80]}" for word in WRONG[locale] for path, text in texts if _found(word, text)]
+    wrong = [
+        f"{word!r} in {path}: {text[:80]}"
+        for word in WRONG[locale]
+        for path, text in texts
+        if _found(word, text)
+    ]
     assert not wrong, "\n".join(wrong)
 
 
