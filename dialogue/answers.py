@@ -126,12 +126,31 @@ def result(
     if more:  # something waits behind "more": say so, within the same budget
         cue = para(c.skill["more_cue"], priority=Priority.ESSENTIAL)
         kept, more = within_words(blocks, room - _words(cue))
+        short = _lead_in_brief(c, a, causes, kept)
+        if short is not None:
+            # The lead cause did not fit with its reason: named briefly where it was, if that fits,
+            # with its sentence (and the others) behind "more".
+            trial = [short if b is causes[0] else b for b in blocks if b not in causes[1:]]
+            brief, rest = within_words(trial, room - _words(cue))
+            if short in brief:
+                kept, more = brief, (*(b.text() for b in causes), *rest)
         kept.append(cue)
     elif offer is None:  # no question to close with: the options, only if they fit
         options = para(c.skill["result_options"])
         if sum(_words(b) for b in kept) + _words(options) <= room:
             kept.append(options)
     return reply(c, *kept, *closing, reprompt=offer), more
+
+
+def _lead_in_brief(
+    c: LocaleContent, a: Assessment, causes: Sequence[Block], kept: Sequence[Block]
+) -> Block | None:
+    """ "It may be a meniscus tear.": the core's leading cause in brief, when its sentence did not
+    fit (never with a clot: the clot has its own sentence or flag)."""
+    if not causes or causes[0] in kept or clot_suspected(a) or not a.causes:
+        return None
+    name = c.conditions[a.causes[0].condition].name
+    return para(skill(c, "cause_brief", cause=name), priority=Priority.HIGH)
 
 
 def _words(block: Block) -> int:

@@ -122,13 +122,13 @@ class Catalogue:
     def _question(self, question_id: str, left: int, intro: bool, rephrased: bool) -> Reply:
         c = self.content
         text = asked_text(c, question_id, rephrased=rephrased)
-        blocks: list[Block] = []
-        if intro:
-            blocks.append(para(c.skill["interview_intro"], priority=Priority.HIGH))
-        if left:
-            blocks.append(para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL))
-        blocks.append(essential(text))
-        return reply(c, *blocks, reprompt=text)
+        opening = [para(c.skill["interview_intro"], priority=Priority.HIGH)] if intro else []
+        asked = essential(text)
+        if left:  # "about N more" only while the turn stays short: a long question goes without it
+            note = para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL)
+            if _words(*opening, note, asked) <= QUESTION_WORDS:
+                opening.append(note)
+        return reply(c, *opening, asked, reprompt=text)
 
     # --- PRICE --------------------------------------------------------------------------------
 
@@ -187,6 +187,14 @@ class Catalogue:
         return self._once(
             ("page", topic, index), lambda: explainer_page(self.content, self.topic_pages(topic), index)
         )
+
+
+#: A question turn stays within this many words (issue 14 item 6: 90% of turns within 40).
+QUESTION_WORDS = 40
+
+
+def _words(*blocks: Block) -> int:
+    return sum(len(block.text().split()) for block in blocks)
 
 
 _CATALOGUES: dict[str, Catalogue] = {}
