@@ -53,8 +53,20 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     """Choose the reply to one user act.
 
     While the session has emergency guidance, the turn that raises it (or makes it stronger), the
-    result, help and goodbye open with its full form; every other turn with the short form.
+    result, help and goodbye open with its full form; every other turn with the short form. The
+    turn says what it said (``Turn.said``: the act, and the question, page, step or result, or
+    else its words), for Repeat.
     """
+    turn = _decorated(state, act, ctx)
+    if act.act in (Act.REPEAT, Act.SLOWER):
+        return turn  # what was said stays what it was
+    said = turn.said or Said(SaidKind.WORDS)  # the words are the reply's as sent (see ``remember``)
+    return replace(turn, said=replace(said, act=act.act))
+
+
+def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    """The turn for ``act``, with the notes every turn may carry: the first-time disclaimer, the
+    read-back of an answer that raised the guidance, the undo trail, the guidance's form."""
     turn = _respond(state, act, ctx)
     if ctx.new_session and not ctx.profile.disclaimer_heard and act.act is not Act.LAUNCH:
         turn = replace(_with_disclaimer(turn, ctx), said=None)  # said again as it was, note and all
@@ -739,7 +751,9 @@ def _reply(state: SessionState, ctx: TurnContext, reply: Reply, effects: tuple[E
 def remember(state: SessionState, turn: Turn, reply: Reply, more: tuple[str, ...]) -> SessionState:
     """Store what was just said (for Repeat) and what was trimmed (for More). ``reply`` is the
     reply as sent, before the emergency guidance is attached (Repeat attaches it again)."""
-    said = turn.said or p.words_of(reply)
+    said = turn.said
+    if said is None or (said.kind is SaidKind.WORDS and not said.words):
+        said = replace(p.words_of(reply), act=said.act if said is not None else None)
     return replace(state, said=replace(said, full=turn.full_guidance), more=more)
 
 

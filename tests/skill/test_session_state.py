@@ -8,6 +8,7 @@ import pytest
 
 import content
 import lambda_function
+from dialogue.acts import Act
 from dialogue.modes import STATE_KEY, state_data
 from dialogue.presenter import guidance
 from dialogue.state import EmergencyKind, Mode, SaidKind, SessionState
@@ -33,6 +34,7 @@ def test_the_state_is_sent_back_as_one_compact_json_string() -> None:
     assert state.mode is Mode.INTERVIEW and state.question
     # Repeat remembers what was said (the question), never the SSML it was said with.
     assert state.said.kind is SaidKind.QUESTION and state.said.question == state.question
+    assert state.said.act is Act.YES
     assert "<speak>" not in attribute and "<s>" not in attribute
 
 
