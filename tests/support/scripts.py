@@ -111,7 +111,7 @@ def play(
     """Play every turn of a script; raise ScriptFailure naming the turn that did not match."""
     if session is None:
         session = Session(locale=locale, api_endpoint=standin.url) if standin else Session(locale=locale)
-    responses = []
+    responses: list[dict[str, Any]] = []
     for number, turn in enumerate(script.turns, 1):
         where = f"{script.path.name} [{locale}] turn {number}"
         if "standin" in turn or "new_session" in turn:
