@@ -12,7 +12,7 @@ from content import PriceStep
 from dialogue import presenter as p
 from dialogue.acts import Act, UserAct
 from dialogue.context import Effect, EffectKind, TurnContext
-from dialogue.state import LastSpeech, Mode, SessionState
+from dialogue.state import Mode, Said, SaidKind, SessionState
 from dialogue.urgency import (
     EmergencyKind,
     clot_suspected,
@@ -41,6 +41,9 @@ class Turn:
     #: Open with the full emergency guidance (not the short form): the turn that raises it, the
     #: result, help and goodbye. Only matters while the state has an emergency marker.
     full_guidance: bool = False
+    #: Where the reply came from, for Repeat (a question, a page, a PRICE step, the result); None:
+    #: a reply with no such address, remembered by its words (see ``remember``).
+    said: Said | None = None
 
 
 #: Acts whose reply carries the full guidance whenever the session has one.
@@ -51,11 +54,23 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     """Choose the reply to one user act.
 
     While the session has emergency guidance, the turn that raises it (or makes it stronger), the
-    result, help and goodbye open with its full form; every other turn with the short form.
+    result, help and goodbye open with its full form; every other turn with the short form. The
+    turn says what it said (``Turn.said``: the act, and the question, page, step or result, or
+    else its words), for Repeat.
     """
+    turn = _decorated(state, act, ctx)
+    if act.act in (Act.REPEAT, Act.SLOWER):
+        return turn  # what was said stays what it was
+    said = turn.said or Said(SaidKind.WORDS)  # the words are the reply's as sent (see ``remember``)
+    return replace(turn, said=replace(said, act=act.act))
+
+
+def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
+    """The turn for ``act``, with the notes every turn may carry: the first-time disclaimer, the
+    read-back of an answer that raised the guidance, the undo trail, the guidance's form."""
     turn = _respond(state, act, ctx)
     if ctx.new_session and not ctx.profile.disclaimer_heard and act.act is not Act.LAUNCH:
-        turn = _with_disclaimer(turn, ctx)
+        turn = replace(_with_disclaimer(turn, ctx), said=None)  # said again as it was, note and all
     if turn.state.more and turn.state.more is state.more and act.act not in (Act.REPEAT, Act.SLOWER):
         turn = replace(turn, state=replace(turn.state, more=()))  # "more" is about the last reply only
     if act.act in _ANSWER_ACTS and _moved_on(state, turn.state):
@@ -66,7 +81,7 @@ def respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         stronger(state.emergency, turn.state.emergency) is turn.state.emergency
     )
     if raised and act.act in _ANSWER_ACTS:
-        turn = _with_read_back(state, act, turn, ctx)
+        turn = replace(_with_read_back(state, act, turn, ctx), said=None)
     if turn.full_guidance:
         return turn
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
@@ -84,7 +99,8 @@ def _with_disclaimer(turn: Turn, ctx: TurnContext) -> Turn:
 
 def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnContext) -> Turn:
     """The answer that raised the emergency guidance, read back after it (Bickmore et al. 2021):
-    guidance first, then "You said yes to ... If I misheard, say go back."."""
+    guidance first, then "You said yes to ... If I misheard, say go back.". A result is worded
+    again with the read-back inside its word budget (what does not fit then waits behind "more")."""
     facts = turn.state.facts
     heard = [
         finding
@@ -92,7 +108,10 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
-    return replace(turn, reply=p.read_back(ctx.content, turn.reply, heard, facts, said_yes=said_yes))
+    texts = p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes)
+    if turn.said is not None and turn.said.kind is SaidKind.RESULT:
+        return _result(turn.state, ctx, assess(facts), lead=texts)
+    return replace(turn, reply=p.prefixed(turn.reply, texts))
 
 
 def _moved_on(before: SessionState, after: SessionState) -> bool:
@@ -105,7 +124,7 @@ def _moved_on(before: SessionState, after: SessionState) -> bool:
 
 
 def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    if state.guess is not None:
+    if state.guess is not None and act.act not in (Act.REPEAT, Act.SLOWER):
         said = act.answer if act.act is Act.SYMPTOM and not act.findings else None
         if act.act in (Act.YES, Act.NO) or said in (Answer.PRESENT, Answer.ABSENT):
             return _guess_answer(state, act.act is Act.YES or said is Answer.PRESENT, ctx)
@@ -222,16 +241,56 @@ def _navigate_home(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 
 def _repeat(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    # Repeat replays the last speech exactly: the adapters reuse ``state.last`` as it is.
-    if not state.last.ssml:
-        return _reply(state, ctx, p.nothing_to_repeat(ctx.content))
-    return Turn(state=state, reply=p.REPLAY)
+    return _say_again(state, ctx, slow=False)
 
 
 def _slower(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    if not state.last.ssml:
+    return _say_again(state, ctx, slow=True)
+
+
+def _say_again(state: SessionState, ctx: TurnContext, *, slow: bool) -> Turn:
+    """Repeat: what was said, rendered again from where it came from (the question, the page, the
+    PRICE step, the result from the facts) or from its words; slowly through the speech model
+    when asked. The response path puts the session's emergency guidance first, as on every turn."""
+    said = state.said
+    reply = _again(state, ctx, said)
+    if reply is None:
         return _reply(state, ctx, p.nothing_to_repeat(ctx.content))
-    return Turn(state=state, reply=p.REPLAY_SLOWLY)
+    return Turn(state=state, reply=replace(reply, slow=slow), full_guidance=said.full, said=said)
+
+
+def _again(state: SessionState, ctx: TurnContext, said: Said) -> Reply | None:
+    c = ctx.content
+    if said.kind is SaidKind.QUESTION:
+        question = _current_question(state) if state.question == said.question else None
+        return p.question(c, question, questions_left=0, intro=False) if question else None
+    if said.kind is SaidKind.PAGE and said.topic:
+        pages = p.topic_pages(c, said.topic)
+        if said.page >= len(pages):
+            return None
+        if said.topic.partition(":")[0] == "relief":
+            return p.relief_page(c, said.topic, said.page, _medicine_context(state, ctx))
+        return p.topic_page(c, said.topic, said.page)
+    if said.kind is SaidKind.PRICE_STEP and 0 <= said.page < len(PRICE_ORDER):
+        if state.self_care_unsafe:
+            return p.price_unsafe(c)
+        return p.price_step(
+            c,
+            PRICE_ORDER[said.page],
+            said.page,
+            intro=said.variant == "intro",
+            detail=said.variant == "detail",
+            clot_suspected=state.emergency is not None,
+        )
+    if said.kind is SaidKind.RESULT and state.facts != Facts.empty():
+        offer = said.variant == "offer" and not state.self_care_unsafe
+        reply, _ = p.result(
+            c, assess(state.facts), offer_price=offer, kind=state.emergency, facts=state.facts
+        )
+        return reply
+    if said.kind is SaidKind.WORDS:
+        return p.from_words(c, said.words, reprompt=said.reprompt, title=said.title, end=said.end)
+    return None
 
 
 def _more(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -318,7 +377,7 @@ def _take_back(state: SessionState, ctx: TurnContext, answer: Act | None) -> Tur
     if answer is None:
         return _ask_again(restored, ctx)
     turn = respond(restored, UserAct(answer), ctx)
-    return replace(turn, reply=p.acknowledged(ctx.content, turn.reply, answer is Act.YES))
+    return replace(turn, reply=p.acknowledged(ctx.content, turn.reply, answer is Act.YES), said=None)
 
 
 def _ask_again(state: SessionState, ctx: TurnContext) -> Turn:
@@ -335,7 +394,7 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.mode is Mode.EXPLAINER and state.topic:
         return _explainer_page(state, ctx, state.topic, 0)
     # A fresh interview; the emergency guidance stays sticky for the rest of the session.
-    fresh = SessionState(emergency=state.emergency, last=state.last)
+    fresh = SessionState(emergency=state.emergency, said=state.said)
     return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
 
 
@@ -483,10 +542,15 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
         promised=left if left is not None else state.promised,
     )
     reply = p.question(ctx.content, question, questions_left=left or 0, intro=intro)
-    return _reply(new_state, ctx, reply)
+    said = Said(SaidKind.QUESTION, question=question.id)
+    return Turn(state=new_state, reply=reply, said=said)
 
 
-def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Turn:
+def _result(
+    state: SessionState, ctx: TurnContext, assessment: Assessment, *, lead: tuple[str, ...] = ()
+) -> Turn:
+    """The result (``lead``: what opens it, such as the read-back of the answer that raised the
+    guidance, counted in its word budget)."""
     new_state = replace(state, mode=Mode.RESULT, question=None)
     offer_price = (
         assessment.level <= CareLevel.CONSULTATION_24
@@ -497,9 +561,15 @@ def _result(state: SessionState, ctx: TurnContext, assessment: Assessment) -> Tu
     if offer_price:
         new_state = replace(new_state, mode=Mode.OFFER_PRICE)
     reply, more = p.result(
-        ctx.content, assessment, offer_price=offer_price, kind=new_state.emergency, facts=state.facts
+        ctx.content,
+        assessment,
+        offer_price=offer_price,
+        kind=new_state.emergency,
+        facts=state.facts,
+        lead=lead,
     )
-    return Turn(state=replace(new_state, more=more), reply=reply, full_guidance=True)
+    said = Said(SaidKind.RESULT, variant="offer" if offer_price else "")
+    return Turn(state=replace(new_state, more=more), reply=reply, full_guidance=True, said=said)
 
 
 def _why_asking(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -613,7 +683,8 @@ def _price_step(
         detail=detail,
         clot_suspected=state.emergency is not None,
     )
-    return _reply(new_state, ctx, reply, (Effect(EffectKind.SAVE_PRICE_STEP, index),))
+    said = Said(SaidKind.PRICE_STEP, page=index, variant="intro" if intro else "detail" if detail else "")
+    return Turn(new_state, reply, (Effect(EffectKind.SAVE_PRICE_STEP, index),), said=said)
 
 
 # --- explainers -------------------------------------------------------------------------------------
@@ -646,11 +717,11 @@ def _explainer_page(state: SessionState, ctx: TurnContext, topic: str, page: int
         new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=len(pages))
         return _reply(new_state, ctx, p.explainer_end(ctx.content, topic))
     new_state = replace(state, mode=Mode.EXPLAINER, topic=topic, page=page, more=())
+    said = Said(SaidKind.PAGE, topic=topic, page=page)
     if topic.partition(":")[0] == "relief":
         context = _medicine_context(state, ctx)
-        return _reply(new_state, ctx, p.relief_page(ctx.content, topic, page, context))
-    reply = p.topic_page(ctx.content, topic, page)
-    return _reply(new_state, ctx, reply)
+        return Turn(new_state, p.relief_page(ctx.content, topic, page, context), said=said)
+    return Turn(new_state, p.topic_page(ctx.content, topic, page), said=said)
 
 
 def _medicine_context(state: SessionState, ctx: TurnContext) -> p.MedicineContext:
@@ -687,9 +758,13 @@ def _reply(state: SessionState, ctx: TurnContext, reply: Reply, effects: tuple[E
     return Turn(state=state, reply=reply, effects=effects)
 
 
-def remember(state: SessionState, last: LastSpeech, more: tuple[str, ...]) -> SessionState:
-    """Store what was just said (for Repeat) and what was trimmed (for More)."""
-    return replace(state, last=last, more=more)
+def remember(state: SessionState, turn: Turn, reply: Reply, more: tuple[str, ...]) -> SessionState:
+    """Store what was just said (for Repeat) and what was trimmed (for More). ``reply`` is the
+    reply as sent, before the emergency guidance is attached (Repeat attaches it again)."""
+    said = turn.said
+    if said is None or (said.kind is SaidKind.WORDS and not said.words):
+        said = replace(p.words_of(reply), act=said.act if said is not None else None)
+    return replace(state, said=replace(said, full=turn.full_guidance), more=more)
 
 
 _GLOBAL: dict[Act, Callable[[SessionState, UserAct, TurnContext], Turn]] = {

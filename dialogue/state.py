@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
+from dialogue.acts import Act
 from dialogue.icing_state import IcingState
 from dialogue.modes import STATE_KEY, Mode, state_data
 from dialogue.urgency import EmergencyKind, kind_from_facts, self_care_unsafe, stronger
@@ -20,8 +21,9 @@ from triage import Facts, assess
 __all__ = [
     "STATE_KEY",
     "EmergencyKind",
-    "LastSpeech",
     "Mode",
+    "Said",
+    "SaidKind",
     "SessionState",
     "Undo",
 ]
@@ -37,15 +39,92 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps bui
 _escaped = json.encoder.encode_basestring_ascii  # the exact escaped form json.dumps writes (C)
 
 
-@dataclass(frozen=True)
-class LastSpeech:
-    """What was last said, so Repeat replays it exactly (per session, never global)."""
+class SaidKind(StrEnum):
+    """Where the last reply came from, so Repeat can render it again."""
 
-    ssml: str = ""
-    reprompt_ssml: str = ""
-    card_title: str = ""
-    card_text: str = ""
-    end_session: bool = False
+    NOTHING = "nothing"  # nothing said yet in this session
+    QUESTION = "question"  # an interview question (``Said.question``)
+    PAGE = "page"  # an explainer page (``Said.topic``, ``Said.page``)
+    PRICE_STEP = "price_step"  # a PRICE step (``Said.page``; ``Said.variant`` "detail" or "intro")
+    RESULT = "result"  # the result, from this session's facts (``Said.variant`` "offer")
+    WORDS = "words"  # a reply with no address (an icing outcome, a correction): ``Said.words``
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the last reply said, so Repeat says it again (per session, never persisted): the act
+    it answered and where it was (topic, page, question), which the presenter renders again from
+    the content and this session's facts; or, for a reply with no such address, its sentences as
+    plain text (each block's priority and words), which the speech model renders again. Never SSML:
+    "say that slower" is the same reply rendered slowly."""
+
+    kind: SaidKind = SaidKind.NOTHING
+    act: Act | None = None
+    topic: str | None = None
+    page: int = 0
+    question: str | None = None
+    variant: str = ""
+    #: the turn opened with the full emergency guidance (a repeat opens with the same form)
+    full: bool = False
+    words: tuple[tuple[int, str], ...] = ()  # (priority, plain text) per block, for WORDS
+    reprompt: str = ""  # for WORDS: what the reprompt said
+    title: str = ""  # for WORDS: the card title
+    end: bool = False  # for WORDS: the reply ended the session
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value}
+        if self.act is not None:
+            data["act"] = self.act.value
+        for name in ("topic", "question"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        if self.page:
+            data["page"] = self.page
+        if self.variant:
+            data["variant"] = self.variant
+        if self.full:
+            data["full"] = True
+        if self.kind is SaidKind.WORDS:
+            data.update(words=[list(w) for w in self.words], reprompt=self.reprompt, title=self.title)
+            if self.end:
+                data["end"] = True
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Said:
+        """Tolerant: anything malformed is "nothing said" (Repeat then says so)."""
+        if not isinstance(data, dict):
+            return cls()
+        kind = _enum(SaidKind, data.get("kind"), SaidKind.NOTHING) or SaidKind.NOTHING
+        words_raw = data.get("words")
+        words = (
+            tuple(
+                (_small_int(w[0], 1, 4), _text(w[1]))
+                for w in words_raw[:_MAX_MORE]
+                if isinstance(w, list) and len(w) == 2 and isinstance(w[1], str)
+            )
+            if isinstance(words_raw, list)
+            else ()
+        )
+        if kind is SaidKind.WORDS and not words:
+            kind = SaidKind.NOTHING
+        return cls(
+            kind=kind,
+            act=_enum(Act, data.get("act"), None),
+            topic=_short(data.get("topic")),
+            page=_small_int(data.get("page"), 0, 50),
+            question=_short(data.get("question")),
+            variant=_short(data.get("variant")) or "",
+            full=data.get("full") is True,
+            words=words,
+            reprompt=_text(data.get("reprompt")),
+            title=_short(data.get("title"), 200) or "",
+            end=data.get("end") is True,
+        )
+
+    def size(self) -> int:
+        """The JSON size of the remembered words, escapes included."""
+        return sum(len(_escaped(text)) for _, text in self.words) + len(_escaped(self.reprompt))
 
 
 @dataclass(frozen=True)
@@ -101,7 +180,7 @@ class SessionState:
     page: int = 0  # explainer page within the topic
     price_step: int = 0  # PRICE walk-through position (0..4)
     more: tuple[str, ...] = ()  # plain sentences waiting behind "say more"
-    last: LastSpeech = field(default_factory=LastSpeech)
+    said: Said = field(default_factory=Said)  # what the last reply said (for Repeat)
     offered_timer_minutes: int = 0
     icing: IcingState = field(default_factory=IcingState)
     undo: tuple[Undo, ...] = ()  # the last few answers' "before", newest last (session only)
@@ -146,13 +225,7 @@ class SessionState:
             "page": self.page,
             "price_step": self.price_step,
             "more": list(self.more),
-            "last": {
-                "ssml": self.last.ssml,
-                "reprompt": self.last.reprompt_ssml,
-                "card_title": self.last.card_title,
-                "card_text": self.last.card_text,
-                "end": self.last.end_session,
-            },
+            "said": self.said.to_json(),
             "timer_minutes": self.offered_timer_minutes,
             "icing": self.icing.to_json(),
             "undo": [step.to_json() for step in self.undo],
@@ -175,24 +248,15 @@ class SessionState:
         emergency = _enum(EmergencyKind, data.get("emergency"), None)
         facts = Facts.from_json(data.get("facts"))
         emergency = stronger(emergency, kind_from_facts(facts))
-        last_raw = data.get("last")
-        last = LastSpeech()
-        if isinstance(last_raw, dict):
-            last = LastSpeech(
-                ssml=_text(last_raw.get("ssml")),
-                reprompt_ssml=_text(last_raw.get("reprompt")),
-                card_title=_text(last_raw.get("card_title")),
-                card_text=_text(last_raw.get("card_text")),
-                end_session=last_raw.get("end") is True,
-            )
+        said = Said.from_json(data.get("said"))
         more_raw = data.get("more")
         more = (
             tuple(_text(item) for item in more_raw[:_MAX_MORE] if isinstance(item, str))
             if isinstance(more_raw, list)
             else ()
         )
-        if _remembered_size(last, more) > _MAX_REMEMBERED_JSON:
-            last, more = LastSpeech(), ()
+        if said.size() + sum(len(_escaped(text)) for text in more) > _MAX_REMEMBERED_JSON:
+            said, more = Said(), ()
         question = data.get("question")
         topic = data.get("topic")
         guess = data.get("guess")
@@ -214,7 +278,7 @@ class SessionState:
             page=_small_int(data.get("page"), 0, 50),
             price_step=_small_int(data.get("price_step"), 0, 4),
             more=more,
-            last=last,
+            said=said,
             offered_timer_minutes=_small_int(data.get("timer_minutes"), 0, 60),
             icing=IcingState.from_json(data.get("icing")),
             undo=undo,
@@ -229,14 +293,12 @@ def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
         return default
 
 
-def _remembered_size(last: LastSpeech, more: tuple[str, ...]) -> int:
-    """The JSON size of the remembered speech and overflow, escapes included."""
-    texts = (last.ssml, last.reprompt_ssml, last.card_title, last.card_text, *more)
-    return sum(len(_escaped(text)) for text in texts)
-
-
 def _text(value: object) -> str:
     return value[:_MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _short(value: object, limit: int = 64) -> str | None:
+    return value if isinstance(value, str) and len(value) < limit else None
 
 
 def _small_int(value: object, low: int, high: int) -> int:

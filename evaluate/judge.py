@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from evaluate.text import normalise, sentences
+from evaluate.text import normalise, sentences, words
 
 COMPILED = Path(__file__).resolve().parents[1] / "content" / "compiled"
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case)\b", re.IGNORECASE)
@@ -51,6 +51,8 @@ class LocaleText:
     causes: tuple[tuple[str, str], ...]  # (condition id, normalised name or synonym)
     disclaimer: str
     countdown: str = ""  # the "about [count] more" sentence as a regex with one number group
+    #: the sticky guidance's own sentences besides the scripts (the go-now line), normalised
+    go_now: tuple[str, ...] = ()
 
     def norm(self, text: str) -> str:
         """Normalised, with the spoken emergency number as digits ("nine nine nine" -> "999")."""
@@ -104,9 +106,11 @@ def locale_text(locale: str) -> LocaleText:
             n = norm(str(name))
             if n and n not in _GENERIC_SYNONYMS:
                 causes.append((cid, n if not n.startswith(("a ", "an ")) else n.split(" ", 1)[1]))
-    disclaimer = norm(str((data.get("skill") or {}).get("disclaimer", "")))
-    left_template = norm(str((data.get("skill") or {}).get("questions_left", "")).replace("[count]", _COUNT))
+    skill = data.get("skill") or {}
+    disclaimer = norm(str(skill.get("disclaimer", "")))
+    left_template = norm(str(skill.get("questions_left", "")).replace("[count]", _COUNT))
     countdown = re.escape(left_template).replace(_COUNT, r"(\d+)") if _COUNT in left_template else ""
+    go_now = tuple(norm(s) for s in sentences(str(skill.get("guidance_ed_go", ""))) if norm(s))
     return LocaleText(
         locale,
         number,
@@ -118,6 +122,7 @@ def locale_text(locale: str) -> LocaleText:
         tuple(causes),
         disclaimer,
         countdown,
+        go_now,
     )
 
 
@@ -213,6 +218,11 @@ def level_of(text: str, t: LocaleText) -> int | None:
 def is_guidance(sentence: str, t: LocaleText) -> bool:
     n = t.norm(sentence)
     return bool(n) and any(n in g or g in n for g in t.guidance_sentences)
+
+
+def words_apart_from_guidance(text: str, t: LocaleText) -> int:
+    """The words of ``text`` outside the emergency guidance's sentences (the go-now line included)."""
+    return sum(words(s) for s in sentences(text) if not is_guidance(s, t) and t.norm(s) not in t.go_now)
 
 
 def has_guidance(text: str, t: LocaleText) -> bool:

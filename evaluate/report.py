@@ -14,6 +14,7 @@ from evaluate.scoring import (
     LONG_RESPONSE_WORDS,
     TARGET_MAX_QUESTIONS,
     TARGET_MEDIAN_QUESTIONS,
+    TARGET_RESULT_WORDS,
     TARGET_SHORT_SHARE,
     Outcome,
     Summary,
@@ -73,6 +74,11 @@ def rows(s: Summary) -> list[tuple[str, str, str]]:
             "",
         ),
         (f"Emergency turns over {LONG_RESPONSE_WORDS} words", _f(s.over_40_emergency, "%"), ""),
+        (
+            'Result words before "more" (guidance apart): median / max',
+            f"{_f(s.result_words_median)} / {_f(s.result_words_max)}",
+            f"max <= {TARGET_RESULT_WORDS} (issue 14; {s.results_over_target} over)",
+        ),
     ]
 
 

@@ -13,7 +13,9 @@ Definitions
   among the first three causes spoken;
 - questions asked: interview questions the patient answered (age included, re-asks counted);
 - words per response: every response the patient heard, emergency turns (any emergency script, or
-  a level of EMERGENCY or above) apart from the others.
+  a level of EMERGENCY or above) apart from the others;
+- result words before "more": the words of the result (the last reply stating a care level) as
+  first heard, before the person says "more", the emergency guidance apart (it is never cut).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ TARGET_MAX_QUESTIONS = 10
 #: "About N more" may be short of the questions that follow by at most one (issue 14 item 2).
 COUNTDOWN_SLACK = 1
 TARGET_SHORT_SHARE = 90.0  # % of non-emergency responses at most 40 words (reported)
+TARGET_RESULT_WORDS = 60  # the result before "more", the emergency guidance apart (reported)
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Outcome:
     countdowns: list[tuple[int, int]]
     words_emergency: list[int]
     words_other: list[int]
+    result_words: int | None
     clot_expected: bool
     clot_first: bool | None
     disclaimer_heard: bool
@@ -180,10 +184,12 @@ def score(t: Transcript) -> Outcome:
     assert patient is not None
     heard_level: int | None = None
     heard_causes: list[str] = []
+    result_words: int | None = None
     for turn in reversed([turn for turn in t.turns if not turn.probe]):  # the last turn stating a level
         heard_level = judge.level_of(turn.heard.speech, lt)
         if heard_level is not None:
             heard_causes = judge.causes_of(turn.heard.speech, lt) or judge.causes_of(turn.heard.card, lt)
+            result_words = judge.words_apart_from_guidance(turn.heard.speech, lt)
             break
     words_emergency: list[int] = []
     words_other: list[int] = []
@@ -238,6 +244,7 @@ def score(t: Transcript) -> Outcome:
         countdowns=_countdowns(t, lt, len(patient.asked)),
         words_emergency=words_emergency,
         words_other=words_other,
+        result_words=result_words,
         clot_expected=clot_expected,
         clot_first=_clot_first(t, lt) if clot_expected else None,
         disclaimer_heard=any(judge.heard_disclaimer(turn.heard.speech, lt) for turn in t.turns),
@@ -305,6 +312,9 @@ class Summary:
     over_40_emergency: float | None
     responses_other: int
     responses_emergency: int
+    result_words_median: float | None
+    result_words_max: int | None
+    results_over_target: int
     disclaimer_heard: float | None
     openings_understood: float | None
     volunteered_openings_understood: float | None
@@ -348,6 +358,7 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
     caused = [o for o in outcomes if o.cause_hit is not None]
     questions = [o.questions for o in outcomes]
     other = [w for o in outcomes for w in o.words_other]
+    result_words = [o.result_words for o in outcomes if o.result_words is not None]
     emergency_words = [w for o in outcomes for w in o.words_emergency]
     checked = [o for o in outcomes if o.core.level is not None]
     core_caused = [o for o in checked if o.core_cause_hit is not None]
@@ -373,6 +384,9 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         over_40_emergency=_pct(sum(w > LONG_RESPONSE_WORDS for w in emergency_words), len(emergency_words)),
         responses_other=len(other),
         responses_emergency=len(emergency_words),
+        result_words_median=_median(result_words),
+        result_words_max=max(result_words) if result_words else None,
+        results_over_target=sum(w > TARGET_RESULT_WORDS for w in result_words),
         disclaimer_heard=_pct(sum(o.disclaimer_heard for o in outcomes), n),
         openings_understood=_pct(sum(o.opening_understood for o in outcomes), n),
         volunteered_openings_understood=_pct(

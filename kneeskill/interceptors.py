@@ -70,15 +70,16 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
         if state.emergency is None:
             return
         from dialogue.presenter import guidance
-        from kneeskill.turns import guidance_openings
+        from dialogue.say import para
+        from speech import Reply, heard, opens_with, render
 
         locale = locale_content(handler_input)
-        block = guidance(locale, state.emergency).full_ssml
+        full = guidance(locale, state.emergency)
         observability.count(observability.Metric.EMERGENCY_GUIDANCE_SPOKEN)
-        body = ssml.removeprefix("<speak>")
-        if not body.removeprefix('<prosody rate="slow">').startswith(guidance_openings(state, locale)):
+        if not opens_with(ssml, full.full_text, full.short_text):
             _log.error("a spoken response lacked the emergency guidance; it was put back")
-            speech.ssml = "<speak>" + block + body
+            # Said again through the speech model, the guidance first: never edited as a string.
+            speech.ssml = render(Reply(blocks=(para(heard(ssml) or ""),), emergency=full)).ssml
 
 
 def request_interceptors(settings: Settings) -> list[Any]:

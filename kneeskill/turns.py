@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from xml.etree import ElementTree
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -21,7 +20,7 @@ from dialogue import presenter
 from dialogue.acts import Act, UserAct
 from dialogue.context import Profile, TurnContext
 from dialogue.conversation import Turn, remember, respond
-from dialogue.state import STATE_KEY, LastSpeech, Mode, SessionState
+from dialogue.state import STATE_KEY, Mode, SessionState
 from kneeskill import observability
 from kneeskill.runtime import Runtime
 from kneeskill.state_attribute import state_data_of
@@ -89,30 +88,8 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
     """Render and return a turn, with the sticky emergency guidance first whenever it applies."""
     state = turn.state
     builder = handler_input.response_builder
-    if turn.reply is presenter.REPLAY or turn.reply is presenter.REPLAY_SLOWLY:
-        last = state.last
-        ssml = last.ssml if turn.reply is presenter.REPLAY else presenter.slowly(last.ssml)
-        openings = guidance_openings(state, locale)
-        short = (presenter.guidance(locale, state.emergency).short_ssml,) if state.emergency else ("",)
-        reprompt_ok = _replayable(last.reprompt_ssml, short) if last.reprompt_ssml else True
-        card_ok = len(last.card_title) + len(last.card_text) < DEFAULT_LIMITS.card_chars
-        if not (_replayable(ssml, openings) and reprompt_ok and card_ok):
-            # Session attributes come back from the client: replay only speech that is our own kind.
-            return send(handler_input, replace(turn, reply=presenter.nothing_to_repeat(locale)), locale)
-        builder.speak(ssml)
-        if last.card_text:
-            builder.set_card(SimpleCard(title=last.card_title, content=last.card_text))
-        if last.end_session:
-            builder.set_should_end_session(True)
-        elif last.reprompt_ssml:
-            builder.ask(last.reprompt_ssml)
-            _elicit(handler_input, state, locale)
-        else:
-            builder.set_should_end_session(False)
-        save_state(handler_input, state)
-        return builder.response
     reply = sticky(turn.reply, state, locale, full=turn.full_guidance)
-    rendered, new_state, encoded = _fit(reply, state, locale.skill["say_more"])
+    rendered, new_state, encoded = _fit(reply, turn, locale.skill["say_more"])
     builder.speak(rendered.ssml)
     builder.set_card(
         SimpleCard(title=rendered.card_title or presenter.CARD_TITLE, content=rendered.card_text)
@@ -143,64 +120,31 @@ def _elicit(handler_input: HandlerInput, state: SessionState, locale: content.Lo
         handler_input.response_builder.add_directive(directive)
 
 
-def _fit(reply: Reply, state: SessionState, say_more: str) -> tuple[Rendered, SessionState, str]:
-    """Render so that the response AND the session attributes it carries (which remember the
-    speech for Repeat and the overflow for More) stay under Alexa's 24 KB response limit.
+def _fit(reply: Reply, turn: Turn, say_more: str) -> tuple[Rendered, SessionState, str]:
+    """Render so that the response AND the session attributes it carries (which remember what was
+    said, for Repeat, and the overflow, for More) stay under Alexa's 24 KB response limit.
 
     Returns the rendering, the new state and that state encoded for the session attributes."""
+    state = turn.state
     extra = 0
     for _ in range(4):
         rendered = render(reply, session_attributes_json_size=extra, say_more=say_more)
-        last = LastSpeech(
-            ssml=rendered.ssml,
-            reprompt_ssml=rendered.reprompt_ssml or "",
-            card_title=rendered.card_title or presenter.CARD_TITLE,
-            card_text=rendered.card_text,
-            end_session=rendered.end_session,
-        )
         # What did not fit waits behind "more"; with nothing cut, what the turn itself put there.
-        new_state = remember(state, last, presenter.plain_overflow(rendered.overflow) or state.more)
+        new_state = remember(
+            state, turn, turn.reply, presenter.plain_overflow(rendered.overflow) or state.more
+        )
         encoded = new_state.encode()
         size = _attributes_json_size(encoded)
         if size <= extra or response_size_ok(rendered, size):
             return rendered, new_state, encoded
         extra = min(size, DEFAULT_LIMITS.response_bytes // 2)
-    new_state = remember(state, last, ())  # pragma: no cover - converges in two rounds
+    new_state = replace(state, more=())  # pragma: no cover - converges in two rounds
     return rendered, new_state, new_state.encode()  # pragma: no cover
 
 
 def _attributes_json_size(encoded: str) -> int:
     """Bytes of ``{"kh": <encoded>}`` in the response JSON (the string is escaped once more)."""
     return len(_escaped(encoded)) + len(STATE_KEY) + 5
-
-
-#: The only tags the SSML builder writes: remembered speech with any other (say ``<audio>``) is not ours.
-_BUILDER_TAGS = frozenset({"speak", "p", "s", "break", "emphasis", "say-as", "sub", "prosody"})
-
-
-def _replayable(ssml: str, openings: tuple[str, ...]) -> bool:
-    """True when remembered SSML is safe to speak again as it is: one well-formed ``<speak>``
-    document under Alexa's length limit that starts with one of ``openings`` (the emergency
-    guidance, full or short)."""
-    if not ssml or len(ssml) >= DEFAULT_LIMITS.speech_chars:
-        return False
-    try:
-        root = ElementTree.fromstring(ssml)
-    except ElementTree.ParseError:
-        return False
-    if root.tag != "speak" or any(element.tag not in _BUILDER_TAGS for element in root.iter()):
-        return False
-    body = ssml.removeprefix("<speak>").removeprefix('<prosody rate="slow">')
-    return body.startswith(openings)
-
-
-def guidance_openings(state: SessionState, locale: content.LocaleContent) -> tuple[str, ...]:
-    """The SSML a spoken response must open with in this session: the session's guidance in its
-    full or its short form ("" when the session has none)."""
-    if state.emergency is None:
-        return ("",)
-    kind = state.emergency
-    return tuple(presenter.guidance(locale, kind, short=short).full_ssml for short in (False, True))
 
 
 def sticky(reply: Reply, state: SessionState, locale: content.LocaleContent, *, full: bool = True) -> Reply:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
+from xml.etree import ElementTree
 
 from speech._xml import clean
 from speech.model import (
@@ -226,6 +227,25 @@ def say_more_reply(reply: Reply, rendered: Rendered) -> Reply | None:
         slow=reply.slow,
         hand_over=reply.hand_over,
     )
+
+
+def heard(ssml: str) -> str | None:
+    """The words a listener hears in ``ssml``, as plain text (the tags read as XML, never cut by
+    string matching); None when it is not one well-formed document."""
+    try:
+        root = ElementTree.fromstring(ssml)
+    except ElementTree.ParseError:
+        return None
+    return " ".join(" ".join(root.itertext()).split())
+
+
+def opens_with(ssml: str, *texts: str) -> bool:
+    """True when the words heard in ``ssml`` open with one of ``texts`` (spacing aside)."""
+    words = heard(ssml)
+    if words is None:
+        return False
+    joined = "".join(words.split())
+    return any(joined.startswith("".join(text.split())) for text in texts)
 
 
 # --------------------------------------------------------------------------------------------------

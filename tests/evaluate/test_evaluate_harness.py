@@ -235,3 +235,17 @@ def test_a_small_subset_plays_through_lambda_handler_and_reads_back_clear_cases(
     assert strain.heard_level == 1 and strain.cause_hit
     assert dvt.heard_level == 3 and dvt.clot_first
     assert all(o.transcript and o.words_other + o.words_emergency for o in outcomes)
+
+
+def test_result_words_count_what_is_heard_before_more_without_the_guidance() -> None:
+    """The result's words before "more" leave the emergency guidance out (it is never cut), and a
+    result over the target shows in the summary."""
+    t = judge.locale_text("en-GB")
+    guidance = "A possible blood clot in the leg needs a doctor's check today."
+    result = "Please see a doctor today. This isn't a diagnosis. Say more for detail."
+    assert judge.words_apart_from_guidance(f"{guidance} {result}", t) == 13
+    long_result = "Book an appointment with a doctor in the next few days. " + "Word " * 70
+    outcomes = evaluate(SAMPLE[:2], _fake_skill(long_result))
+    summary = summarise(outcomes)
+    assert summary.result_words_max is not None and summary.result_words_max > 60
+    assert summary.results_over_target == 2

@@ -40,7 +40,9 @@ def test_a_response_that_bypassed_the_guidance_gets_it_put_first(caplog: pytest.
             handler_input(_in_session("dvt").intent("AMAZON.HelpIntent")), response
         )
     block = guidance(content.load("en-GB"), EmergencyKind.DVT).full_ssml
-    assert _ssml(response) == f"<speak>{block}<p>Here is a cat fact.</p></speak>"
+    # Said again through the speech model with the guidance first (never edited as a string).
+    assert _ssml(response).startswith(f"<speak>{block}")
+    assert "Here is a cat fact." in _ssml(response)
     assert "lacked the emergency guidance" in caplog.text
 
 

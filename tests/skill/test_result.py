@@ -21,7 +21,7 @@ ROUTES = {
     "en-CA": "811",
     "en-AU": "1800 022 222",
     "en-GB": "NHS 111",
-    "en-IN": "nearest hospital",
+    "en-IN": "hospital emergency department",
 }
 
 

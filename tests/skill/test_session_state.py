@@ -8,9 +8,10 @@ import pytest
 
 import content
 import lambda_function
+from dialogue.acts import Act
 from dialogue.modes import STATE_KEY, state_data
 from dialogue.presenter import guidance
-from dialogue.state import EmergencyKind, Mode, SessionState
+from dialogue.state import EmergencyKind, Mode, SaidKind, SessionState
 from tests.support.envelopes import Session, speech_of
 from triage.vocabulary import Answer, Finding
 
@@ -31,7 +32,10 @@ def test_the_state_is_sent_back_as_one_compact_json_string() -> None:
     assert attribute == json.dumps(json.loads(attribute), separators=(",", ":"))
     state = SessionState.from_json(attribute)
     assert state.mode is Mode.INTERVIEW and state.question
-    assert state.last.ssml == speech_of(response)
+    # Repeat remembers what was said (the question), never the SSML it was said with.
+    assert state.said.kind is SaidKind.QUESTION and state.said.question == state.question
+    assert state.said.act is Act.YES
+    assert "<speak>" not in attribute and "<s>" not in attribute
 
 
 def test_the_next_turn_reads_the_string_it_was_sent() -> None:

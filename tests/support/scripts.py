@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -110,7 +111,7 @@ def play(
     """Play every turn of a script; raise ScriptFailure naming the turn that did not match."""
     if session is None:
         session = Session(locale=locale, api_endpoint=standin.url) if standin else Session(locale=locale)
-    responses = []
+    responses: list[dict[str, Any]] = []
     for number, turn in enumerate(script.turns, 1):
         where = f"{script.path.name} [{locale}] turn {number}"
         if "standin" in turn or "new_session" in turn:
@@ -126,9 +127,30 @@ def play(
             response = send(_request(turn, session))
             session.absorb(response)
         _check(turn.get("expect") or {}, response, locale, where)
+        _check_again(turn.get("expect") or {}, response, responses, where)
         _check_standin(turn.get("expect") or {}, standin, where)
         responses.append(response)
     return responses
+
+
+def _check_again(
+    expect: dict[str, Any], response: dict[str, Any], earlier: list[dict[str, Any]], where: str
+) -> None:
+    """``same_as: N`` (the words heard, card and reprompt equal those of turn N, counted from 1
+    among the turns that spoke) and ``slow`` (the whole speech at a slow rate, or not)."""
+    if "same_as" in expect:
+        other = earlier[int(expect["same_as"]) - 1]
+        for part in (speech_of, card_of, reprompt_of):
+            if plain(part(response)) != plain(part(other)):
+                raise ScriptFailure(
+                    f"{where}: {part.__name__} differs from turn {expect['same_as']}: "
+                    f"{plain(part(response))!r} != {plain(part(other))!r}"
+                )
+    if "slow" in expect:
+        root = ElementTree.fromstring(speech_of(response))
+        slow = len(root) == 1 and root[0].tag == "prosody" and root[0].get("rate") == "slow"
+        if slow != bool(expect["slow"]):
+            raise ScriptFailure(f"{where}: slow={slow}, expected {expect['slow']}")
 
 
 def _drive_standin(spec: dict[str, Any], standin: StandIn | None, where: str) -> None:
@@ -292,8 +314,10 @@ def _check_more(expect: dict[str, Any], response: dict[str, Any], speech: str, f
         if found < 0:
             raise ScriptFailure(f"{where}: expected {fragment!r} (in order) in speech: {speech!r}")
         position = found + len(fill(fragment))
-    if "max_words" in expect and len(speech.split()) > int(expect["max_words"]):
-        raise ScriptFailure(f"{where}: {len(speech.split())} words > {expect['max_words']}: {speech!r}")
+    # Words a listener hears: a full stop left alone after a number's tag is not a word.
+    heard = [token for token in speech.split() if any(ch.isalnum() for ch in token)]
+    if "max_words" in expect and len(heard) > int(expect["max_words"]):
+        raise ScriptFailure(f"{where}: {len(heard)} words > {expect['max_words']}: {speech!r}")
     has_reprompt = bool(response.get("response", {}).get("reprompt"))
     said_again = plain(reprompt_of(response)).lower() if has_reprompt else ""
     if "reprompt" in expect:
