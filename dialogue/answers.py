@@ -109,10 +109,11 @@ def result(
     blocks.extend(causes)
     net = _safety_net_key(a, kind, child=child)
     if net:
-        # The safety net: its "phone now" line always before "more", then the same-day line, then
-        # the rest (each a block, so only what does not fit moves behind "more").
+        # The safety net: its "phone now" line and its same-day line (the clot signs) always before
+        # "more", a cause giving way to them; the rest only if it fits (each line a block, so only
+        # what does not fit moves behind "more").
         for number, line in enumerate(sentences(c.skill[net])):
-            level = (Priority.ESSENTIAL, Priority.HIGH)[number] if number < 2 else Priority.DETAIL
+            level = Priority.ESSENTIAL if number < 2 else Priority.DETAIL
             blocks.append(numbered(c, line.text(), level))
     blocks.append(essential(c.skill["result_disclaimer"]))  # always before "more"
     active = _lead(a) in _ACTIVE_SELF_CARE

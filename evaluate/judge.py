@@ -176,7 +176,8 @@ def _patterns(t: LocaleText) -> tuple[tuple[int, re.Pattern[str]], ...]:
         (
             2,
             re.compile(
-                r"\b(?:book|make) an appointment\b|\bin the next few days\b|\bdoctor or (?:a )?physio"
+                r"\b(?:book|make) an appointment\b|\b(?:in the next|within a) few days\b"
+                r"|\bdoctor or (?:a )?physio"
             ),
         ),
         (
