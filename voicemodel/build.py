@@ -67,6 +67,8 @@ BUDGET = Budget()
 
 class ModelError(ValueError):
     """A model the builder refuses to write: a sample on two intents, adjacent slots, over budget."""
+
+
 #: The ``dialog`` prompts: what Alexa would say if it had to ask for a slot itself (the skill
 #: always speaks its own question with ``Dialog.ElicitSlot``). Content keys, by prompt name.
 _PROMPTS = {"age": ("interview", "age"), "answer": ("skill", "answer_choices")}
@@ -94,11 +96,15 @@ def _recognition_type(values: dict[str, list[str]]) -> list[SlotValue]:
     return out
 
 
-def locale_rules(locale: str, spec: Mapping[str, Any], words: Mapping[str, Any], terms: Mapping[str, str]) -> dict[str, list[str]]:
+def locale_rules(
+    locale: str, spec: Mapping[str, Any], words: Mapping[str, Any], terms: Mapping[str, str]
+) -> dict[str, list[str]]:
     """The grammar's expansion rules for one locale: the shared rules, the locale's own words
     (``grammar`` in ``words.yaml``: ``all`` and the locale, each rule's templates added to the
     shared ones) and the locale terms (``<paracetamol>``, ``<emergency_number_spoken>``)."""
-    rules: dict[str, list[str]] = {name: list(_as_list(body)) for name, body in (spec.get("rules") or {}).items()}
+    rules: dict[str, list[str]] = {
+        name: list(_as_list(body)) for name, body in (spec.get("rules") or {}).items()
+    }
     extra = words.get("grammar") or {}
     for scope in ("all", locale):
         for name, body in (extra.get(scope) or {}).items():
@@ -132,7 +138,9 @@ def build_model(locale: str, spec: dict[str, Any], words: dict[str, Any] | None 
         # a built-in intent, or {name: [templates]}: extra samples for what Alexa already knows
         (name, extra), *_ = builtin.items() if isinstance(builtin, dict) else [(builtin, [])]
         old = first["builtin_intents"].get(name) or []
-        intents.append({"name": name, "samples": _samples([*old, *extra], rules, spec["quotas"]["builtin"] + len(old))})
+        intents.append(
+            {"name": name, "samples": _samples([*old, *extra], rules, spec["quotas"]["builtin"] + len(old))}
+        )
     for name, intent in spec["intents"].items():
         entry: dict[str, Any] = {"name": name}
         slots = intent.get("slots") or {}
@@ -209,9 +217,13 @@ def _check(locale: str, model: dict[str, Any], allowed: frozenset[tuple[str, str
     size = len(render_model(model))
     values = sum(len(v["name"].get("synonyms", [])) + 1 for t in lm["types"] for v in t["values"])
     if samples > BUDGET.samples or size > BUDGET.characters or values > BUDGET.slot_values:
-        problems.append(f"{locale}: over budget: {samples} samples, {size} characters, {values} slot values ({BUDGET})")
+        problems.append(
+            f"{locale}: over budget: {samples} samples, {size} characters, {values} slot values ({BUDGET})"
+        )
     if problems:
-        raise ModelError("\n".join(problems[:40]) + (f"\n... {len(problems) - 40} more" if len(problems) > 40 else ""))
+        raise ModelError(
+            "\n".join(problems[:40]) + (f"\n... {len(problems) - 40} more" if len(problems) > 40 else "")
+        )
 
 
 def _slot_values(lm: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -257,29 +269,59 @@ def conflicts(lm: Mapping[str, Any], allowed: frozenset[tuple[str, str]] = froze
                 words = values.get(kinds.get(single.group(1), ""), []) if single else []
                 candidates = [w.lower() for w in words if w.lower() in owner]
             candidates = [
-                t for t in candidates if owner[t] != intent["name"] and (owner[t], intent["name"]) not in allowed
+                t
+                for t in candidates
+                if owner[t] != intent["name"] and (owner[t], intent["name"]) not in allowed
             ]
             if not candidates:
                 continue
-            matcher = _sample_regex(sample, kinds, values)
+            matcher = _sample_regex(sample, kinds)
             for text in candidates:
                 if matcher.fullmatch(text, lowered):
                     found.append(f"{text!r} ({owner[text]}) is also {intent['name']}'s {sample!r}")
     return found
 
 
-def _sample_regex(sample: str, kinds: Mapping[str, str], values: Mapping[str, list[str]]) -> _SampleMatcher:
-    del values
+def _sample_regex(sample: str, kinds: Mapping[str, str]) -> _SampleMatcher:
     pieces = re.split(r"(\{[A-Za-z0-9_]+\})", sample)
     pattern = "".join("(.+?)" if piece.startswith("{") else re.escape(piece) for piece in pieces)
     slots = [kinds.get(piece[1:-1], "") for piece in pieces if piece.startswith("{")]
     return _SampleMatcher(re.compile(pattern), re.compile(pattern.replace("(.+?)", "(.+)")), tuple(slots))
 
 
-_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred and a".split()
-)
+_NUMBER_WORDS = frozenset({
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "and",
+    "a",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -294,7 +336,10 @@ class _SampleMatcher:
     def fullmatch(self, text: str, values: Mapping[str, frozenset[str]] = {}) -> bool:
         for pattern in (self.lazy, self.greedy):
             match = pattern.fullmatch(text)
-            if match and all(self._fits(kind, heard, values) for kind, heard in zip(self.kinds, match.groups(), strict=True)):
+            if match and all(
+                self._fits(kind, heard, values)
+                for kind, heard in zip(self.kinds, match.groups(), strict=True)
+            ):
                 return True
         return False
 

@@ -129,7 +129,10 @@ def _tidy(sentence: str) -> str:
 
 
 def _costed(
-    template: str, rules: Rules, limit: int | None = None, cache: dict[str, list[tuple[str, int]]] | None = None
+    template: str,
+    rules: Rules,
+    limit: int | None = None,
+    cache: dict[str, list[tuple[str, int]]] | None = None,
 ) -> list[tuple[str, int]]:
     """Every sentence ``template`` spells with its cost, cheapest first (stable); with ``limit``,
     only (about) the ``limit`` cheapest."""
