@@ -71,7 +71,6 @@ def skill_env(dynamodb_url: str) -> dict[str, str]:
         "KNEE_HELPER_PERSISTENCE": "dynamodb",
         "KNEE_HELPER_TABLE": TABLE,
         "KNEE_HELPER_DYNAMODB_ENDPOINT": dynamodb_url,
-        "KNEE_HELPER_DYNAMODB_CLIENT": "http",
         "KNEE_HELPER_ALLOW_LOOPBACK_APIS": "1",
         "KNEE_HELPER_KEY_SALT": "capacity-measurement-salt-" + "0" * 32,  # Lambda wants >= 32 characters
         "PYTHONHASHSEED": "0",
