@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["MAX_EXPANSIONS", "GrammarError", "Rules", "best", "expand", "expand_all", "plain"]
@@ -157,17 +157,28 @@ def expand_all(templates: Iterable[str], rules: Rules) -> list[str]:
     return list(dict.fromkeys(s for t in templates for s in expand(t, rules)))
 
 
-def best(templates: Sequence[str], rules: Rules, quota: int) -> list[str]:
+def best(
+    templates: Sequence[str],
+    rules: Rules,
+    quota: int,
+    held_out: Callable[[str], bool] | None = None,
+) -> list[str]:
     """At most ``quota`` sentences of ``templates``: the cheapest of all of them (a template's own
-    written form, every alternative first, costs nothing), ties in the order written."""
+    written form, every alternative first, costs nothing), ties in the order written. A sentence
+    ``held_out`` says is held out (a paraphrase kept apart to measure generalisation) is left out
+    and the next cheapest takes its place, unless it is a template written out as it is."""
     ranked: dict[str, tuple[int, int, int]] = {}
     cache: dict[str, list[tuple[str, int]]] = {}
+    written = {t for t in templates if plain(t)}
     for order, template in enumerate(templates):
         for rank, (sentence, cost) in enumerate(_costed(template, rules, 2 * quota, cache)):
             key = (cost, order, rank)
             if sentence not in ranked or key < ranked[sentence]:
                 ranked[sentence] = key
-    return [s for s, _ in sorted(ranked.items(), key=lambda item: item[1])[:quota]]
+    ordered = (s for s, _ in sorted(ranked.items(), key=lambda item: item[1]))
+    if held_out is not None:
+        ordered = (s for s in ordered if s in written or not held_out(s))
+    return list(itertools.islice(ordered, quota))
 
 
 def plain(template: str) -> bool:

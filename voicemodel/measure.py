@@ -51,7 +51,7 @@ class Case:
     #: other readings that are just as right: (intent, slots), e.g. a red-flag symptom sentence
     #: understood as the finding itself ("there's blood when I cough" -> coughing_blood)
     also: tuple[tuple[str, Mapping[str, str]], ...] = ()
-    #: "fresh": written after the sample grammar existed, by someone who had not seen it, and
+    #: "fresh": written before the sample grammar existed, from the intents' meanings only, and
     #: measured apart (a figure no sample was written for); None: the first corpus.
     batch: str | None = None
 
@@ -70,21 +70,33 @@ def load_corpus(locale: str) -> list[Case]:
     data = yaml.safe_load((CORPUS_DIR / f"{locale}.yaml").read_text(encoding="utf-8"))
     if data.get("locale") != locale:
         raise ValueError(f"{locale}.yaml says it is {data.get('locale')!r}")
+    return [_case(locale, case) for case in data["cases"]]
+
+
+REQUIRED_FILE = CORPUS_DIR / "required.yaml"
+
+
+def load_required(locale: str) -> list[Case]:
+    """The phrasings the issue requires as samples (``required.yaml``), those for ``locale``."""
+    data = yaml.safe_load(REQUIRED_FILE.read_text(encoding="utf-8"))
     return [
-        Case(
-            locale=locale,
-            say=str(case["say"]),
-            intent=str(case["intent"]),
-            slots={str(k): str(v) for k, v in (case.get("slots") or {}).items()},
-            elicit=case.get("elicit"),
-            also=tuple(
-                (str(alt["intent"]), {str(k): str(v) for k, v in (alt.get("slots") or {}).items()})
-                for alt in case.get("also") or ()
-            ),
-            batch=case.get("batch"),
-        )
-        for case in data["cases"]
+        _case(locale, phrase) for phrase in data["phrases"] if locale in (phrase.get("locales") or (locale,))
     ]
+
+
+def _case(locale: str, case: Mapping[str, Any]) -> Case:
+    return Case(
+        locale=locale,
+        say=str(case["say"]),
+        intent=str(case["intent"]),
+        slots={str(k): str(v) for k, v in (case.get("slots") or {}).items()},
+        elicit=case.get("elicit"),
+        also=tuple(
+            (str(alt["intent"]), {str(k): str(v) for k, v in (alt.get("slots") or {}).items()})
+            for alt in case.get("also") or ()
+        ),
+        batch=case.get("batch"),
+    )
 
 
 def routed_right(case: Case, outcome: Outcome) -> bool:

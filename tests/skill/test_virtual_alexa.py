@@ -124,12 +124,13 @@ def test_on_the_emulator_a_question_elicits_its_slot_and_a_bare_answer_fills_it(
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
 def test_the_paraphrase_corpus_routes_right_through_the_emulator(locale: str) -> None:
-    """virtual-alexa matches only what a sample plus slot values spells out exactly; the sample
-    grammar (voicemodel/intents.yaml) spells the likeliest phrasings of each intent. On the first
-    corpus every utterance it matches routes right and at least four in five route right (81-90%
-    measured; the issue's target of nine in ten is NOT met in en-US and en-IN). On the fresh batch,
-    written after the grammar and never tuned against, the floor is the first measurement's (28-63%):
-    the honest figure for phrasings nobody wrote a sample for."""
+    """virtual-alexa matches only what a sample plus slot values spells out exactly, and no corpus
+    utterance is a sample (the build leaves them out of the grammar's expansions), so this is the
+    literal matcher's figure for phrasings it was never given. On the first corpus every utterance
+    it matches routes right and at least three in five route right (64-72% measured per locale);
+    on the fresh batch at least one in five (21-47%). The issue's target of nine in ten is NOT met
+    on this reader: a real Alexa NLU generalises from the samples, virtual-alexa does not (see the
+    README's Understanding section)."""
     from voicemodel.measure import load_corpus, routed_right, virtual_alexa_outcomes
 
     cases = load_corpus(locale)
@@ -139,6 +140,6 @@ def test_the_paraphrase_corpus_routes_right_through_the_emulator(locale: str) ->
     wrong = [(c.say, o.intent) for c, o in first if o.intent and not routed_right(c, o)]
     assert wrong == []
     right_first = sum(routed_right(c, o) for c, o in first)
-    assert right_first >= 0.8 * len(first), [c.say for c, o in first if not routed_right(c, o)]
+    assert right_first >= 0.6 * len(first), [c.say for c, o in first if not routed_right(c, o)]
     right_fresh = sum(routed_right(c, o) for c, o in fresh)
-    assert right_fresh >= 0.25 * len(fresh), [c.say for c, o in fresh if not routed_right(c, o)]
+    assert right_fresh >= 0.2 * len(fresh), [c.say for c, o in fresh if not routed_right(c, o)]
