@@ -104,7 +104,7 @@ def test_the_fresh_held_out_paraphrases_route_right_at_least_three_times_in_five
     locale: str,
 ) -> None:
     """The fresh batch was written before the grammar and never tuned against: its figure is the
-    honest one for phrasings nobody wrote a sample for (65-98% per locale, see the README; the
+    honest one for phrasings nobody wrote a sample for (60-98% per locale, see the README; the
     issue's nine in ten is NOT met in en-AU, en-GB, en-IN and en-US); it must not fall below three
     in five."""
     (figures,) = measure([locale], with_virtual_alexa=False, batch="fresh")
