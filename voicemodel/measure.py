@@ -18,6 +18,7 @@ to the expected id (one of the ids, when a spoken value is shared by several slo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
@@ -150,6 +151,16 @@ def virtual_alexa_outcomes(locale: str, cases: Sequence[Case]) -> list[Outcome]:
     if len(outcomes) != len(cases):
         raise RuntimeError(f"virtual-alexa answered {len(outcomes)} of {len(cases)} utterances")
     return outcomes
+
+
+@functools.cache
+def virtual_alexa_reading(locale: str) -> Mapping[str, Outcome]:
+    """virtual-alexa's reading of every utterance of ``locale``'s corpus and required phrasings, by
+    utterance, from one run of the emulator (starting it on a model is most of the cost; cached
+    for the process, as the models on disk do not change under a test run)."""
+    says = list(dict.fromkeys(c.say for c in (*load_corpus(locale), *load_required(locale))))
+    outcomes = virtual_alexa_outcomes(locale, [Case(locale, say, "") for say in says])
+    return dict(zip(says, outcomes, strict=True))
 
 
 def _number(value: Any) -> tuple[str, ...]:
