@@ -280,11 +280,70 @@ class SlotType:
 class _Sample:
     intent: str
     text: str
-    pattern: re.Pattern[str]
+    regex: str
     slot_names: tuple[str, ...]
     literal_words: int
     prefix: str  # literal words before a single slot ("" if none or not single-slot)
     suffix: str  # literal words after a single slot
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled when first matched: most samples never are (a carrier is tried only when its
+        first word is the utterance's, see ``_Carriers``), and compiling all of them made loading
+        a model take seconds."""
+        return re.compile(self.regex)
+
+
+@dataclass(frozen=True)
+class _Carriers:
+    """Carrier phrases (samples with slots), in model order, indexed by their first word: an
+    utterance can only match a carrier that starts with its first word or with a slot, and whose
+    literal words before its first slot and after its last slot begin and end the utterance."""
+
+    samples: tuple[_Sample, ...]
+    by_first: Mapping[str, tuple[int, ...]]  # carriers that start with a word
+    by_last: Mapping[str, tuple[int, ...]]  # carriers that start with a slot and end with a word
+    slots_only: tuple[int, ...]  # carriers that start and end with a slot
+    ends: tuple[tuple[str, str], ...]  # per sample: the literal words before and after the slots
+
+    @classmethod
+    def of(cls, samples: tuple[_Sample, ...]) -> _Carriers:
+        by_first: dict[str, list[int]] = {}
+        by_last: dict[str, list[int]] = {}
+        slots_only: list[int] = []
+        ends: list[tuple[str, str]] = []
+        for index, sample in enumerate(samples):
+            words = sample.text.split(" ")
+            slots = [i for i, w in enumerate(words) if _SLOT_TOKEN.match(w)]
+            if not slots:
+                ends.append(("", ""))
+                continue
+            head = " ".join(words[: slots[0]])
+            tail = " ".join(words[slots[-1] + 1 :])
+            ends.append((head + " " if head else "", " " + tail if tail else ""))
+            if head:
+                by_first.setdefault(words[0], []).append(index)
+            elif tail:
+                by_last.setdefault(words[-1], []).append(index)
+            else:
+                slots_only.append(index)
+        return cls(
+            samples,
+            {k: tuple(v) for k, v in by_first.items()},
+            {k: tuple(v) for k, v in by_last.items()},
+            tuple(slots_only),
+            tuple(ends),
+        )
+
+    def for_text(self, text: str) -> tuple[_Sample, ...]:
+        first = self.by_first.get(text.split(" ", 1)[0], ())
+        last = self.by_last.get(text.rsplit(" ", 1)[-1], ())
+        ends = self.ends
+        return tuple(
+            self.samples[i]
+            for i in sorted((*first, *last, *self.slots_only))
+            if text.startswith(ends[i][0]) and text.endswith(ends[i][1])
+        )
 
 
 @dataclass(frozen=True)
@@ -308,6 +367,8 @@ class VoiceModel:
         tuple[frozenset[str], int, str], ...
     ]  # (content words, length, intent) of slotless samples
     core_samples: tuple[_Sample, ...]  # carrier phrases without fillers
+    carriers: _Carriers  # ``samples``' carrier phrases, indexed
+    core_carriers: _Carriers  # ``core_samples``, indexed
     launch: re.Pattern[str]
     one_shot: re.Pattern[str]
 
@@ -394,6 +455,8 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         by_shorter=by_shorter,
         word_sets=tuple((content_words(text), len(text.split()), name) for text, name in exact.items()),
         core_samples=core_samples,
+        carriers=_Carriers.of(tuple(samples)),
+        core_carriers=_Carriers.of(core_samples),
         launch=launch,
         one_shot=one_shot,
     )
@@ -426,8 +489,15 @@ def _slot_type(data: Mapping[str, Any]) -> SlotType:
 
 def _sample(intent: str, text: str) -> _Sample:
     tokens: list[str] = []
+    words: list[str] = []  # literal words since the last slot, normalised together
     for raw in text.split():
-        tokens.extend([raw] if _SLOT_TOKEN.match(raw) else normalise(raw).split())
+        if _SLOT_TOKEN.match(raw):
+            tokens.extend(normalise(" ".join(words)).split())
+            tokens.append(raw)
+            words = []
+        else:
+            words.append(raw)
+    tokens.extend(normalise(" ".join(words)).split())
     parts: list[str] = []
     slot_names: list[str] = []
     literal = 0
@@ -446,7 +516,7 @@ def _sample(intent: str, text: str) -> _Sample:
     return _Sample(
         intent=intent,
         text=" ".join(tokens),
-        pattern=re.compile("^" + " ".join(parts) + "$"),
+        regex="^" + " ".join(parts) + "$",
         slot_names=tuple(slot_names),
         literal_words=literal,
         prefix=prefix,
@@ -600,7 +670,7 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
     intent = model.exact.get(text)
     if intent is not None:
         return _finish(model, utterance, _Candidate(intent, score=1.0, sample=text))
-    best = _best_carrier(model, model.samples, text)
+    best = _best_carrier(model, model.carriers.for_text(text), text)
     if best is not None and best.score >= 1.0:
         return _finish(model, utterance, best)
     intent = model.singular_exact.get(_singular_words(text))
@@ -619,7 +689,7 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
     if intent is not None:
         return _finish(model, utterance, _Candidate(intent, score=0.97, source=Source.FUZZY, sample=plain))
     if plain != text or best is None:
-        loose = _best_carrier(model, model.core_samples, plain)
+        loose = _best_carrier(model, model.core_carriers.for_text(plain), plain)
         if loose is not None and loose.score >= 0.95 and (best is None or loose.score > best.score):
             best = replace(loose, score=loose.score * 0.97, source=Source.FUZZY)
             return _finish(model, utterance, best)

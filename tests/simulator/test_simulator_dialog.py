@@ -94,6 +94,19 @@ def test_the_nlu_ignores_the_skill_s_session_attributes(simulator: Simulator) ->
 
 @pytest.mark.parametrize("locale", corpus_locales())
 def test_the_paraphrase_corpus_routes_right_at_least_nine_times_in_ten_in_the_simulator(locale: str) -> None:
-    (figures,) = measure([locale], with_virtual_alexa=False)
+    (figures,) = measure([locale], with_virtual_alexa=False, batch="first")
     missed = [case.say for _, _, case, _ in figures.misses]
     assert figures.simulator >= 0.9 * figures.total, missed
+
+
+@pytest.mark.parametrize("locale", corpus_locales())
+def test_the_fresh_held_out_paraphrases_route_right_at_least_three_times_in_five_in_the_simulator(
+    locale: str,
+) -> None:
+    """The fresh batch was written before the grammar and never tuned against: its figure is the
+    honest one for phrasings nobody wrote a sample for (60-98% per locale, see the README; the
+    issue's nine in ten is NOT met in en-AU, en-GB, en-IN and en-US); it must not fall below three
+    in five."""
+    (figures,) = measure([locale], with_virtual_alexa=False, batch="fresh")
+    missed = [case.say for _, _, case, _ in figures.misses]
+    assert figures.simulator >= 0.6 * figures.total, missed

@@ -123,15 +123,24 @@ def test_on_the_emulator_a_question_elicits_its_slot_and_a_bare_answer_fills_it(
 
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
-def test_every_paraphrase_the_emulator_matches_literally_routes_right(locale: str) -> None:
-    """virtual-alexa matches only what a sample plus slot values spells out exactly, so it misses
-    paraphrases a real NLU generalises to; but whatever it does match must be right. Its coverage
-    (the README's Understanding table) must not fall below half."""
-    from voicemodel.measure import load_corpus, routed_right, virtual_alexa_outcomes
+def test_the_paraphrase_corpus_routes_right_through_the_emulator(locale: str) -> None:
+    """virtual-alexa matches only what a sample plus slot values spells out exactly, and no corpus
+    utterance is a sample (the build leaves them out of the grammar's expansions), so this is the
+    literal matcher's figure for phrasings it was never given. On the first corpus every utterance
+    it matches routes right and at least three in five route right (63-72% measured per locale);
+    on the fresh batch at least 18% (19-47%). The issue's target of nine in ten is NOT met
+    on this reader: a real Alexa NLU generalises from the samples, virtual-alexa does not (see the
+    README's Understanding section)."""
+    from voicemodel.measure import load_corpus, routed_right, virtual_alexa_reading
 
     cases = load_corpus(locale)
-    outcomes = virtual_alexa_outcomes(locale, cases)
-    matched = [(case, outcome) for case, outcome in zip(cases, outcomes, strict=True) if outcome.intent]
-    wrong = [(case.say, outcome.intent) for case, outcome in matched if not routed_right(case, outcome)]
+    reading = virtual_alexa_reading(locale)
+    outcomes = [reading[case.say] for case in cases]
+    first = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.batch is None]
+    fresh = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.batch == "fresh"]
+    wrong = [(c.say, o.intent) for c, o in first if o.intent and not routed_right(c, o)]
     assert wrong == []
-    assert len(matched) >= 0.5 * len(cases)
+    right_first = sum(routed_right(c, o) for c, o in first)
+    assert right_first >= 0.6 * len(first), [c.say for c, o in first if not routed_right(c, o)]
+    right_fresh = sum(routed_right(c, o) for c, o in fresh)
+    assert right_fresh >= 0.18 * len(fresh), [c.say for c, o in fresh if not routed_right(c, o)]

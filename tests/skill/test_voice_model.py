@@ -230,6 +230,15 @@ def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
     for intent in lm["intents"]:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent["samples"]:
+            if "{" not in sample:
+                if sample == utterance:
+                    found.add(intent["name"])
+                continue
+            if not (
+                utterance.startswith(sample[: sample.index("{")])
+                and utterance.endswith(sample[sample.rindex("}") + 1 :])
+            ):
+                continue  # its words before the first slot and after the last cannot match
             pattern = ""
             for piece in re.split(r"(\{[A-Za-z0-9_]+\})", sample):
                 name = piece[1:-1] if piece.startswith("{") else None
@@ -295,6 +304,10 @@ def test_the_paraphrase_corpus_has_four_hundred_utterances_across_every_locale()
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_no_paraphrase_is_also_a_sample_utterance(locale: str) -> None:
+    """The corpus measures generalisation: none of its utterances (case, punctuation and filler
+    words left out) is a sample or a slot sample of the model. The build leaves the grammar's
+    expansions that would spell one out (voicemodel.build.held_out_paraphrases); the phrasings the
+    issue requires as samples are in required.yaml instead."""
     from voicemodel.measure import load_corpus
 
     samples = {_normalised(sample) for intent in model(locale)["intents"] for sample in intent["samples"]}
@@ -304,6 +317,71 @@ def test_no_paraphrase_is_also_a_sample_utterance(locale: str) -> None:
     said = [_normalised(case.say) for case in load_corpus(locale)]
     assert [s for s in said if s in samples] == [], "the corpus must stay apart from the samples"
     assert len(said) == len(set(said)), "an utterance is in the corpus twice"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers(locale: str) -> None:
+    """The phrasings the issue requires (tests/golden/paraphrases/required.yaml: the review's
+    missing ones, timers and "how long", replies to the skill's offers) are samples on purpose:
+    each routes right through the simulator's NLU and through virtual-alexa (a literal matcher: a
+    match means a sample, with slot values, spells it), and none is in the generalisation corpus."""
+    from voicemodel.measure import (
+        load_corpus,
+        load_required,
+        routed_right,
+        simulator_outcome,
+        virtual_alexa_reading,
+    )
+
+    required = load_required(locale)
+    assert len(required) >= 15
+    corpus = {_normalised(case.say) for case in load_corpus(locale)}
+    assert [c.say for c in required if _normalised(c.say) in corpus] == []
+    wrong = [c.say for c in required if not routed_right(c, simulator_outcome(c))]
+    reading = virtual_alexa_reading(locale)
+    outcomes = [reading[c.say] for c in required]
+    wrong += [
+        f"{c.say} (virtual-alexa)" for c, o in zip(required, outcomes, strict=True) if not routed_right(c, o)
+    ]
+    assert wrong == []
+
+
+def test_the_grammar_refuses_a_sentence_two_intents_would_claim() -> None:
+    from voicemodel.build import ModelError, build_model, load_spec, load_words
+
+    spec = load_spec()
+    spec["intents"]["ThanksIntent"]["samples"].append("how do i use {priceStep}")
+    spec["intents"]["ThanksIntent"]["samples"].append("what is price")
+    with pytest.raises(ModelError, match="what is price"):
+        build_model("en-GB", spec, load_words())
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_model_is_well_within_alexa_s_limits(locale: str) -> None:
+    from voicemodel.build import BUDGET
+
+    text = (MODELS / f"{locale}.json").read_text(encoding="utf-8")
+    lm = model(locale)
+    assert len(text) <= BUDGET.characters < 1_000_000 * 0.6
+    assert sum(len(i["samples"]) for i in lm["intents"]) <= BUDGET.samples
+    assert (
+        sum(len(v["name"].get("synonyms", [])) + 1 for t in lm["types"] for v in t["values"]) <= 50_000 // 5
+    )
+
+
+def test_the_grammar_spells_alternatives_options_and_rules_likeliest_first() -> None:
+    from voicemodel.grammar import GrammarError, best, expand
+
+    rules = {"knee": ["(the back of my knee|behind my knee)"]}
+    said = expand("[um] (why|how come) does <knee> hurt", rules)
+    assert said[0] == "why does the back of my knee hurt"
+    assert "um how come does behind my knee hurt" in said and len(said) == 8
+    assert best(["(a|b|c) [d]", "e"], {}, 3)[:2] == ["a", "e"], "every template's written form first"
+    assert expand("my knee (is|'s) sore", {}) == ["my knee is sore", "my knee's sore"]
+    with pytest.raises(GrammarError):
+        expand("(a|b", {})
+    with pytest.raises(GrammarError):
+        expand("<nothing>", {})
 
 
 @pytest.mark.parametrize("locale", LOCALES)
