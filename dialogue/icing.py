@@ -20,8 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content import LocaleContent, PriceStep
 from dialogue.acts import Act, UserAct
-from dialogue.context import Effect, EffectKind, TurnContext
-from dialogue.conversation import PRICE_ORDER, Turn
+from dialogue.context import PRICE_ORDER, Effect, EffectKind, Turn, TurnContext
 from dialogue.icing_state import (
     REMINDER_TOKEN,
     EffectResult,

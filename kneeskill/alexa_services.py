@@ -8,6 +8,7 @@ so keep an eye on the clock: 20 minutes"). Nothing here logs tokens, ids or spee
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -164,8 +165,6 @@ def _remaining(timer: Any, now: datetime) -> int | None:
 
 def _seconds(duration: object) -> int | None:
     """``PT4M30S`` -> 270 (hours, minutes and seconds only)."""
-    import re
-
     match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", str(duration or ""))
     if not match or not any(match.groups()):
         return None

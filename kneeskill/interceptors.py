@@ -8,8 +8,10 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
+from dialogue.presenter import guidance
 from kneeskill import observability
 from kneeskill.settings import Settings
+from kneeskill.turns import guidance_openings, load_state, locale_content
 
 _log = observability.logger("knee_helper.requests")
 
@@ -64,14 +66,9 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
         ssml = getattr(speech, "ssml", None)
         if speech is None or not isinstance(ssml, str) or handler_input.request_envelope.session is None:
             return
-        from kneeskill.turns import load_state, locale_content
-
         state = load_state(handler_input)
         if state.emergency is None:
             return
-        from dialogue.presenter import guidance
-        from kneeskill.turns import guidance_openings
-
         locale = locale_content(handler_input)
         block = guidance(locale, state.emergency).full_ssml
         observability.count(observability.Metric.EMERGENCY_GUIDANCE_SPOKEN)

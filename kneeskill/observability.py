@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from dialogue.modes import Mode
+from triage.engine import assess
+
 __all__ = [
     "NAMESPACE",
     "JsonFormatter",
@@ -232,11 +235,7 @@ def note_turn(before: Any, after: Any) -> None:
     """Count a triage result when a turn moves the conversation into its result (care level only)."""
     if _CURRENT.get() is None:
         return
-    from dialogue.modes import Mode
-
     if after.mode is Mode.RESULT and before.mode is not Mode.RESULT:
-        from triage.engine import assess
-
         result(assess(after.facts).level.name.lower())
 
 

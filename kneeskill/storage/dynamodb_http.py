@@ -304,7 +304,7 @@ class DynamoDbHttpClient:
     ) -> tuple[int, bytes, str | None]:
         """POST once within ``seconds`` in all; a kept-alive connection the server has dropped is
         replaced once, for free."""
-        import http.client
+        import http.client  # noqa: PLC0415  # ssl and email (~10 ms): only requests that use the table pay
 
         deadline_at = time.monotonic() + seconds
         for _ in range(2):
@@ -357,7 +357,7 @@ class DynamoDbHttpClient:
     def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
         """This thread's connection and whether it was used before (a new one is not connected yet:
         :meth:`_exchange` connects it inside the call's deadline)."""
-        import http.client
+        import http.client  # noqa: PLC0415  # as above
 
         connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
         if connection is not None and connection.sock is not None:
@@ -402,7 +402,7 @@ _TLS: list[Any] = []
 def _tls_context() -> Any:
     """One default TLS context (loading the CA bundle takes milliseconds: do it once)."""
     if not _TLS:
-        import ssl
+        import ssl  # noqa: PLC0415  # as above
 
         _TLS.append(ssl.create_default_context())
     return _TLS[0]

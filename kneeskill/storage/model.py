@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,8 +87,6 @@ class UserStore(Protocol):
 def icing_token(at: datetime, turn: str | None = None) -> str:
     """The idempotency token of one icing write: its start time (so old tokens can be dropped with
     old starts) and a hash of the turn's request id (a random one without it). Never user data."""
-    import uuid
-
     seed = turn if turn else uuid.uuid4().hex
     return f"{to_epoch(at)}.{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:20]}"
 
