@@ -39,10 +39,11 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
         if session is not None and getattr(session, "new", False) is True:
             observability.count(observability.Metric.SESSIONS)
         # Every field escaped (kneeskill.observability): a newline or NUL in an id forges nothing.
+        fields = {k: observability.escaped(v) for k, v in summary.items()}
         _log.info(
             "request %s",
-            " ".join(f"{k}={observability.escaped(v)}" for k, v in summary.items()),
-            extra={f"alexa_{k}": observability.escaped(v) for k, v in summary.items()},
+            " ".join(f"{k}={v}" for k, v in fields.items()),
+            extra={f"alexa_{k}": v for k, v in fields.items()},
         )
 
 

@@ -80,10 +80,14 @@ def _stdout(line: str) -> None:
 _sinks: list[Sink] = []
 
 
+#: What ``json.dumps(text, ensure_ascii=True)`` does to a string, without the encoder around it.
+_ENCODE_ASCII = json.encoder.encode_basestring_ascii
+
+
 def escaped(value: object, limit: int = _MAX_FIELD) -> str:
     """``value`` as text that is safe on one log line: control characters and non-ASCII escaped."""
     text = value if isinstance(value, str) else str(value)
-    return json.dumps(text[:limit], ensure_ascii=True)[1:-1]
+    return _ENCODE_ASCII(text[:limit])[1:-1]
 
 
 class SafeRecords(logging.Filter):
