@@ -13,7 +13,8 @@ import os
 from typing import Any
 
 from composition import build_skill
-from kneeskill import budget, envelope, observability
+from kneeskill import budget, envelope, observability, snapstart
+from kneeskill.runtime import Runtime
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage.model import KEY_SALT_ENV, salt_problem
 
@@ -22,7 +23,11 @@ __all__ = ["lambda_handler"]
 observability.configure_lambda_logging()
 _log = observability.logger("knee_helper.lambda")
 _SETTINGS = Settings.from_env()
-_SKILL = build_skill(_SETTINGS)
+_RUNTIME = Runtime(_SETTINGS)
+_SKILL = build_skill(_SETTINGS, _RUNTIME)
+# With SnapStart on (template.yaml), Lambda runs these around the snapshot: every locale warmed
+# through this skill before it, randomness re-seeded and connections dropped after each restore.
+snapstart.register(_SKILL, _RUNTIME, _SETTINGS.skill_id)
 _PERSISTS = _SETTINGS.persistence is not PersistenceKind.NONE
 _SALT_PROBLEM = salt_problem(os.environ.get(KEY_SALT_ENV)) if _PERSISTS else None
 

@@ -145,9 +145,7 @@ def simulate(
 
             with ThreadPoolExecutor(max_workers=icing_users * devices) as pool:
                 list(pool.map(device, [a for a in accounts for _ in range(devices)]))
-            store = DynamoDbUserStore(
-                "knee-helper-capacity", retention_days=30, endpoint_url=proxy.upstream, client_choice="http"
-            )
+            store = DynamoDbUserStore("knee-helper-capacity", retention_days=30, endpoint_url=proxy.upstream)
             result.icing_users, result.icing_devices = icing_users, devices
             per_account = sum(1 for s in ICING_SESSION.steps if s.intent == "IcingIntent")  # per device
             result.icing_expected = icing_users * devices * per_account

@@ -1,8 +1,8 @@
 """Measure the model's inputs locally: ``python -m capacity --measure`` rewrites capacity/measured.json.
 
 Everything runs on 127.0.0.1: the real ``lambda_function.lambda_handler`` in this process, DynamoDB
-as a moto server behind the counting proxy of :mod:`capacity.wire` (the store's own HTTP client, as on
-Lambda), and the Alexa APIs as ``alexa_standin``. Per conversation type it counts the turns, the
+as a moto server behind the counting proxy of :mod:`capacity.wire` (boto3, the store's one client, as
+on Lambda), and the Alexa APIs as ``alexa_standin``. Per conversation type it counts the turns, the
 DynamoDB calls and request units, the Alexa API calls, the response and session-attribute sizes and
 the log bytes, and times every turn's CPU on this thread (decoding the event, the handler, encoding
 the answer: what the Lambda runtime does inside the billed duration). Cold starts are fresh
@@ -71,7 +71,6 @@ def skill_env(dynamodb_url: str) -> dict[str, str]:
         "KNEE_HELPER_PERSISTENCE": "dynamodb",
         "KNEE_HELPER_TABLE": TABLE,
         "KNEE_HELPER_DYNAMODB_ENDPOINT": dynamodb_url,
-        "KNEE_HELPER_DYNAMODB_CLIENT": "http",
         "KNEE_HELPER_ALLOW_LOOPBACK_APIS": "1",
         "KNEE_HELPER_KEY_SALT": "capacity-measurement-salt-" + "0" * 32,  # Lambda wants >= 32 characters
         "PYTHONHASHSEED": "0",

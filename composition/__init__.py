@@ -16,13 +16,15 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from handlers import exception_handlers, request_handlers
 from kneeskill.api_client import LoopbackAwareApiClient
 from kneeskill.interceptors import request_interceptors, response_interceptors
+from kneeskill.runtime import Runtime
 from kneeskill.settings import Settings
 
 __all__ = ["build_skill"]
 
 
-def build_skill(settings: Settings) -> CustomSkill:
-    """Build the Knee Helper skill: handlers, interceptors, API client and settings.
+def build_skill(settings: Settings, runtime: Runtime | None = None) -> CustomSkill:
+    """Build the Knee Helper skill: handlers, interceptors, API client and settings; ``runtime``
+    (the store, opened on first use) is the caller's when it must reach it (the SnapStart hooks).
 
     The skill id check of the SDK (``CustomSkill.invoke``) is switched on whenever a skill id is
     configured; the Lambda entry point refuses to run without one.
@@ -30,7 +32,7 @@ def build_skill(settings: Settings) -> CustomSkill:
     builder = CustomSkillBuilder(api_client=LoopbackAwareApiClient(settings.allow_loopback_http_apis))
     builder.skill_id = settings.skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     builder.custom_user_agent = "knee-helper/0.1"
-    for handler in request_handlers(settings):
+    for handler in request_handlers(settings, runtime):
         builder.add_request_handler(handler)
     for exception_handler in exception_handlers():
         builder.add_exception_handler(exception_handler)

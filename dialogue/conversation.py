@@ -25,6 +25,7 @@ from dialogue.urgency import (
 )
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage.engine import countdown
 from triage.interview import rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding
 
@@ -379,7 +380,15 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
     headline answer again, no introduction: straight to the first question)."""
     facts = _with_volunteered(state.facts if state.mode is Mode.INTERVIEW else Facts.empty(), act)
     new_state = replace(
-        state, mode=Mode.INTERVIEW, facts=facts, asked=0, misses=0, question=None, topic=None, more=()
+        state,
+        mode=Mode.INTERVIEW,
+        facts=facts,
+        asked=0,
+        promised=0,
+        misses=0,
+        question=None,
+        topic=None,
+        more=(),
     )
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
@@ -392,7 +401,7 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
         # "Why does the back of my knee hurt": answered first, then the offer to narrow it down.
         offered = replace(new_state, mode=Mode.OFFER_INTERVIEW, question=None)
         return _reply(offered, ctx, p.headline(ctx.content))
-    return _ask(new_state, ctx, assessment, intro=not accepted, count=True)
+    return _ask(new_state, ctx, assessment, intro=not accepted)
 
 
 def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
@@ -446,21 +455,22 @@ def _answer_from(act: UserAct, question: Question) -> Answer | None:
     return None
 
 
-def _ask(
-    state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False, count: bool = False
-) -> Turn:
+def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro: bool = False) -> Turn:
     question = assessment.next_question
     if question is None:
         return _result(state, ctx, assessment)
-    new_state = replace(state, question=question.id, asked=state.asked + 1)
-    reply = p.question(
-        ctx.content,
-        question,
-        questions_left=assessment.questions_left,
-        intro=intro,
-        asked=state.asked,
-        count=count,
+    left = countdown(state.facts, assessment)
+    # "About N more" only when N can be promised (``triage.engine.countdown``) and it is fewer than
+    # the last number said: it never goes up and is never short by more than one (issue 14 item 2).
+    if left is not None and state.promised and left >= state.promised:
+        left = None
+    new_state = replace(
+        state,
+        question=question.id,
+        asked=state.asked + 1,
+        promised=left if left is not None else state.promised,
     )
+    reply = p.question(ctx.content, question, questions_left=left or 0, intro=intro)
     return _reply(new_state, ctx, reply)
 
 

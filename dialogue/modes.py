@@ -35,7 +35,6 @@ class Mode(StrEnum):
     RESULT = "result"
     EXPLAINER = "explainer"
     PRICE = "price"
-    ICING = "icing"
     OFFER_INTERVIEW = "offer_interview"
     OFFER_PRICE = "offer_price"
     OFFER_RESUME_PRICE = "offer_resume_price"

@@ -468,19 +468,10 @@ def _asked_text(c: LocaleContent, question_id: str, *, rephrased: bool) -> str:
     return text.simpler if rephrased and text.simpler else text.question
 
 
-def question(
-    c: LocaleContent,
-    q: Question,
-    *,
-    questions_left: int,
-    intro: bool,
-    asked: int,
-    count: bool = False,
-) -> Reply:
-    """An interview question, after the introduction on the first one and, on the first one (or
-    ``count``) and every third question, how many are left about."""
-    progress = intro or count or asked % 3 == 2
-    return _question(c.locale, q.id, max(1, questions_left) if progress else 0, intro, q.rephrased)
+def question(c: LocaleContent, q: Question, *, questions_left: int, intro: bool) -> Reply:
+    """An interview question, after the introduction on the first one, and "about N more" when
+    ``questions_left`` is given (the conversation says it only when the number can be promised)."""
+    return _question(c.locale, q.id, max(0, questions_left), intro, q.rephrased)
 
 
 @lru_cache(maxsize=1024)

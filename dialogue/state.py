@@ -94,6 +94,7 @@ class SessionState:
     facts: Facts = field(default_factory=Facts.empty)
     question: str | None = None  # id of the interview question awaiting an answer
     asked: int = 0  # questions asked so far in this interview
+    promised: int = 0  # the last "about N more" said in this interview (0: none yet); never goes up
     misses: int = 0  # consecutive misunderstandings
     emergency: EmergencyKind | None = None  # sticky; a cache of what the facts call for
     topic: str | None = None  # explainer topic id, e.g. "cause:bakers_cyst"
@@ -138,6 +139,7 @@ class SessionState:
             "facts": self.facts.to_json(),
             "question": self.question,
             "asked": self.asked,
+            "promised": self.promised,
             "misses": self.misses,
             "emergency": self.emergency.value if self.emergency else None,
             "topic": self.topic,
@@ -205,6 +207,7 @@ class SessionState:
             facts=facts,
             question=question if isinstance(question, str) and len(question) < 64 else None,
             asked=_small_int(data.get("asked"), 0, 100),
+            promised=_small_int(data.get("promised"), 0, 100),
             misses=_small_int(data.get("misses"), 0, 10),
             emergency=emergency,
             topic=topic if isinstance(topic, str) and len(topic) < 64 else None,

@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sqlite", action="store_true", help="persistence in SQLite in a temporary directory"
     )
+    parser.add_argument(
+        "--vignettes",
+        type=Path,
+        default=vignettes.VIGNETTES_PATH,
+        help="a vignette file in the golden format (default: the golden vignettes)",
+    )
     parser.add_argument("--out", type=Path, default=report.RESULTS_DIR, help="where latest.md/.json go")
     parser.add_argument("--label", default="golden vignettes through lambda_handler")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the vignettes not fully right")
@@ -37,14 +43,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.sqlite:
             os.environ["KNEE_HELPER_PERSISTENCE"] = "sqlite"
             os.environ["KNEE_HELPER_DATA_DIR"] = data_dir
-        cases = vignettes.load()
+        every_case = vignettes.load(args.vignettes)
+        cases = every_case
         if args.only:
             cases = [v for v in cases if v.id in set(args.only)]
         cases = subset(cases, args.every)
         outcomes = evaluate(cases)
     summary = summarise(outcomes)
     result = verdict(summary)
-    partial = len(cases) != len(vignettes.load())
+    partial = len(cases) != len(every_case) or args.vignettes != vignettes.VIGNETTES_PATH
     out = args.out if not partial or args.out != report.RESULTS_DIR else args.out / "partial"
     report.write(summary, result, outcomes, strict=args.strict_conversation, label=args.label, directory=out)
     print(report.table(summary))

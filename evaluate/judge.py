@@ -50,6 +50,7 @@ class LocaleText:
     guidance_openings: tuple[str, ...]  # the first sentence of each script, normalised
     causes: tuple[tuple[str, str], ...]  # (condition id, normalised name or synonym)
     disclaimer: str
+    countdown: str = ""  # the "about [count] more" sentence as a regex with one number group
 
     def norm(self, text: str) -> str:
         """Normalised, with the spoken emergency number as digits ("nine nine nine" -> "999")."""
@@ -104,6 +105,8 @@ def locale_text(locale: str) -> LocaleText:
             if n and n not in _GENERIC_SYNONYMS:
                 causes.append((cid, n if not n.startswith(("a ", "an ")) else n.split(" ", 1)[1]))
     disclaimer = norm(str((data.get("skill") or {}).get("disclaimer", "")))
+    left_template = norm(str((data.get("skill") or {}).get("questions_left", "")).replace("[count]", _COUNT))
+    countdown = re.escape(left_template).replace(_COUNT, r"(\d+)") if _COUNT in left_template else ""
     return LocaleText(
         locale,
         number,
@@ -114,7 +117,29 @@ def locale_text(locale: str) -> LocaleText:
         tuple(dict.fromkeys(openings)),
         tuple(causes),
         disclaimer,
+        countdown,
     )
+
+
+_COUNT = "zzcountzz"
+#: The skill's "I didn't catch that" sentences (content keys).
+_NOT_UNDERSTOOD_KEYS = ("fallback", "fallback_interview", "symptom_unclear")
+
+
+@cache
+def not_understood_sentences(locale: str) -> tuple[str, ...]:
+    """The locale's "sorry, I didn't catch that" sentences, normalised."""
+    data = json.loads((COMPILED / f"{locale}.json").read_text(encoding="utf-8"))
+    skill = data.get("skill") or {}
+    return tuple(normalise(str(skill[k])) for k in _NOT_UNDERSTOOD_KEYS if skill.get(k))
+
+
+def countdown_of(text: str, t: LocaleText) -> int | None:
+    """The number in an "about N more to go" sentence of ``text``, if it has one."""
+    if not t.countdown:
+        return None
+    found = re.search(t.countdown, t.norm(text))
+    return int(found.group(1)) if found else None
 
 
 # ------------------------------------------------------------------------------ care level

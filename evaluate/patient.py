@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from evaluate.device import Heard, Say
 from evaluate.keywords import AGE, START_OFFER, asked_positively, understand
-from evaluate.text import question_part
+from evaluate.text import normalise, question_part
 from evaluate.vignettes import HEADLINE, Style, Truth, Vignette
 
 YES = Say("yes", intent="AMAZON.YesIntent", answer_id="present")
@@ -93,6 +93,8 @@ class Patient:
         question = question_part(heard.speech)
         understood = understand(question)
         key = understood.key
+        if not self.asked and not self._reopened and self._not_understood(heard):
+            key = None  # "Sorry, I didn't catch that symptom. Could you say it another way, ...?"
         if key is None:
             if not self.asked and not self._reopened and not self._states_level(heard):
                 # The opening was not understood: say the headline question, as a person would.
@@ -130,6 +132,14 @@ class Patient:
             self.notes.append(f"correction of {key} skipped: the voice model cannot route it")
         self.asked.append(Asked(question, key, spoken.value, understood.ambiguous))
         return _say(spoken)
+
+    def _not_understood(self, heard: Heard) -> bool:
+        """The skill said it did not catch what was said (its fallback or unclear-symptom words): its
+        examples of what to say are not questions to answer."""
+        from evaluate import judge
+
+        said = normalise(heard.speech)
+        return any(s and s in said for s in judge.not_understood_sentences(self.vignette.locale))
 
     def _states_level(self, heard: Heard) -> bool:
         """The reply gave a care level (an emergency opening was understood, say)."""

@@ -16,6 +16,8 @@ class Turn:
     said: str
     heard: Heard
     probe: bool = False  # the follow-up after the result ("how do I do PRICE?")
+    #: Questions the patient had answered when this reply was heard (its question is answered next).
+    answered_before: int = 0
 
 
 #: After an urgent result the patient asks for home care: the warning must still lead, and PRICE
@@ -67,7 +69,7 @@ def play(v: Vignette, handler: Handler) -> Transcript:
             transcript.hit_turn_cap = True
             break
         heard = device.say(say)
-        transcript.turns.append(Turn(say.words, heard))
+        transcript.turns.append(Turn(say.words, heard, answered_before=len(patient.asked)))
         say = patient.reply(heard)
     last = transcript.turns[-1].heard if transcript.turns else None
     urgent = v.expect.level >= 3 or bool(v.expect.flags & SELF_CARE_UNSAFE_FLAGS)

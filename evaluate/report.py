@@ -53,6 +53,11 @@ def rows(s: Summary) -> list[tuple[str, str, str]]:
         ("Questions asked: median", _f(s.questions_median), f"<= {TARGET_MEDIAN_QUESTIONS:g} (issue 14)"),
         ("Questions asked: max", _f(s.questions_max), f"<= {TARGET_MAX_QUESTIONS} (issue 14)"),
         (
+            f"'About N more' said (n={s.countdowns_said}): went up / short by more than one",
+            f"{s.countdown_rises} / {s.countdown_short}",
+            "0 / 0 (floor, issue 14)",
+        ),
+        (
             f"Words per response, non-emergency: median (n={s.responses_other})",
             _f(s.words_median_other),
             "",

@@ -18,6 +18,7 @@ Definitions
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -44,6 +45,8 @@ FLOOR_CORRECT = 95.0
 # Conversation targets (issue 14), enforced with --strict-conversation.
 TARGET_MEDIAN_QUESTIONS = 7.0
 TARGET_MAX_QUESTIONS = 10
+#: "About N more" may be short of the questions that follow by at most one (issue 14 item 2).
+COUNTDOWN_SLACK = 1
 TARGET_SHORT_SHARE = 90.0  # % of non-emergency responses at most 40 words (reported)
 
 
@@ -69,6 +72,8 @@ class Outcome:
     expected_causes: list[str]
     heard_causes: list[str]
     questions: int
+    #: Every "about N more to go" heard, as (N, questions actually answered from that reply on).
+    countdowns: list[tuple[int, int]]
     words_emergency: list[int]
     words_other: list[int]
     clot_expected: bool
@@ -230,6 +235,7 @@ def score(t: Transcript) -> Outcome:
         expected_causes=sorted(v.expect.causes),
         heard_causes=heard_causes[:3],
         questions=len(patient.asked),
+        countdowns=_countdowns(t, lt, len(patient.asked)),
         words_emergency=words_emergency,
         words_other=words_other,
         clot_expected=clot_expected,
@@ -247,6 +253,26 @@ def score(t: Transcript) -> Outcome:
         notes=notes,
         transcript=[(turn.said, turn.heard.speech[:300]) for turn in t.turns],
     )
+
+
+def _countdowns(t: Transcript, lt: judge.LocaleText, answered: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for turn in t.turns:
+        said = judge.countdown_of(turn.heard.speech, lt) if not turn.probe else None
+        if said is not None:
+            out.append((said, answered - turn.answered_before))
+    return out
+
+
+def countdown_rises(o: Outcome) -> int:
+    """How often a countdown was higher than the one before it in the same interview."""
+    said = [n for n, _ in o.countdowns]
+    return sum(b > a for a, b in itertools.pairwise(said))
+
+
+def countdown_short(o: Outcome) -> int:
+    """How often the questions that followed outnumbered the countdown by more than one."""
+    return sum(actual > said + COUNTDOWN_SLACK for said, actual in o.countdowns)
 
 
 # ------------------------------------------------------------------------------ the set
@@ -299,6 +325,9 @@ class Summary:
     heard_vs_core_level_disagreements: int
     heard_vs_core_cause_disagreements: int
     no_level_heard: int
+    countdowns_said: int
+    countdown_rises: int
+    countdown_short: int
     by_locale: dict[str, dict[str, float | None]]
     by_level: dict[str, dict[str, float | None]]
     by_style: dict[str, dict[str, float | None]]
@@ -366,6 +395,9 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         heard_vs_core_level_disagreements=sum(o.heard_level != o.core.level for o in checked),
         heard_vs_core_cause_disagreements=sum(o.cause_hit != o.core_cause_hit for o in core_caused),
         no_level_heard=sum(o.heard_level is None for o in outcomes),
+        countdowns_said=sum(len(o.countdowns) for o in outcomes),
+        countdown_rises=sum(countdown_rises(o) for o in outcomes),
+        countdown_short=sum(countdown_short(o) for o in outcomes),
         by_locale={
             loc: _group([o for o in outcomes if o.locale == loc])
             for loc in sorted({o.locale for o in outcomes})
@@ -401,6 +433,10 @@ def verdict(s: Summary) -> Verdict:
         failures.append(f"safe care level {s.safe}% < {FLOOR_SAFE}%")
     if _below(s.correct, FLOOR_CORRECT):
         failures.append(f"correct care level {s.correct}% < {FLOOR_CORRECT}%")
+    if s.countdown_rises or s.countdown_short:  # issue 14 item 2: "about N more" is honest
+        failures.append(
+            f"'about N more': {s.countdown_rises} went up, {s.countdown_short} short by more than one"
+        )
     misses: list[str] = []
     if s.questions_median is None or s.questions_median > TARGET_MEDIAN_QUESTIONS:
         misses.append(f"median questions {s.questions_median} > {TARGET_MEDIAN_QUESTIONS:g}")

@@ -37,3 +37,10 @@ class Runtime:
                     return None
                 self._opened = True
         return self._store
+
+    def drop_connections(self) -> None:
+        """Close the open store's kept-alive connections, if it keeps any (after a SnapStart
+        restore); the store reconnects on its next call."""
+        drop = getattr(self._store, "drop_connections", None) if self._opened else None
+        if callable(drop):
+            drop()

@@ -22,14 +22,6 @@ class PersistenceKind(StrEnum):
     DYNAMODB = "dynamodb"
 
 
-class DynamoDbClientKind(StrEnum):
-    """Which DynamoDB client the store uses (``KNEE_HELPER_DYNAMODB_CLIENT``)."""
-
-    AUTO = "auto"  # the small standard-library client when credentials are static, else boto3
-    HTTP = "http"  # always the small client (fails without static credentials and a region)
-    BOTO3 = "boto3"  # always boto3
-
-
 @dataclass(frozen=True)
 class Settings:
     """Configuration for both entry points (Lambda and the local server)."""
@@ -41,7 +33,6 @@ class Settings:
     data_dir: Path = Path("var")
     dynamodb_table: str | None = None
     dynamodb_endpoint_url: str | None = None
-    dynamodb_client: DynamoDbClientKind = DynamoDbClientKind.AUTO
     retention_days: int = 30
     allow_loopback_http_apis: bool = False
 
@@ -66,13 +57,6 @@ class Settings:
             raise ValueError(
                 f"KNEE_HELPER_PERSISTENCE must be one of {[k.value for k in PersistenceKind]}"
             ) from error
-        client_text = source.get("KNEE_HELPER_DYNAMODB_CLIENT", "").strip().lower() or "auto"
-        try:
-            dynamodb_client = DynamoDbClientKind(client_text)
-        except ValueError as error:
-            raise ValueError(
-                f"KNEE_HELPER_DYNAMODB_CLIENT must be one of {[k.value for k in DynamoDbClientKind]}"
-            ) from error
         return cls(
             skill_id=skill_id,
             verify_signatures=_flag(source.get("KNEE_HELPER_VERIFY_SIGNATURES"), default=True),
@@ -81,7 +65,6 @@ class Settings:
             data_dir=Path(source.get("KNEE_HELPER_DATA_DIR", "var")),
             dynamodb_table=source.get("KNEE_HELPER_TABLE", "").strip() or None,
             dynamodb_endpoint_url=source.get("KNEE_HELPER_DYNAMODB_ENDPOINT", "").strip() or None,
-            dynamodb_client=dynamodb_client,
             retention_days=_positive_int(source.get("KNEE_HELPER_RETENTION_DAYS"), 30),
             allow_loopback_http_apis=_flag(source.get("KNEE_HELPER_ALLOW_LOOPBACK_APIS"), default=False),
         )

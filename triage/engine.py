@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from triage import evidence
 from triage.facts import Facts
-from triage.interview import AGE_QUESTION, REPHRASE_FINDINGS, Question, QuestionKind, next_question
+from triage.interview import (
+    AGE_QUESTION,
+    REPHRASE_FINDINGS,
+    Question,
+    QuestionKind,
+    count_left,
+    first_question,
+)
 from triage.rules import (
     CHILD_AGE,
     DVT_LEG_SIGNS,
@@ -73,12 +81,30 @@ class Assessment:
     causes: tuple[RankedCause, ...]
     safety_net: tuple[Finding, ...]
     next_question: Question | None
-    questions_left: int
     #: Every flag at CONSULTATION_24 or above that fired, most urgent first, at most three (a possible
     #: fracture is always among them when it fired).
     urgent_flags: tuple[Flag, ...] = ()
     #: Under 16: no triage and no doses; see a doctor (the level is at least CONSULTATION_24).
     child: bool = False
+    #: What ``questions_left`` needs (the facts, the cause posterior and order), kept out of
+    #: comparisons: the count is worked out only when asked for.
+    _facts: Facts | None = field(default=None, compare=False, repr=False)
+    _post: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    _order: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @cached_property
+    def questions_left(self) -> int:
+        """Questions left, the next one included, if every answer from now on were "no" (age 60).
+
+        Worked out on first use: playing the rest of the interview costs more than choosing the
+        next question, and only the countdown near the end reads it."""
+        return self.questions_left_within(None)
+
+    def questions_left_within(self, cap: int | None) -> int:
+        """``questions_left``, counted no further than ``cap`` (then at most ``cap``)."""
+        if self.next_question is None or self._facts is None:
+            return 0
+        return count_left(self._facts, self.level, list(self._post), list(self._order), cap)
 
     @property
     def complete(self) -> bool:
@@ -179,10 +205,20 @@ def assess(facts: Facts) -> Assessment:
         safety_net = SAFETY_NET_ORDER
     else:
         safety_net = tuple([f for f, reported in _ALREADY_REPORTED if reported.isdisjoint(present_set)])
-    question, left = next_question(facts, level, flags, post, order)
+    question = first_question(facts, level, post, order)
     child = age is not None and age < CHILD_AGE
     return Assessment(
-        level, flags, rules, tuple(causes), safety_net, question, left, urgent_flags_of(rules), child
+        level,
+        flags,
+        rules,
+        tuple(causes),
+        safety_net,
+        question,
+        urgent_flags_of(rules),
+        child,
+        facts,
+        tuple(post),
+        tuple(order),
     )
 
 
@@ -202,3 +238,61 @@ def answer_question(facts: Facts, question: Question, answer: Answer, age: int |
     if answer is Answer.UNKNOWN and finding in REPHRASE_FINDINGS and second:
         answer = Answer.UNCLEAR
     return facts.with_answer(finding, answer)
+
+
+#: The countdown ("about N more") may be short of the truth by at most this many questions ...
+COUNTDOWN_SLACK = 1
+#: ... and is only considered this close to the end (further out, a "yes" almost always opens
+#: follow-ups, and the check would cost a walk of the whole plan per alternative).
+COUNTDOWN_MAX = 3
+#: At most this many assessments to prove a countdown (a few ms); beyond it, nothing is promised.
+COUNTDOWN_CHECKS = 8
+#: Ages tried for the age question when checking a countdown (a child, an adult, the Ottawa and the
+#: older-adult ages): whatever age is given, the promise must hold.
+_COUNTDOWN_AGES: tuple[int, ...] = (10, 30, 60, 80)
+
+
+def countdown(facts: Facts, assessment: Assessment | None = None) -> int | None:
+    """How many questions are left, when that number can be promised; None when it could mislead.
+
+    The number is the all-"no" count (``Assessment.questions_left``). It is promised only when no
+    combination of answers from here on ("yes", "no", "not sure" where it brings a re-ask, any age
+    to the age question) could make the interview longer than that number plus ``COUNTDOWN_SLACK``: a "yes"
+    that opens follow-ups would otherwise turn "about 3 more" into 7 (voice UX review: "12, 10, 7,
+    4, 5, 1, then 2 more"). Answers that end the interview sooner (an emergency) never break a
+    promise. Only the last ``COUNTDOWN_MAX`` questions are ever counted down, which keeps the check
+    (every path of at most ``COUNTDOWN_MAX + COUNTDOWN_SLACK`` questions) small. ``assessment``:
+    ``assess(facts)``, when the caller has it.
+    """
+    result = assessment if assessment is not None else assess(facts)
+    promised = result.questions_left_within(COUNTDOWN_MAX + 1)
+    if result.next_question is None or promised > COUNTDOWN_MAX:
+        return None
+    budget = [COUNTDOWN_CHECKS]
+    return promised if _ends_within(facts, result, promised + COUNTDOWN_SLACK, budget) else None
+
+
+_SURE: tuple[Answer, ...] = (Answer.PRESENT, Answer.ABSENT)
+_SURE_OR_NOT: tuple[Answer, ...] = (Answer.PRESENT, Answer.UNKNOWN, Answer.ABSENT)
+
+
+def _ends_within(facts: Facts, result: Assessment, limit: int, budget: list[int]) -> bool:
+    """Every way of answering the rest of the interview asks at most ``limit`` more questions, as
+    proved within ``budget[0]`` assessments (an unproved promise is not made)."""
+    q = result.next_question
+    if q is None:
+        return True
+    if limit <= 0:
+        return False
+    if q.kind is QuestionKind.AGE:
+        after = [answer_question(facts, q, Answer.PRESENT, age) for age in _COUNTDOWN_AGES]
+    else:
+        # "yes" first: it is the answer that opens follow-ups, so a broken promise shows up soonest;
+        # "not sure" where it brings the simpler re-ask
+        answers = _SURE_OR_NOT if q.finding in REPHRASE_FINDINGS else _SURE
+        after = [answer_question(facts, q, a) for a in answers]
+    for f in after:
+        budget[0] -= 1
+        if budget[0] < 0 or not _ends_within(f, assess(f), limit - 1, budget):
+            return False
+    return True

@@ -997,6 +997,31 @@ def _best_discriminating(
     return best, best_gain
 
 
+def first_question(
+    facts: Facts, level: CareLevel, post: list[float], order: list[int] | None
+) -> Question | None:
+    """The question the interview asks next (None: it is over). ``level``, ``post`` and ``order``:
+    the facts' care level, cause posterior and cause order (most likely first), from ``assess``."""
+    return _Plan(facts, level, post, order).next()
+
+
+def count_left(
+    facts: Facts, level: CareLevel, post: list[float], order: list[int] | None, cap: int | None = None
+) -> int:
+    """Questions left, the next one included, if every answer from now on were "no" (the age: 60);
+    counting stops at ``cap`` when one is given (the result is then at most ``cap``)."""
+    plan = _Plan(facts, level, post, order)
+    left = 0
+    limit = len(ALL_QUESTIONS) + 1 if cap is None else cap  # every question is asked at most once
+    while left < limit:
+        q = plan.next()
+        if q is None:
+            break
+        left += 1
+        plan.no(q)
+    return left
+
+
 def next_question(
     facts: Facts,
     level: CareLevel,
@@ -1004,22 +1029,7 @@ def next_question(
     post: list[float],
     order: list[int] | None = None,
 ) -> tuple[Question | None, int]:
-    """(next question or None, questions left including it if every answer from now on were "no").
-
-    ``level``, ``post`` and ``order`` are the facts' care level, cause posterior and cause order (most
-    likely first), which ``assess`` has already computed.
-    """
+    """(next question or None, questions left including it if every answer from now on were "no")."""
     del flags  # the level carries everything the plan needs
-    plan = _Plan(facts, level, post, order)
-    q = plan.next()
-    if q is None:
-        return None, 0
-    left = 1
-    plan.no(q)
-    for _ in range(len(ALL_QUESTIONS)):  # a runaway guard: every question is asked at most once
-        nq = plan.next()
-        if nq is None:
-            break
-        left += 1
-        plan.no(nq)
-    return q, left
+    q = first_question(facts, level, post, order)
+    return (q, count_left(facts, level, post, order)) if q is not None else (None, 0)

@@ -22,7 +22,6 @@ import base64
 import binascii
 import contextlib
 import functools
-import http.client
 import posixpath
 import ssl
 import threading
@@ -45,7 +44,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import DNSName
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from kneeskill import budget, outbound
+from kneeskill import outbound
 
 __all__ = [
     "CERT_CHAIN_URL_HEADER",
@@ -147,67 +146,47 @@ def fetch_cert_chain(
 ) -> bytes:
     """Download ``url`` (http or https) within a TOTAL time budget and a size cap.
 
-    The budget (``budget_seconds``, by default 2 s or what is left of the request's budget if
-    less) covers the name lookup, connecting, the response head and the body: the lookup runs in a
-    thread the call waits for only until the deadline, and a watchdog shuts the socket down at the
-    deadline, so neither a slow resolver nor a server that drips one byte at a time can keep us
-    waiting. Redirects are not followed. Raises :class:`ChainFetchError`.
+    The budget (``budget_seconds``, by default 2 s; what is left of the request's budget if less)
+    covers the name lookup, connecting, the response head and the body
+    (:func:`kneeskill.outbound.request`), so neither a slow resolver nor a server that drips one
+    byte at a time can keep us waiting. Redirects are not followed. Raises :class:`ChainFetchError`.
     """
-    seconds = budget.call_seconds(DEFAULT_FETCH_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
-    if budget.exhausted("certificate", seconds):
-        raise ChainFetchError("certificate chain download timed out (request budget exhausted)")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ChainFetchError("unsupported URL")
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        context = ssl.create_default_context(cafile=certifi.where())
-        connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=seconds, context=context)
-    else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=seconds)
-    expired = False
+    seconds = DEFAULT_FETCH_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     try:
-        with outbound.deadline_for(connection, seconds) as deadline:
-            try:
-                return _download(connection, target, max_bytes, deadline)
-            finally:
-                expired = deadline.expired
-    except ChainFetchError:
-        raise
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        if expired or isinstance(error, TimeoutError):
+        answer = _get(url, seconds, max_bytes)
+    except outbound.OutboundError as error:
+        if error.failure is outbound.Failure.TIMEOUT:
             raise ChainFetchError("certificate chain download timed out") from error
+        if error.failure is outbound.Failure.TOO_LARGE:
+            raise ChainFetchError("certificate chain is too large") from error
+        if error.failure is outbound.Failure.NOT_ALLOWED:
+            raise ChainFetchError("unsupported URL") from error
         raise ChainFetchError("certificate chain download failed") from error
-    finally:
-        connection.close()
+    if answer.status != 200:
+        raise ChainFetchError(f"certificate chain download answered HTTP {answer.status}")
+    return answer.body
 
 
-def _download(
-    connection: http.client.HTTPConnection, target: str, max_bytes: int, deadline: outbound.Deadline
-) -> bytes:
-    connection.request("GET", target, headers={"Accept": "application/x-pem-file, */*"})
-    response = connection.getresponse()
-    if response.status != 200:
-        raise ChainFetchError(f"certificate chain download answered HTTP {response.status}")
-    declared = response.getheader("Content-Length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise ChainFetchError("certificate chain is too large")
-    body = bytearray()
-    while True:
-        if deadline.remaining() <= 0:
-            raise ChainFetchError("certificate chain download timed out")
-        chunk = response.read1(max_bytes + 1 - len(body))
-        if not chunk:
-            break
-        body += chunk
-        if len(body) > max_bytes:
-            raise ChainFetchError("certificate chain is too large")
-    if deadline.expired or deadline.remaining() <= 0:
-        raise ChainFetchError("certificate chain download timed out")
-    if declared is not None and declared.isdigit() and len(body) != int(declared):
-        raise ChainFetchError("certificate chain download was cut short")
-    return bytes(body)
+def _get(url: str, seconds: float, max_bytes: int) -> outbound.Answer:
+    return outbound.request(
+        "GET",
+        url,
+        what="certificate",
+        cap_seconds=seconds,
+        max_bytes=max_bytes,
+        headers={"Accept": "application/x-pem-file, */*"},
+        plain_http=_any_host,  # the chain URL's rules (https, the S3 host) are checked before this
+        tls=_certifi_context(),
+    )
+
+
+def _any_host(host: str) -> bool:
+    return True
+
+
+@functools.cache
+def _certifi_context() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 # ------------------------------------------------------------------------------ chain checks

@@ -1,7 +1,7 @@
 """Persistence of the few non-health facts about a user (see :mod:`kneeskill.storage.model`).
 
 ``open_store(settings)`` picks the back end: none, a local SQLite file, or a DynamoDB table.
-boto3 is imported only for DynamoDB.
+boto3 is imported only for DynamoDB (it is the one DynamoDB client).
 """
 
 from __future__ import annotations
@@ -52,6 +52,5 @@ def open_store(settings: Settings) -> UserStore | None:
             settings.dynamodb_table,
             retention_days=settings.retention_days,
             endpoint_url=settings.dynamodb_endpoint_url,
-            client_choice=settings.dynamodb_client,
         )
     raise ValueError(f"unknown persistence kind {settings.persistence!r}")

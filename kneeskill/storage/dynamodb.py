@@ -1,11 +1,15 @@
 """DynamoDB back end for AWS Lambda (table from template.yaml: key ``id`` (S), TTL attribute ``expires_at``).
 
-The client is the standard-library one of :mod:`kneeskill.storage.dynamodb_http` when the
-environment has static credentials (as on Lambda), else boto3's low-level client, imported only
-then (``KNEE_HELPER_DYNAMODB_CLIENT`` = ``auto``, ``http`` or ``boto3`` chooses). Both take typed
-attribute values, so no float or Decimal ever reaches the table: times are whole epoch seconds.
-Short timeouts, at most one retry and the request's budget (:mod:`kneeskill.budget`) keep a slow
-or unavailable table inside Alexa's answer window; every failure becomes :class:`StoreUnavailable`.
+The client is boto3's low-level DynamoDB client (this module is imported only when DynamoDB is
+configured): it finds credentials wherever Lambda puts them (environment variables, or the
+container credentials endpoint under SnapStart), signs, retries and resolves endpoints. It takes
+typed attribute values, so no float or Decimal ever reaches the table: times are whole epoch
+seconds. Short socket timeouts, at most one retry and the request's budget
+(:mod:`kneeskill.budget`: each call is abandoned at its whole-call deadline, name lookup included)
+keep a slow or unavailable table inside Alexa's answer window; every failure becomes
+:class:`StoreUnavailable`. Measured before boto3 became the one client (issue 17): a cold start
+with DynamoDB on boto3 is 1.18-1.27x the minimal ASK SDK skill's (which loads boto3 too), inside
+the 1.5x target, so a hand-written client did not pay for itself.
 
 Item layout::
 
@@ -23,16 +27,23 @@ Item layout::
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
 from kneeskill import budget, observability
-from kneeskill.storage import dynamodb_http
-from kneeskill.storage.dynamodb_http import DynamoDbHttpError, DynamoDbTimeout
 from kneeskill.storage.model import (
     ICING_WINDOW,
     StoreUnavailable,
@@ -57,32 +68,8 @@ TIMEOUT_COOLDOWN_SECONDS = 5.0
 _AttributeMap = Mapping[str, Mapping[str, Any]]
 
 
-def default_client(endpoint_url: str | None = None, choice: str = "auto") -> Any:
-    """The client the store uses: the small HTTP one when the environment allows (``auto``, or
-    ``http`` which insists), else boto3's (``boto3`` always)."""
-    if choice not in ("auto", "http", "boto3"):
-        raise ValueError("the DynamoDB client must be auto, http or boto3")
-    if choice != "boto3":
-        client = dynamodb_http.from_env(
-            endpoint_url,
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=READ_TIMEOUT_SECONDS,
-            max_attempts=MAX_ATTEMPTS,
-        )
-        if client is not None:
-            return client
-        if choice == "http":
-            raise ValueError(
-                "the http DynamoDB client needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and a region"
-            )
-    return make_client(endpoint_url)
-
-
 def make_client(endpoint_url: str | None = None, region_name: str | None = None) -> Any:
     """A boto3 DynamoDB client with the short timeouts and single retry this skill needs."""
-    import boto3  # noqa: PLC0415  # the fallback client: 250-300 ms that the standard-library one avoids
-    from botocore.config import Config  # noqa: PLC0415
-
     region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
@@ -106,7 +93,6 @@ class DynamoDbUserStore:
         retention_days: int,
         endpoint_url: str | None = None,
         client: Any = None,
-        client_choice: str = "auto",
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         if not table_name:
@@ -118,7 +104,7 @@ class DynamoDbUserStore:
         self._clock = clock
         if client is None:
             with _translated_errors():
-                client = default_client(endpoint_url, client_choice)
+                client = make_client(endpoint_url)
         self._client = client
         self._open_until = 0.0  # monotonic time until which calls fail fast after a timeout
 
@@ -138,13 +124,17 @@ class DynamoDbUserStore:
                 self._open_until = time.monotonic() + TIMEOUT_COOLDOWN_SECONDS
             raise
 
+    def drop_connections(self) -> None:
+        """Close the client's kept-alive connections (after a SnapStart restore: a connection copied
+        from the snapshot into many environments is no one's). The client reconnects on its next call."""
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """``client.<operation>(**params)`` within the request's budget. The standard-library client
-        keeps the whole-call deadline itself; boto3 has none, so its call is abandoned at the deadline."""
+        """``client.<operation>(**params)`` within the request's budget: boto3 has no whole-call
+        deadline (its timeouts bound each socket read), so the call is abandoned at the deadline."""
         method = getattr(self._client, operation)
-        if getattr(self._client, "budget_aware", False):
-            answer: dict[str, Any] = method(**params)
-            return answer
         seconds = budget.call_seconds(CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)
         return budget.run_within(seconds, lambda: method(**params), what="dynamodb")
 
@@ -306,14 +296,8 @@ def _already_applied(error: StoreUnavailable) -> bool:
 
 def _is_timeout(error: BaseException | None) -> bool:
     """A call that the table left unanswered too long (not one the budget never let start)."""
-    if isinstance(error, DynamoDbTimeout):
-        return error.code != "BudgetExhausted"
     if isinstance(error, budget.BudgetExhausted):
         return error.started
-    if "botocore" not in sys.modules:
-        return False
-    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError  # noqa: PLC0415  # loaded already
-
     return isinstance(error, ConnectTimeoutError | ReadTimeoutError)
 
 
@@ -328,12 +312,6 @@ def _translated_errors() -> Iterator[None]:
     except budget.BudgetExhausted as error:
         raise StoreUnavailable("dynamodb: request budget exhausted", maybe_applied=error.started) from error
     except Exception as error:
-        if isinstance(error, DynamoDbHttpError):
-            raise StoreUnavailable(f"dynamodb: {error.code}", maybe_applied=error.maybe_applied) from error
-        if "botocore" not in sys.modules:
-            raise
-        from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError  # noqa: PLC0415
-
         if isinstance(error, ClientError):
             code = str(error.response.get("Error", {}).get("Code", "ClientError"))
             status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)

@@ -38,7 +38,7 @@ def proxy() -> Iterator[CountingProxy]:
 
 
 def test_the_store_s_calls_are_counted_at_the_wire_with_their_units(proxy: CountingProxy) -> None:
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=proxy.url, client_choice="http")
+    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=proxy.url)
     mark = proxy.mark()
     assert store.load("user-a") == UserRecord()
     store.save_profile("user-a", UserRecord(disclaimer_heard=True))

@@ -4,7 +4,7 @@ the user hears a spoken answer, the emergency guidance first when it applies, we
 
 The dependencies here are real servers on 127.0.0.1 behind a proxy that drips every answer one
 byte at a time (a socket read timeout never fires on such a server; only a whole-call deadline
-stops it): DynamoDB (moto) through both clients, the Alexa Timers API (the stand-in), SQLite held
+stops it): DynamoDB (moto) through boto3, the Alexa Timers API (the stand-in), SQLite held
 by another writer, and the certificate download with a slow name lookup.
 """
 
@@ -26,7 +26,7 @@ from alexa_standin.server import StandIn
 from composition import build_skill
 from kneeskill import budget
 from kneeskill.api_client import LoopbackAwareApiClient
-from kneeskill.settings import DynamoDbClientKind, PersistenceKind, Settings
+from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage import StoreUnavailable
 from kneeskill.storage.sqlite import SqliteUserStore
 from tests.reliability.conftest import TABLE, LambdaContext
@@ -56,14 +56,13 @@ def dripping(url: str) -> Iterator[str]:
         proxy.stop()
 
 
-def _settings(dynamodb_url: str | None, client: DynamoDbClientKind = DynamoDbClientKind.HTTP) -> Settings:
+def _settings(dynamodb_url: str | None) -> Settings:
     return Settings(
         skill_id=TEST_SKILL_ID,
         verify_signatures=False,
         persistence=PersistenceKind.DYNAMODB if dynamodb_url else PersistenceKind.NONE,
         dynamodb_table=TABLE,
         dynamodb_endpoint_url=dynamodb_url,
-        dynamodb_client=client,
         allow_loopback_http_apis=True,
     )
 
@@ -86,27 +85,25 @@ def _guidance_first(said: str) -> bool:
     return any(said.startswith(opening.lower()) for opening in emergency_opening("en-US"))
 
 
-@pytest.mark.parametrize("client", [DynamoDbClientKind.HTTP, DynamoDbClientKind.BOTO3])
 def test_a_dripping_dynamodb_still_gets_a_spoken_icing_answer(
-    moto: str, standin: StandIn, monkeypatch: pytest.MonkeyPatch, client: DynamoDbClientKind
+    moto: str, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Defect 1: IcingIntent took 21 s against a DynamoDB that answers one byte at a time."""
-    with dripping(moto) as table, lambda_entry(_settings(table, client), monkeypatch) as send:
+    with dripping(moto) as table, lambda_entry(_settings(table), monkeypatch) as send:
         say = TimedTurns(send, WELL_INSIDE)
         user = Session(api_endpoint=standin.url, permissions_token="token")
         said = ice_now(say, user)
         assert "minutes" in said
         said = say(user, user.intent("IcingStatusIntent"))
         assert "can't reach your icing history" in said
-    say.record(f"drip: dynamodb ({client.value} client)")
+    say.record("drip: dynamodb")
 
 
-@pytest.mark.parametrize("client", [DynamoDbClientKind.HTTP, DynamoDbClientKind.BOTO3])
 def test_a_dvt_session_hears_the_guidance_first_while_dynamodb_drips(
-    moto: str, monkeypatch: pytest.MonkeyPatch, client: DynamoDbClientKind
+    moto: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Defect 1: in a DVT session a Launch took 21 s and a PRICE step 42 s: Alexa's error instead."""
-    with dripping(moto) as table, lambda_entry(_settings(table, client), monkeypatch) as send:
+    with dripping(moto) as table, lambda_entry(_settings(table), monkeypatch) as send:
         say = TimedTurns(send, WELL_INSIDE)
         user = Session()
         user.new = False
@@ -115,7 +112,7 @@ def test_a_dvt_session_hears_the_guidance_first_while_dynamodb_drips(
             user.attributes = user.attributes or {"kh": {"v": 1, "emergency": "dvt", "mode": "idle"}}
             said = say(user, envelope)
             assert _guidance_first(said), said[:160]
-    say.record(f"drip: dvt session, dynamodb ({client.value} client)")
+    say.record("drip: dvt session, dynamodb")
 
 
 def test_a_dripping_timers_api_still_gets_a_spoken_answer(
@@ -253,21 +250,20 @@ def test_the_alexa_api_client_resolves_the_name_within_its_deadline(slow_resolve
     assert time.monotonic() - started < 1.5
 
 
-def test_the_dynamodb_client_resolves_the_name_within_its_deadline(slow_resolver: None) -> None:
-    from kneeskill.storage.dynamodb_http import Credentials, DynamoDbHttpClient, DynamoDbTimeout
+def test_the_dynamodb_store_resolves_the_name_within_its_deadline(slow_resolver: None) -> None:
+    from kneeskill.storage.dynamodb import DynamoDbUserStore
 
-    client = DynamoDbHttpClient(
-        f"http://{SLOW_NAME}:9",
-        region="us-east-1",
-        credentials=Credentials("AKIDEXAMPLE", "secret"),
-        connect_timeout=1.0,
-        read_timeout=2.0,
-        max_attempts=2,
-    )
+    store = DynamoDbUserStore("t", retention_days=30, endpoint_url=f"http://{SLOW_NAME}:9")
     started = time.monotonic()
-    with pytest.raises(DynamoDbTimeout):
-        client.get_item(TableName="t", Key={"id": {"S": "k"}})
+    with pytest.raises(StoreUnavailable):
+        store.load("k")
     assert time.monotonic() - started < 3.5  # the whole call, retry included: connect + read
+    fresh = DynamoDbUserStore("t", retention_days=30, endpoint_url=f"http://{SLOW_NAME}:9")  # no breaker open
+    with budget.request_budget(0.5):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            fresh.delete("k")
+        assert time.monotonic() - started < 1.0  # what was left of the request's budget
 
 
 def test_a_dripping_certificate_download_stops_at_what_is_left_of_the_request_budget(

@@ -188,7 +188,6 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
         "KNEE_HELPER_PERSISTENCE": "dynamodb",
         "KNEE_HELPER_TABLE": TABLE,
         "KNEE_HELPER_DYNAMODB_ENDPOINT": proxy.url,
-        "KNEE_HELPER_DYNAMODB_CLIENT": "http",
     }
     users = [Session(api_endpoint=standin.url) for _ in range(report.pick(120, 1_500))]
     per_thread = -(-len(users) // CONCURRENCY)
@@ -228,7 +227,7 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
         if "response" in body and "couldn't save" not in plain(body["response"]["outputSpeech"]["ssml"])
     }
     time.sleep(3)  # appends the skill gave up waiting for land meanwhile
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto, client_choice="http")
+    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto)
     stored = {i: len(store.load(user_key(users[i].user_id)).icing_starts) for i in range(len(users))}
     duplicated = sum(1 for count in stored.values() if count > 1)
     lost = sum(1 for i in acknowledged if stored[i] == 0)

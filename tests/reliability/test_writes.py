@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kneeskill.settings import DynamoDbClientKind, PersistenceKind, Settings
+from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage import icing_token, user_key
 from kneeskill.storage.dynamodb import DynamoDbUserStore
 from kneeskill.storage.sqlite import DB_FILE_NAME, SqliteUserStore
@@ -34,7 +34,7 @@ def _address(url: str) -> tuple[str, int]:
 
 
 def _stored_starts(moto: str, key: str) -> int:
-    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto, client_choice="http")
+    store = DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto)
     return len(store.load(key).icing_starts)
 
 
@@ -45,10 +45,9 @@ FAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("client", [DynamoDbClientKind.HTTP, DynamoDbClientKind.BOTO3])
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_lost_or_late_dynamodb_answer_never_stores_an_icing_start_twice(
-    moto: str, standin: Any, client: DynamoDbClientKind, fault: str
+    moto: str, standin: Any, fault: str
 ) -> None:
     """Defect 5: the append was retried after a lost or late answer: 2 records each time, and twice
     the user was told "I couldn't save" though it was saved.
@@ -64,7 +63,6 @@ def test_a_lost_or_late_dynamodb_answer_never_stores_an_icing_start_twice(
         persistence=PersistenceKind.DYNAMODB,
         dynamodb_table=TABLE,
         dynamodb_endpoint_url=proxy.url,
-        dynamodb_client=client,
         allow_loopback_http_apis=True,
     )
     user = Session(api_endpoint=standin.url)
@@ -95,8 +93,7 @@ def test_the_same_turn_token_stores_one_start_in_either_store(moto: str, tmp_pat
     at = datetime.now(UTC).replace(microsecond=0)
     token = icing_token(at, "amzn1.echo-api.request.one-turn")
     stores: list[Any] = [
-        DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto, client_choice="http"),
-        DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto, client_choice="boto3"),
+        DynamoDbUserStore(TABLE, retention_days=30, endpoint_url=moto),
         SqliteUserStore(tmp_path / "one.sqlite3", retention_days=30),
     ]
     for number, store in enumerate(stores):

@@ -95,6 +95,50 @@ def test_only_the_configured_alexa_skill_may_invoke_the_function(transformed: di
     assert props["Principal"] == "alexa-appkit.amazon.com"
     assert props["Action"] == "lambda:InvokeFunction"
     assert props["EventSourceToken"] == {"Ref": "SkillId"}
+    # On the alias, not the bare function: SnapStart applies to published versions only.
+    alias = props["FunctionName"]["Ref"]
+    assert transformed["Resources"][alias]["Type"] == "AWS::Lambda::Alias"
+    assert transformed["Outputs"]["KneeHelperFunctionArn"]["Value"] == {"Ref": alias}
+
+
+def test_snapstart_is_a_parameter_off_by_default_on_the_published_versions_behind_the_alias(
+    transformed: dict[str, Any],
+) -> None:
+    parameter = load_template()["Parameters"]["EnableSnapStart"]
+    assert parameter["Default"] == "false" and set(parameter["AllowedValues"]) == {"false", "true"}
+    condition = transformed["Conditions"]["UseSnapStart"]
+    assert condition == {"Fn::Equals": [{"Ref": "EnableSnapStart"}, "true"]}
+    resources = transformed["Resources"]
+    apply_on = resources["KneeHelperFunction"]["Properties"]["SnapStart"]["ApplyOn"]
+    assert apply_on == {"Fn::If": ["UseSnapStart", "PublishedVersions", "None"]}
+    versions = [r for r in resources.values() if r["Type"] == "AWS::Lambda::Version"]
+    aliases = [r for r in resources.values() if r["Type"] == "AWS::Lambda::Alias"]
+    assert len(versions) == 1 and len(aliases) == 1
+    # Old versions go on the next deploy (their snapshots would otherwise stay cached, and billed).
+    assert versions[0]["DeletionPolicy"] == "Delete"
+    assert aliases[0]["Properties"]["FunctionVersion"]["Fn::GetAtt"][1] == "Version"
+
+
+def test_a_new_version_is_published_when_the_code_changes(transformed: dict[str, Any]) -> None:
+    """SAM names the version after a hash of the code location: new code, new version, new snapshot."""
+    from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
+    from samtranslator.translator.transform import transform
+
+    class NoIamPolicyLoader(ManagedPolicyLoader):  # type: ignore[misc]
+        def __init__(self) -> None:
+            pass
+
+        def load(self) -> dict[str, str]:
+            return {}
+
+    template = copy.deepcopy(load_template())
+    template["Resources"]["KneeHelperFunction"]["Properties"]["CodeUri"] = "s3://bucket/knee-helper-2.zip"
+    again: dict[str, Any] = transform(template, {"SkillId": SKILL_ID}, NoIamPolicyLoader())
+
+    def versions(result: dict[str, Any]) -> set[str]:
+        return {k for k, r in result["Resources"].items() if r["Type"] == "AWS::Lambda::Version"}
+
+    assert versions(again) and versions(again) != versions(transformed)
 
 
 def test_the_table_is_on_demand_keyed_by_id_with_expiry(transformed: dict[str, Any]) -> None:
