@@ -23,8 +23,11 @@ from dialogue.urgency import (
     self_care_unsafe,
     stronger,
 )
+from dialogue.urgency import (
+    assessed as assess,  # triage's, once per facts within a request
+)
 from speech import Reply
-from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question
 from triage.engine import countdown
 from triage.interview import rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding

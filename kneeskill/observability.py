@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from dialogue.modes import Mode
-from triage.engine import assess
+from dialogue.urgency import assessed, one_request
 
 __all__ = [
     "NAMESPACE",
@@ -175,11 +175,13 @@ def metrics_enabled() -> bool:
 
 @contextmanager
 def request_scope(request_id: object) -> Iterator[None]:
-    """One request: its correlation id for the logs, and its counts, written as EMF at the end."""
+    """One request: its correlation id for the logs, and its counts, written as EMF at the end;
+    within it, equal facts are assessed once (``dialogue.urgency.one_request``)."""
     request = _Request(correlation_id=escaped(request_id or "", limit=120))
     token = _CURRENT.set(request)
     try:
-        yield
+        with one_request():
+            yield
     finally:
         _CURRENT.reset(token)
         if request.counts and (_sinks or metrics_enabled()):
@@ -240,7 +242,7 @@ def note_turn(before: Any, after: Any) -> None:
     if _CURRENT.get() is None:
         return
     if after.mode is Mode.RESULT and before.mode is not Mode.RESULT:
-        result(assess(after.facts).level.name.lower())
+        result(assessed(after.facts).level.name.lower())
 
 
 @contextmanager
