@@ -342,7 +342,10 @@ def _knee_requests(knee: ModuleType, standin_url: str) -> dict[str, dict[str, An
     requests = {"launch": s.launch()}
     s = Session()
     requests["knee_pain_question"] = s.intent("KneePainIntent")
+    # An answer to an interview question ("no" to the first screening question): the interview is
+    # accepted first ("shall I ask a few questions?" "yes").
     _after(h, s, s.intent("KneePainIntent"))
+    _after(h, s, s.intent("AMAZON.YesIntent"))
     requests["interview_answer"] = s.intent("AMAZON.NoIntent")
     s = Session()
     requests["explainer"] = s.intent("ExplainCauseIntent", cause="bakers_cyst")
