@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
@@ -307,9 +306,11 @@ def _mentions(error: BaseException, word: str) -> bool:
     return any(word in text.lower() for text in texts)
 
 
-def _zone(name: str | None) -> ZoneInfo | None:
+def _zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415  # only a call that reads a time zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
