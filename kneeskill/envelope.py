@@ -161,15 +161,17 @@ def _cut(value: object) -> object:
 
 
 def _depth_exceeds(value: object, limit: int) -> bool:
-    stack: list[tuple[object, int]] = [(value, 1)]
+    if not isinstance(value, dict | list):
+        return False
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        current, depth = stack.pop()
+        current, depth = pop()
         if depth > limit:
             return True
-        if isinstance(current, dict):
-            stack.extend((child, depth + 1) for child in current.values() if isinstance(child, dict | list))
-        elif isinstance(current, list):
-            stack.extend((child, depth + 1) for child in current if isinstance(child, dict | list))
+        for child in current.values() if isinstance(current, dict) else current:
+            if isinstance(child, dict | list):
+                push((child, depth + 1))
     return False
 
 
@@ -250,15 +252,15 @@ def _is_model(kind: object) -> bool:
 
 
 @functools.cache
-def _fields(model: type) -> dict[str, str | None]:
-    """JSON key -> the type string of its value, as the SDK's deserializer maps them; None for a
-    native type (nothing below it to check)."""
+def _fields(model: type) -> tuple[dict[str, str | None], bool]:
+    """JSON key -> the type string of its value, as the SDK's deserializer maps them (None for a
+    native type: nothing below it to check); and whether the model picks a subtype per value."""
     types: dict[str, str] = getattr(model, "deserialized_types", None) or {}
     fields: dict[str, str | None] = {}
     for json_name, python_name in _json_names(model).items():
         kind = types.get(python_name, "object")
         fields[json_name] = None if kind.strip() in _NATIVE else kind
-    return fields
+    return fields, hasattr(model, "get_real_child_model")
 
 
 def _check_model_keys(event: dict[str, Any]) -> None:
@@ -288,7 +290,8 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             continue
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
-        if hasattr(kind, "get_real_child_model"):
+        fields, polymorphic = _fields(kind)
+        if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
             except Exception:
@@ -296,7 +299,7 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-        fields = _fields(kind)
+            fields = _fields(kind)[0]
         for key, child_value in value.items():
             if key not in fields:
                 if _collides(kind, str(key)):
