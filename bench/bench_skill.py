@@ -381,11 +381,15 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
         def boom(*args: object, **kwargs: object) -> Any:
             raise RuntimeError("benchmark: a request that raises")
 
-        def timed(skill: ModuleType, requests: dict[str, dict[str, Any]]) -> Callable[[str], float]:
-            def call(name: str) -> float:
-                start = time.perf_counter_ns()
+        Timing = Callable[[str], tuple[float, float]]
+
+        def timed(skill: ModuleType, requests: dict[str, dict[str, Any]]) -> Timing:
+            """One request: its wall-clock and its CPU time (less disturbed by other jobs), in ms."""
+
+            def call(name: str) -> tuple[float, float]:
+                start, cpu = time.perf_counter_ns(), time.process_time_ns()
                 response = skill.lambda_handler(requests[name], None)
-                elapsed = (time.perf_counter_ns() - start) / 1e6
+                elapsed = (time.perf_counter_ns() - start) / 1e6, (time.process_time_ns() - cpu) / 1e6
                 assert "outputSpeech" in response["response"], name
                 return elapsed
 
@@ -407,8 +411,8 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
                 for _ in range(20):  # warm-up
                     knee_call(name)
                     minimal_call(name)
-                k: list[float] = []
-                m: list[float] = []
+                k: list[tuple[float, float]] = []
+                m: list[tuple[float, float]] = []
                 for i in range(max(1, runs // block)):
                     order = [(k, knee_call), (m, minimal_call)]
                     if i % 2:
@@ -417,13 +421,15 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
                         sink.extend(call(name) for _ in range(block))
                     if name == "icing_timer":
                         standin.reset()
-            a, b = summary(k), summary(m)
+            a, b = summary([wall for wall, _ in k]), summary([wall for wall, _ in m])
+            a_cpu, b_cpu = summary([cpu for _, cpu in k]), summary([cpu for _, cpu in m])
             results[name] = {
                 "unit": "ms",
                 KNEE: a,
                 MINIMAL: b,
                 "ratio_median": a["median"] / b["median"],
                 "ratio_p99": a["p99"] / b["p99"],
+                "cpu": {KNEE: a_cpu, MINIMAL: b_cpu, "ratio_median": a_cpu["median"] / b_cpu["median"]},
             }
             print(f"  {name}: {a['median']:.3f} ms vs {b['median']:.3f} ms", flush=True)
     return results
@@ -716,6 +722,11 @@ def render(results: dict[str, Any]) -> str:
     for name, row in (results.get("warm") or {}).items():
         verdict = f"{_check('warm_median', row['ratio_median'])} / {_check('warm_p99', row['ratio_p99'])}"
         lines.append(_warm_row(f"warm {name}: median / p99", row, verdict))
+    for name, row in (results.get("warm") or {}).items():
+        cpu = row.get("cpu")
+        if cpu:
+            a, b, ratio = cpu[KNEE]["median"], cpu[MINIMAL]["median"], cpu["ratio_median"]
+            lines.append(f"| warm {name}: median, CPU | {a:.3f} ms | {b:.3f} ms | {ratio:.2f}x | - |")
     http = results.get("http")
     if http:
         a, b = http[KNEE], http[MINIMAL]
