@@ -53,7 +53,10 @@ KNEE, MINIMAL = "knee_helper", "minimal"
 TARGETS: dict[str, tuple[str, float]] = {
     "cold_import": ("<=", 1.3),
     "cold_total": ("<=", 1.5),
-    "cold_total_dynamodb": ("<=", 1.0),
+    # Issue 17's rule for the DynamoDB client (README, "The DynamoDB client"): boto3 is kept while
+    # it stays inside 1.5x of the minimal skill with the SDK's DynamoDB adapter (it was 1.0x while
+    # a hand-written client spared boto3's import).
+    "cold_total_dynamodb": ("<=", 1.5),
     "warm_median": ("<=", 1.5),
     "warm_p99": ("<=", 2.0),
     "http_rps": (">=", 0.8),
