@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.exceptions import ApiClientException
-from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 from ask_sdk_model.services.reminder_management.alert_info import AlertInfo
 from ask_sdk_model.services.reminder_management.push_notification import PushNotification
 from ask_sdk_model.services.reminder_management.push_notification_status import PushNotificationStatus
@@ -35,6 +34,9 @@ from ask_sdk_model.services.timer_management.triggering_behavior import Triggeri
 from ask_sdk_model.services.timer_management.visibility import Visibility
 
 from kneeskill import observability
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 
 TIMER_SCOPE = "alexa::alerts:timers:skill:readwrite"
 REMINDER_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -226,6 +228,11 @@ def get_time_zone(factory: Any, device_id: str) -> str | None:
 
 def permission_request_directive(scope: str, token: str) -> SendRequestDirective:
     """Connections.SendRequest ``AskFor`` (AskForPermissionsConsentRequest v2) for one scope."""
+    # The Connections package (7 modules): only a turn that asks for a permission needs it.
+    from ask_sdk_model.interfaces.connections.send_request_directive import (  # noqa: PLC0415
+        SendRequestDirective,
+    )
+
     return SendRequestDirective(
         name="AskFor",
         payload={
