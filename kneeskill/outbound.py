@@ -20,24 +20,19 @@ One connection per call, closed after it (these calls are rare: a few per turn a
 from __future__ import annotations
 
 import contextlib
+import http.client
 import ipaddress
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from kneeskill import budget
-
-if TYPE_CHECKING:
-    import http.client
-    import socket
-    import ssl
-
-# http.client, ssl and socket (with email, which http.client loads) cost ~20 ms of CPU to import:
-# they are imported where a call is made, so only a request that calls out pays for them.
 
 __all__ = ["Answer", "Deadline", "Failure", "OutboundError", "is_loopback_host", "request", "resolve"]
 
@@ -106,8 +101,6 @@ def request(
 
     https always; plain http only to a host ``plain_http`` allows. Raises :class:`OutboundError`.
     """
-    import http.client  # noqa: PLC0415  # see the imports
-
     seconds = budget.call_seconds(cap_seconds)
     if budget.exhausted(what, seconds):
         raise OutboundError(Failure.TIMEOUT, "request budget exhausted", sent=False)
@@ -170,8 +163,6 @@ def _exchange(
     stage: _Stage,
     deadline: Deadline,
 ) -> Answer:
-    import http.client  # noqa: PLC0415  # see the imports
-
     connection.connect()  # inside the deadline: name lookup and connect (see deadline_for)
     # The watchdog's handle on the socket: http.client lets go of it once an answer says it will
     # close (the response reads on alone), and the watchdog must still be able to cut that read.
@@ -203,8 +194,6 @@ _TLS: list[ssl.SSLContext] = []
 
 def _tls_context() -> ssl.SSLContext:
     """One default TLS context (loading the CA bundle takes milliseconds: do it once)."""
-    import ssl  # noqa: PLC0415  # see the imports
-
     if not _TLS:
         _TLS.append(ssl.create_default_context())
     return _TLS[0]
@@ -220,8 +209,6 @@ class NameLookupTimeout(TimeoutError):
 def resolve(host: str, port: int, seconds: float) -> list[tuple[Any, ...]]:
     """``socket.getaddrinfo(host, port, type=SOCK_STREAM)`` within ``seconds`` (raises
     :class:`NameLookupTimeout`); an IP address literal needs no lookup."""
-    import socket  # noqa: PLC0415  # see the imports
-
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -263,8 +250,6 @@ class Deadline:
 def _connect(address: tuple[str, int], deadline: Deadline, timeout: object) -> socket.socket:
     """``socket.create_connection`` with the lookup and each connect attempt inside the deadline
     (and inside ``timeout``, the connection's own timeout, which later reads keep)."""
-    import socket  # noqa: PLC0415  # see the imports
-
     host, port = address
     last: OSError | None = None
     for family, kind, proto, _, target in resolve(host, port, deadline.remaining()):
@@ -286,8 +271,6 @@ def _connect(address: tuple[str, int], deadline: Deadline, timeout: object) -> s
 
 
 def _abort(connection: http.client.HTTPConnection, deadline: Deadline) -> None:
-    import socket  # noqa: PLC0415  # see the imports
-
     deadline.expired = True
     sock = deadline.sock or connection.sock
     if sock is not None:
