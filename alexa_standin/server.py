@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from kneeskill.api_client import is_loopback_host  # the same rule the skill's API client uses
+from kneeskill.outbound import is_loopback_host  # the same rule the skill's API client uses
 
 _MAX_BODY = 256 * 1024
 _DEFAULT_ERRORS: dict[int, tuple[str, str]] = {

@@ -40,6 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from alexa_standin import StandIn  # noqa: E402
 from tests.support.envelopes import TEST_SKILL_ID, Session  # noqa: E402
 from tests.support.offline import OFFLINE_AWS_ENV  # noqa: E402
 
@@ -51,7 +52,11 @@ KNEE, MINIMAL = "knee_helper", "minimal"
 #: Targets: (metric key, comparison, bound). Ratios are Knee Helper / minimal skill.
 TARGETS: dict[str, tuple[str, float]] = {
     "cold_import": ("<=", 1.3),
-    "cold_first_request_dynamodb": ("<=", 1.0),
+    "cold_total": ("<=", 1.5),
+    # Issue 17's rule for the DynamoDB client (README, "The DynamoDB client"): boto3 is kept while
+    # it stays inside 1.5x of the minimal skill with the SDK's DynamoDB adapter (it was 1.0x while
+    # a hand-written client spared boto3's import).
+    "cold_total_dynamodb": ("<=", 1.5),
     "warm_median": ("<=", 1.5),
     "warm_p99": ("<=", 2.0),
     "http_rps": (">=", 0.8),
@@ -68,16 +73,22 @@ BASE_ENV = {
 KNEE_ENV = {**BASE_ENV, "KNEE_HELPER_PERSISTENCE": "none"}
 MINIMAL_ENV = dict(BASE_ENV)
 
+#: One cold start: import the skill, then serve its first request. Wall-clock (perf_counter) and CPU
+#: (process_time, less disturbed by other jobs on a shared machine) for each part.
 _CHILD = r"""
 import json, resource, sys, time
 request = json.loads(sys.stdin.read() or "null")
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import lambda_function
-t1 = time.perf_counter()
-out = {"import_ms": (t1 - t0) * 1000}
+t1, c1 = time.perf_counter(), time.process_time()
+out = {"import_ms": (t1 - t0) * 1000, "import_cpu_ms": (c1 - c0) * 1000}
 if request is not None:
     response = lambda_function.lambda_handler(request, None)
-    out["first_request_ms"] = (time.perf_counter() - t0) * 1000
+    t2, c2 = time.perf_counter(), time.process_time()
+    out["first_request_ms"] = (t2 - t1) * 1000
+    out["first_request_cpu_ms"] = (c2 - c1) * 1000
+    out["total_ms"] = (t2 - t0) * 1000
+    out["total_cpu_ms"] = (c2 - c0) * 1000
     out["speech"] = response["response"]["outputSpeech"]["ssml"][:60]
 out["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out["boto3_loaded"] = "boto3" in sys.modules
@@ -124,6 +135,7 @@ def precompile() -> None:
         "dialogue",
         "kneeskill",
         "handlers",
+        "composition",
         "webapp",
         "lambda_function.py",
     ]
@@ -165,6 +177,8 @@ def interleaved(runs: int, a: Callable[[], Any], b: Callable[[], Any]) -> tuple[
 def summary(values: list[float]) -> dict[str, float]:
     return {
         "median": statistics.median(values),
+        "p10": percentile(values, 0.10),
+        "p90": percentile(values, 0.90),
         "p99": percentile(values, 0.99),
         "min": min(values),
         "n": len(values),
@@ -179,7 +193,7 @@ def summary(values: list[float]) -> dict[str, float]:
 @contextlib.contextmanager
 def moto_tables() -> Iterator[str]:
     """A moto DynamoDB server on 127.0.0.1 with one table per skill (key ``id``)."""
-    from moto.server import ThreadedMotoServer
+    from moto.server import ThreadedMotoServer  # noqa: PLC0415  # only for the DynamoDB rows
 
     for key, value in BASE_ENV.items():
         if key.startswith("AWS_"):
@@ -189,7 +203,7 @@ def moto_tables() -> Iterator[str]:
     try:
         host, port = server.get_host_and_port()
         url = f"http://{host}:{port}"
-        import boto3
+        import boto3  # noqa: PLC0415  # here too: never in this process before the children ran
 
         client = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
         for table in ("knee-helper-bench", "minimal-skill-bench"):
@@ -204,25 +218,35 @@ def moto_tables() -> Iterator[str]:
         server.stop()
 
 
+#: The cold-start figures of each child: (result key, child key, unit).
+_COLD_PARTS = (
+    ("import", "import_ms", "ms"),
+    ("first_request", "first_request_ms", "ms"),
+    ("total", "total_ms", "ms"),
+    ("import_cpu", "import_cpu_ms", "ms"),
+    ("first_request_cpu", "first_request_cpu_ms", "ms"),
+    ("total_cpu", "total_cpu_ms", "ms"),
+)
+
+
 def cold_start(runs: int) -> dict[str, Any]:
-    launch = Session().launch()
+    """Fresh interpreters, interleaved A B / B A: each imports its skill and serves the first
+    LaunchRequest; import, first request and their sum (what a user waits for) are reported."""
     results: dict[str, Any] = {}
 
-    print(f"  cold import, {runs} fresh interpreters each ...", flush=True)
-    k, m = interleaved(runs, lambda: child(KNEE, KNEE_ENV, None), lambda: child(MINIMAL, MINIMAL_ENV, None))
-    results["cold_import"] = _pair([r["import_ms"] for r in k], [r["import_ms"] for r in m], "ms")
-
-    print(f"  cold import + first LaunchRequest, {runs} each ...", flush=True)
+    print(f"  cold import + first LaunchRequest, {runs} fresh interpreters each ...", flush=True)
     k, m = interleaved(
-        runs, lambda: child(KNEE, KNEE_ENV, launch), lambda: child(MINIMAL, MINIMAL_ENV, launch)
+        runs,
+        lambda: child(KNEE, KNEE_ENV, Session().launch()),
+        lambda: child(MINIMAL, MINIMAL_ENV, Session().launch()),
     )
-    results["cold_first_request"] = _pair(
-        [r["first_request_ms"] for r in k], [r["first_request_ms"] for r in m], "ms"
-    )
+    for name, key, unit in _COLD_PARTS:
+        results[f"cold_{name}"] = _pair([r[key] for r in k], [r[key] for r in m], unit)
     results["peak_rss"] = _pair([r["rss_kib"] / 1024 for r in k], [r["rss_kib"] / 1024 for r in m], "MiB")
 
     print(
-        f"  cold import + first LaunchRequest with DynamoDB (moto on 127.0.0.1), {runs} each ...", flush=True
+        f"  the same with DynamoDB (moto on 127.0.0.1), {runs} each ...",
+        flush=True,
     )
     with moto_tables() as url:
         knee_env = {
@@ -242,11 +266,9 @@ def cold_start(runs: int) -> dict[str, Any]:
             lambda: child(KNEE, knee_env, Session().launch()),
             lambda: child(MINIMAL, minimal_env, Session().launch()),
         )
-    results["cold_import_dynamodb"] = _pair([r["import_ms"] for r in k], [r["import_ms"] for r in m], "ms")
-    results["cold_first_request_dynamodb"] = _pair(
-        [r["first_request_ms"] for r in k], [r["first_request_ms"] for r in m], "ms"
-    )
-    results["cold_first_request_dynamodb"]["boto3_loaded"] = {
+    for name, key, unit in _COLD_PARTS:
+        results[f"cold_{name}_dynamodb"] = _pair([r[key] for r in k], [r[key] for r in m], unit)
+    results["cold_total_dynamodb"]["boto3_loaded"] = {
         KNEE: k[0]["boto3_loaded"],
         MINIMAL: m[0]["boto3_loaded"],
     }
@@ -300,7 +322,7 @@ def _load_skills(standin_url: str) -> tuple[ModuleType, ModuleType]:
     os.environ["KNEE_HELPER_ALLOW_LOOPBACK_APIS"] = "1"
     os.environ.pop("MINIMAL_SKILL_TABLE", None)
     os.environ["MINIMAL_SKILL_TIMERS"] = "1"  # its timer intent: the counterpart of icing
-    import lambda_function as knee
+    import lambda_function as knee  # noqa: PLC0415  # after its environment is set
 
     spec = importlib.util.spec_from_file_location(
         "minimal_lambda_function", MINIMAL_DIR / "lambda_function.py"
@@ -323,7 +345,10 @@ def _knee_requests(knee: ModuleType, standin_url: str) -> dict[str, dict[str, An
     requests = {"launch": s.launch()}
     s = Session()
     requests["knee_pain_question"] = s.intent("KneePainIntent")
+    # An answer to an interview question ("no" to the first screening question): the interview is
+    # accepted first ("shall I ask a few questions?" "yes").
     _after(h, s, s.intent("KneePainIntent"))
+    _after(h, s, s.intent("AMAZON.YesIntent"))
     requests["interview_answer"] = s.intent("AMAZON.NoIntent")
     s = Session()
     requests["explainer"] = s.intent("ExplainCauseIntent", cause="bakers_cyst")
@@ -338,8 +363,6 @@ def _knee_requests(knee: ModuleType, standin_url: str) -> dict[str, dict[str, An
 
 def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
     """Median and p99 per request type, both skills on the SDK's own ``DefaultSerializer``."""
-    from alexa_standin import StandIn
-
     # Both skills log their failures (the "raises" row): format and write them, to /dev/null.
     devnull = open(os.devnull, "w")  # noqa: SIM115  # closed at exit with the process
     logging.basicConfig(stream=devnull, level=logging.WARNING, force=True)
@@ -356,16 +379,20 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
         minimal_requests["raises"] = ms.intent("AMAZON.HelpIntent")
         minimal_requests["icing_timer"] = Session(api_endpoint=standin.url).intent("TimerIntent")
 
-        import kneeskill.turns
+        import kneeskill.turns  # noqa: PLC0415  # loaded with the skill above
 
         def boom(*args: object, **kwargs: object) -> Any:
             raise RuntimeError("benchmark: a request that raises")
 
-        def timed(skill: ModuleType, requests: dict[str, dict[str, Any]]) -> Callable[[str], float]:
-            def call(name: str) -> float:
-                start = time.perf_counter_ns()
+        Timing = Callable[[str], tuple[float, float]]
+
+        def timed(skill: ModuleType, requests: dict[str, dict[str, Any]]) -> Timing:
+            """One request: its wall-clock and its CPU time (less disturbed by other jobs), in ms."""
+
+            def call(name: str) -> tuple[float, float]:
+                start, cpu = time.perf_counter_ns(), time.process_time_ns()
                 response = skill.lambda_handler(requests[name], None)
-                elapsed = (time.perf_counter_ns() - start) / 1e6
+                elapsed = (time.perf_counter_ns() - start) / 1e6, (time.process_time_ns() - cpu) / 1e6
                 assert "outputSpeech" in response["response"], name
                 return elapsed
 
@@ -387,8 +414,8 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
                 for _ in range(20):  # warm-up
                     knee_call(name)
                     minimal_call(name)
-                k: list[float] = []
-                m: list[float] = []
+                k: list[tuple[float, float]] = []
+                m: list[tuple[float, float]] = []
                 for i in range(max(1, runs // block)):
                     order = [(k, knee_call), (m, minimal_call)]
                     if i % 2:
@@ -397,13 +424,15 @@ def warm_latency(runs: int, block: int = 10) -> dict[str, Any]:
                         sink.extend(call(name) for _ in range(block))
                     if name == "icing_timer":
                         standin.reset()
-            a, b = summary(k), summary(m)
+            a, b = summary([wall for wall, _ in k]), summary([wall for wall, _ in m])
+            a_cpu, b_cpu = summary([cpu for _, cpu in k]), summary([cpu for _, cpu in m])
             results[name] = {
                 "unit": "ms",
                 KNEE: a,
                 MINIMAL: b,
                 "ratio_median": a["median"] / b["median"],
                 "ratio_p99": a["p99"] / b["p99"],
+                "cpu": {KNEE: a_cpu, MINIMAL: b_cpu, "ratio_median": a_cpu["median"] / b_cpu["median"]},
             }
             print(f"  {name}: {a['median']:.3f} ms vs {b['median']:.3f} ms", flush=True)
     return results
@@ -626,9 +655,8 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     cold = results.get("cold")
     if cold:
-        out["cold_import"] = {"ratio": cold["cold_import"]["ratio"]}
-        out["cold_first_request_dynamodb"] = {"ratio": cold["cold_first_request_dynamodb"]["ratio"]}
-        out["peak_rss"] = {"ratio": cold["peak_rss"]["ratio"]}
+        for metric in ("cold_import", "cold_total", "cold_total_dynamodb", "peak_rss"):
+            out[metric] = {"ratio": cold[metric]["ratio"]}
     warm = results.get("warm")
     if warm:
         out["warm_median"] = {
@@ -652,6 +680,11 @@ def _warm_row(label: str, row: dict[str, Any], verdict: str) -> str:
     )
 
 
+def _spread(stats: dict[str, float], unit: str) -> str:
+    """The median with the 10th-90th percentile range, e.g. ``171.2 ms (160.4-190.0)``."""
+    return f"{stats['median']:.1f} {unit} ({stats['p10']:.1f}-{stats['p90']:.1f})"
+
+
 def render(results: dict[str, Any]) -> str:
     lines: list[str] = []
     m = results["machine"]
@@ -660,32 +693,43 @@ def render(results: dict[str, Any]) -> str:
         f"{m['loadavg_after']}, Python {m['python']}"
     )
     lines.append("")
+    cold = results.get("cold")
+    if cold:
+        n = cold["cold_total"][KNEE]["n"]
+        lines.append(
+            f"Cold rows: median of {n} fresh interpreters per skill and case, interleaved, bytecode "
+            "compiled; in brackets the 10th-90th percentiles; ratios of the medians."
+        )
+        lines.append("")
     lines.append("| measure | Knee Helper | minimal ASK SDK skill | ratio | target |")
     lines.append("|---|---|---|---|---|")
     v = results["verdicts"]
-    cold = results.get("cold")
     if cold:
         for key, label, metric in (
-            ("cold_import", "cold: import lambda_function (median)", "cold_import"),
-            ("cold_first_request", "cold: import + first LaunchRequest", None),
-            ("cold_import_dynamodb", "cold: import, DynamoDB configured", None),
-            (
-                "cold_first_request_dynamodb",
-                "cold: import + first LaunchRequest, DynamoDB",
-                "cold_first_request_dynamodb",
-            ),
+            ("cold_import", "cold: import lambda_function", "cold_import"),
+            ("cold_first_request", "cold: first LaunchRequest", None),
+            ("cold_total", "cold: import + first LaunchRequest", "cold_total"),
+            ("cold_total_cpu", "cold: import + first LaunchRequest, CPU", None),
+            ("cold_import_dynamodb", "cold, DynamoDB: import", None),
+            ("cold_first_request_dynamodb", "cold, DynamoDB: first LaunchRequest", None),
+            ("cold_total_dynamodb", "cold, DynamoDB: import + first LaunchRequest", "cold_total_dynamodb"),
+            ("cold_total_cpu_dynamodb", "cold, DynamoDB: import + first LaunchRequest, CPU", None),
             ("peak_rss", "peak RSS after the first request", "peak_rss"),
         ):
             row = cold[key]
             target = v[metric]["verdict"] if metric else "-"
             lines.append(
-                f"| {label} | {row[KNEE]['median']:.1f} {row['unit']} "
-                f"| {row[MINIMAL]['median']:.1f} {row['unit']} "
+                f"| {label} | {_spread(row[KNEE], row['unit'])} | {_spread(row[MINIMAL], row['unit'])} "
                 f"| {row['ratio']:.2f}x | {target} |"
             )
     for name, row in (results.get("warm") or {}).items():
         verdict = f"{_check('warm_median', row['ratio_median'])} / {_check('warm_p99', row['ratio_p99'])}"
         lines.append(_warm_row(f"warm {name}: median / p99", row, verdict))
+    for name, row in (results.get("warm") or {}).items():
+        cpu = row.get("cpu")
+        if cpu:
+            a, b, ratio = cpu[KNEE]["median"], cpu[MINIMAL]["median"], cpu["ratio_median"]
+            lines.append(f"| warm {name}: median, CPU | {a:.3f} ms | {b:.3f} ms | {ratio:.2f}x | - |")
     http = results.get("http")
     if http:
         a, b = http[KNEE], http[MINIMAL]
@@ -721,7 +765,7 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--cold-runs", type=int, default=21, help="fresh interpreters per skill and case")
+    parser.add_argument("--cold-runs", type=int, default=41, help="fresh interpreters per skill and case")
     parser.add_argument(
         "--warm-runs", type=int, default=400, help="timed requests per skill and request type"
     )

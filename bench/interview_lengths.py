@@ -30,7 +30,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import content
+from evaluate.keywords import matches
 from evaluate.vignettes import HEADLINE, Truth, Vignette, load
+from simulator.nlu import resolve
 from triage import Answer, Facts, Finding, Question, QuestionKind, answer_question, assess
 from triage.vocabulary import FINDING_GROUPS
 
@@ -105,16 +108,11 @@ _RUNAWAY = 40
 
 @cache
 def _activity_findings(locale: str) -> dict[str, tuple[str, ...]]:
-    import content
-
     return {k: tuple(f.value for f in a.findings) for k, a in content.load(locale).vocab.activities.items()}
 
 
 def _named_in_opening(v: Vignette) -> set[str]:
     """Finding (or group) ids the opening names: the voice model's slots and the keyword table."""
-    from evaluate.keywords import matches
-    from simulator.nlu import resolve
-
     keys = set(matches(v.opening))
     for slot in resolve(v.opening, v.locale, None).slots:
         if slot.id is None:

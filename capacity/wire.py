@@ -1,6 +1,7 @@
 """Count DynamoDB traffic at the wire: a small HTTP proxy on loopback in front of the moto server.
 
-The skill's store is pointed at the proxy through ``KNEE_HELPER_DYNAMODB_ENDPOINT`` (boto3 honours it), so nothing in ``kneeskill.storage`` changes or knows it is counted. Each
+The skill's store is pointed at the proxy through ``KNEE_HELPER_DYNAMODB_ENDPOINT`` (boto3 honours
+it), so nothing in ``kneeskill.storage`` changes or knows it is counted. Each
 call is recorded from its ``X-Amz-Target`` header and JSON body: the operation, the key, the request
 and answer sizes, and the item's size before and after (read from moto directly, uncounted), from
 which the request units are computed as DynamoDB bills them:

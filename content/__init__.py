@@ -1,13 +1,15 @@
 """Knee Helper medical content as data: compiled per-locale bundles behind a strict schema.
 
-Run time: ``content.load("en-GB")`` reads ``content/compiled/en-GB.json`` (stdlib json only).
-Build time: ``python -m content.compile`` validates ``content/source/`` and rewrites the bundles.
+Run time: ``content.load("en-GB")`` decodes ``content/compiled/en-GB.json`` into frozen msgspec
+Structs (``content.schema``). Build time: ``python -m content.compile`` validates ``content/source/``
+with jsonschema (``content.validation``) and rewrites the bundles.
 """
 
 from content.loader import DEFAULT_LOCALE, SUPPORTED_LOCALES, load, resolve_locale
 from content.schema import (
     AGE_QUESTION_ID,
     CareLevelText,
+    CareLevelTexts,
     ConditionContent,
     ConditionPart,
     DiagnosticTest,
@@ -28,7 +30,6 @@ from content.schema import (
     PriceStepContent,
     QuestionText,
     RuleText,
-    SchemaError,
     Terms,
     TextItem,
     Treatment,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_LOCALE",
     "SUPPORTED_LOCALES",
     "CareLevelText",
+    "CareLevelTexts",
     "ConditionContent",
     "ConditionPart",
     "DiagnosticTest",
@@ -62,7 +64,6 @@ __all__ = [
     "PriceStepContent",
     "QuestionText",
     "RuleText",
-    "SchemaError",
     "Terms",
     "TextItem",
     "Treatment",

@@ -2,23 +2,113 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import Any, Final
 
-from content.schema import (
-    REQUIRED_RULE_IDS,
-    REQUIRED_SKILL_IDS,
-    LocaleContent,
-    PriceStep,
-    check_source_ref,
-    enum_key,
-    is_slot_safe,
-)
+import msgspec
+
+from content.schema import Content, DiagnosticTest, LocaleContent, PriceStep
+from content.validation import enum_key
 from triage.interview import REPHRASE_FINDINGS  # the red-flag questions that are re-asked simply
-from triage.vocabulary import Finding
+from triage.vocabulary import Condition, Finding
+
+#: Sections of the source article; ``article:<id>`` source references must name one of these.
+ARTICLE_SECTIONS: Final[frozenset[str]] = frozenset(
+    {"intro", "causes", "when_to_see_a_doctor", "tests", "treatment", "prevention"}
+    | {f"causes/{c.value}" for c in Condition}
+    | {f"tests/{t.value}" for t in DiagnosticTest}
+    | {"treatment/pain_relief", "treatment/price", "treatment/physical_therapy", "treatment/surgery"}
+    | {f"treatment/price/{s.value}" for s in PriceStep}
+)
+
+#: Numbered sections of the reference documents: clinical-facts.md (2.x), voice-ux-lessons.md (3.x).
+CLINICAL_SECTIONS: Final[frozenset[str]] = frozenset(f"2.{n}" for n in range(1, 14))
+UX_SECTIONS: Final[frozenset[str]] = frozenset(f"3.{n}" for n in range(1, 4))
+
+#: Rule ids the content must explain (the triage RuleId enum will be reconciled with this list).
+REQUIRED_RULE_IDS: Final[frozenset[str]] = frozenset(
+    {
+        "pe_signs",
+        "limb_ischaemia",
+        "cauda_equina",
+        "septic_arthritis",
+        "deformity",
+        "locked_knee",
+        "severe_injury_cannot_bear_weight",
+        "dvt_signs",
+        "dvt_risk_factor",
+        "bakers_cyst_complication",
+        "ottawa_positive",
+        "badly_swollen_knee",
+        "giving_way",
+        "prolonged_cramp",
+        "severe_hamstring_tear",
+        "persistent_pain",
+        "troublesome_cramps",
+        "lump_behind_knee",
+        "mechanical_symptoms",
+        "suspected_osteoarthritis",
+        "suspected_chondromalacia",
+        "cauda_equina_both_legs",
+        "cannot_bear_weight",
+        "no_warning_signs",
+        "faint_or_racing_heart",
+        "compartment_syndrome",
+        "sciatica_both_legs",
+        "severe_weakness_both_legs",
+        "child",
+        "cellulitis",
+        "popliteal_aneurysm",
+        "prosthetic_joint_hot_or_swollen",
+        "severe_weakness",
+        "knee_bleed",
+        "injury_swelling_on_blood_thinners",
+        "severe_pain",
+        "swollen_knee",
+        "weak_leg",
+        "typical_care",
+    }
+)
+
+#: Skill-level text ids every locale must provide (more may be added freely).
+REQUIRED_SKILL_IDS: Final[frozenset[str]] = frozenset(
+    {
+        "launch",
+        "launch_returning",
+        "disclaimer",
+        "what_you_can_ask",
+        "help",
+        "goodbye",
+        "fallback",
+        "error",
+        "say_more",
+        "delete_data_done",
+        "reprompt",
+    }
+)
+
+_SOURCE_RE: Final = re.compile(r"^(article|clinical|ux):([a-z0-9_./]+)$")
+_SLOT_SAFE_RE: Final = re.compile(r"^[A-Za-z](?:[A-Za-z.' ]*[A-Za-z.])?$")
+
+
+def check_source_ref(ref: str) -> str | None:
+    """Return a problem description for a malformed source reference, or ``None``."""
+    m = _SOURCE_RE.match(ref)
+    if m is None:
+        return f"bad source reference {ref!r} (want article:<section>, clinical:2.N or ux:3.N)"
+    kind, section = m.group(1), m.group(2)
+    known = {"article": ARTICLE_SECTIONS, "clinical": CLINICAL_SECTIONS, "ux": UX_SECTIONS}[kind]
+    if section not in known:
+        return f"unknown {kind} section {section!r} in {ref!r}"
+    return None
+
+
+def is_slot_safe(synonym: str) -> bool:
+    """Letters, spaces, apostrophes and periods only; no double spaces (Alexa slot synonyms)."""
+    return bool(_SLOT_SAFE_RE.match(synonym)) and "  " not in synonym
+
 
 #: "you have" (or "you've") is a diagnosis; the content says "may" instead.
 YOU_HAVE_RE: Final = re.compile(r"\byou\s*(?:have|'ve|’ve)\b", re.IGNORECASE)
@@ -31,9 +121,9 @@ def iter_strings(obj: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[s
     """Every string leaf of a schema object with its path (``source`` lists included)."""
     if isinstance(obj, str):
         yield path, obj
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            yield from iter_strings(getattr(obj, f.name), (*path, f.name))
+    elif isinstance(obj, msgspec.Struct):
+        for name in obj.__struct_fields__:
+            yield from iter_strings(getattr(obj, name), (*path, name))
     elif isinstance(obj, Mapping):
         for k, v in obj.items():
             yield from iter_strings(v, (*path, enum_key(k) if isinstance(k, Enum) else str(k)))
@@ -156,9 +246,9 @@ def check_bundle(content: LocaleContent) -> list[str]:
 def _sources_present(obj: Any, path: tuple[str, ...] = ()) -> list[str]:
     """Every dataclass with a ``source`` field names at least one source."""
     problems: list[str] = []
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        names = {f.name for f in dataclasses.fields(obj)}
-        if "source" in names and not obj.source:  # type: ignore[attr-defined]
+    if isinstance(obj, Content):
+        names = obj.__struct_fields__
+        if "source" in names and not getattr(obj, "source"):  # noqa: B009
             problems.append(f"{'.'.join(path) or '<top>'}: no source given")
         for name in names:
             problems += _sources_present(getattr(obj, name), (*path, name))

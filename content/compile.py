@@ -5,7 +5,9 @@
 
 Sources: ``source/facts/*.yaml`` (language-neutral facts), ``source/locales/en.yaml`` (base English
 with ``{placeholders}``) and ``source/locales/<locale>.yaml`` (terms and optional ``overrides``).
-Build-time only: this is the one module that imports YAML.
+Build-time only: this is the one module that imports YAML. Every source is validated against the
+JSON Schema of its kind derived from ``content.schema`` (``content.validation``, jsonschema), and
+every bundle again as a whole, before the checks that a type cannot express (``content.checks``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import yaml
 
 from content.checks import check_bundle
 from content.loader import COMPILED_DIR, SUPPORTED_LOCALES
-from content.schema import LocaleContent, SchemaError, from_dict, to_dict, validate_source
+from content.schema import LocaleContent
+from content.validation import SchemaError, from_dict, to_dict, validate_source
 
 CONTENT_DIR: Final = Path(__file__).resolve().parent
 SOURCE_DIR: Final = CONTENT_DIR / "source"

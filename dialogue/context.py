@@ -1,12 +1,17 @@
-"""What one turn knows besides the session: the locale's content and the user's saved profile."""
+"""What one turn knows besides the session (the locale's content, the user's saved profile), and what
+it returns (:class:`Turn`: the next state, the reply and the effects to carry out)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from content import LocaleContent
+from content import LocaleContent, PriceStep
 from dialogue.icing_state import IcingInputs
+from dialogue.state import Said, SessionState
+from speech import Reply
+
+PRICE_ORDER: tuple[PriceStep, ...] = tuple(PriceStep)
 
 
 @dataclass(frozen=True)
@@ -48,3 +53,16 @@ class Effect:
     detail: str | None = None
     text: str | None = None
     label: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    state: SessionState
+    reply: Reply
+    effects: tuple[Effect, ...] = ()
+    #: Open with the full emergency guidance (not the short form): the turn that raises it, the
+    #: result, help and goodbye. Only matters while the state has an emergency marker.
+    full_guidance: bool = False
+    #: Where the reply came from, for Repeat (a question, a page, a PRICE step, the result); None:
+    #: a reply with no such address, remembered by its words (see ``conversation.remember``).
+    said: Said | None = None

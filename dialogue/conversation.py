@@ -6,12 +6,13 @@ Pure: no ASK SDK, no I/O. Side effects the adapters must carry out are returned 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from content import PriceStep
+from dialogue import icing  # icing's acts and answers (one hook)
 from dialogue import presenter as p
 from dialogue.acts import Act, UserAct
-from dialogue.context import Effect, EffectKind, TurnContext
+from dialogue.context import PRICE_ORDER, Effect, EffectKind, Turn, TurnContext
 from dialogue.state import Mode, Said, SaidKind, SessionState
 from dialogue.urgency import (
     EmergencyKind,
@@ -22,28 +23,17 @@ from dialogue.urgency import (
     self_care_unsafe,
     stronger,
 )
+from dialogue.urgency import (
+    assessed as assess,  # triage's, once per facts within a request
+)
 from speech import Reply
-from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question, assess
+from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question
 from triage.engine import countdown
 from triage.interview import rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding
 
 QUESTIONS: dict[str, Question] = {question.id: question for question in ALL_QUESTIONS}
-PRICE_ORDER: tuple[PriceStep, ...] = tuple(PriceStep)
 MISSES_BEFORE_CHOICES = 2
-
-
-@dataclass(frozen=True)
-class Turn:
-    state: SessionState
-    reply: Reply
-    effects: tuple[Effect, ...] = ()
-    #: Open with the full emergency guidance (not the short form): the turn that raises it, the
-    #: result, help and goodbye. Only matters while the state has an emergency marker.
-    full_guidance: bool = False
-    #: Where the reply came from, for Repeat (a question, a page, a PRICE step, the result); None:
-    #: a reply with no such address, remembered by its words (see ``remember``).
-    said: Said | None = None
 
 
 #: Acts whose reply carries the full guidance whenever the session has one.
@@ -131,8 +121,6 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         state = replace(state, guess=None)  # anything else: the "did you mean" is dropped
     if act.act is Act.EMERGENCY:
         return _emergency(state, act, ctx)
-    from dialogue import icing  # icing's acts and answers (one hook; icing imports this module)
-
     if icing.handles(state, act):
         return icing.respond_icing(state, act, ctx)
     if act.act in _GLOBAL:

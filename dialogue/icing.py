@@ -16,12 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content import LocaleContent, PriceStep
 from dialogue.acts import Act, UserAct
-from dialogue.context import Effect, EffectKind, TurnContext
-from dialogue.conversation import PRICE_ORDER, Turn
+from dialogue.context import PRICE_ORDER, Effect, EffectKind, Turn, TurnContext
 from dialogue.icing_state import (
     REMINDER_TOKEN,
     EffectResult,
@@ -531,6 +529,8 @@ def _status_blocks(
 def _zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415  # only a turn with a time zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -1,4 +1,5 @@
-"""The session-attribute key and the conversation modes: tiny, so handlers can check them cheaply."""
+"""The session-attribute key, its decoding, and the conversation modes (``dialogue.state`` builds the
+session state on them; the simulator and tools read the attribute with them)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from dialogue.acts import Act
 from dialogue.icing_state import IcingState
 from dialogue.modes import STATE_KEY, Mode, state_data
-from dialogue.urgency import EmergencyKind, kind_from_facts, self_care_unsafe, stronger
-from triage import Facts, assess
+from dialogue.urgency import EmergencyKind, assessed, kind_from_facts, self_care_unsafe, stronger
+from triage import Facts
 
 __all__ = [
     "STATE_KEY",
@@ -205,7 +205,7 @@ class SessionState:
         emergency guidance, or facts with a clot, ischaemia, compartment or infection flag."""
         if self.emergency is not None:
             return True
-        return self.facts != Facts.empty() and self_care_unsafe(assess(self.facts))
+        return self.facts != Facts.empty() and self_care_unsafe(assessed(self.facts))
 
     def encode(self) -> str:
         """The state as the compact JSON string stored in the session attributes."""

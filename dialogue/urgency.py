@@ -11,6 +11,9 @@ facts whenever a state is loaded, so a missing or damaged marker can never silen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 from triage import Assessment, Facts, assess
@@ -20,10 +23,12 @@ from triage.vocabulary import SELF_CARE_UNSAFE_FLAGS, CareLevel, Flag
 __all__ = [
     "SELF_CARE_UNSAFE_FLAGS",
     "EmergencyKind",
+    "assessed",
     "clot_suspected",
     "emergency_kind",
     "is_child",
     "kind_from_facts",
+    "one_request",
     "self_care_unsafe",
     "stronger",
     "urgent_flags",
@@ -72,11 +77,38 @@ def emergency_kind(assessment: Assessment) -> EmergencyKind | None:
     return None
 
 
+#: The assessments of the current request, by facts (None outside a request: no memo).
+_ASSESSED: ContextVar[dict[Facts, Assessment] | None] = ContextVar("knee_helper_assessed", default=None)
+
+
+@contextmanager
+def one_request() -> Iterator[None]:
+    """Within the block (one request), equal facts are assessed once: loading the state, the
+    conversation, home care's safety check and the metrics share one assessment. The memo ends
+    with the block; nothing about anyone outlives the request."""
+    token = _ASSESSED.set({})
+    try:
+        yield
+    finally:
+        _ASSESSED.reset(token)
+
+
+def assessed(facts: Facts) -> Assessment:
+    """``triage.assess(facts)``, computed once per facts within :func:`one_request`."""
+    memo = _ASSESSED.get()
+    if memo is None:
+        return assess(facts)
+    assessment = memo.get(facts)
+    if assessment is None:
+        assessment = memo[facts] = assess(facts)
+    return assessment
+
+
 def kind_from_facts(facts: Facts) -> EmergencyKind | None:
     """The guidance the facts of a session call for (None for a session with no answers)."""
     if facts == Facts.empty():
         return None
-    return emergency_kind(assess(facts))
+    return emergency_kind(assessed(facts))
 
 
 def urgent_flags(assessment: Assessment) -> tuple[Flag, ...]:

@@ -14,7 +14,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest, Response
 
+import content
 from dialogue.acts import Act, UserAct
+from dialogue.conversation import QUESTIONS
 from kneeskill.runtime import Runtime
 from kneeskill.slots import (
     SLOT_CATALOGUES,
@@ -25,6 +27,7 @@ from kneeskill.slots import (
     read_slot,
     read_slot_list,
 )
+from kneeskill.turns import load_state, locale_content, run_turn
 from triage.vocabulary import Answer, Finding
 
 ActBuilder = Callable[[HandlerInput], UserAct]
@@ -36,15 +39,11 @@ def _plain(act: Act) -> ActBuilder:
 
 def _catalogue(handler_input: HandlerInput, slot_name: str) -> tuple[SlotValue, ...]:
     """The content catalogue a slot's words are matched against when Alexa could not resolve them."""
-    from kneeskill.turns import locale_content
-
     return _catalogues_of(locale_content(handler_input).locale).get(SLOT_CATALOGUES.get(slot_name, ""), ())
 
 
 @functools.cache
 def _catalogues_of(locale: str) -> dict[str, tuple[SlotValue, ...]]:
-    import content
-
     return {name: tuple(values) for name, values in catalogues(content.load(locale)).items()}
 
 
@@ -55,9 +54,6 @@ def _read(handler_input: HandlerInput, slot_name: str) -> SlotReading:
 def _pending_findings(handler_input: HandlerInput) -> tuple[str, ...]:
     """The finding the pending interview question asks about: a word shared by several values
     ("swollen": knee, calf or whole leg) is read as that one."""
-    from dialogue.conversation import QUESTIONS
-    from kneeskill.turns import load_state
-
     state = load_state(handler_input)
     question = QUESTIONS.get(state.question) if state.question else None
     finding = getattr(question, "finding", None)
@@ -72,8 +68,6 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     Words heard but not understood (or only guessed at) make the act ``unresolved``, with the
     skill's best guess, if any, in ``topic``: the conversation can ask about it instead of
     treating the turn as no answer at all."""
-    from kneeskill.turns import locale_content
-
     locale = locale_content(handler_input)
     pending = _pending_findings(handler_input)
     found: list[Finding] = []
@@ -215,8 +209,6 @@ class IntentActHandler(AbstractRequestHandler):
         return _intent_name(handler_input) in INTENT_ACTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import run_turn
-
         build = INTENT_ACTS[_intent_name(handler_input) or ""]
         return run_turn(handler_input, self.runtime, build(handler_input))
 
@@ -239,8 +231,6 @@ class LaunchHandler(AbstractRequestHandler):
         return bool(is_request_type("LaunchRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import run_turn
-
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
 
 
@@ -254,6 +244,4 @@ class UnknownIntentHandler(AbstractRequestHandler):
         return bool(is_request_type("IntentRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import run_turn
-
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))

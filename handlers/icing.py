@@ -17,6 +17,7 @@ from ask_sdk_model import Response
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
 from kneeskill.slots import read_number
+from kneeskill.turns import run_turn
 from triage.vocabulary import Answer
 
 #: Alexa's answers to a permission request, as the act's answer.
@@ -46,8 +47,6 @@ class _IcingIntents(AbstractRequestHandler):
         return any(is_intent_name(name)(handler_input) for name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import run_turn
-
         request = handler_input.request_envelope.request
         name = getattr(getattr(request, "intent", None), "name", None)
         act = _ICING_ACTS[name](handler_input) if name in self.intents else UserAct(Act.FALLBACK)
@@ -84,8 +83,6 @@ class PermissionResponseHandler(AbstractRequestHandler):
         return getattr(handler_input.request_envelope.request, "name", None) == "AskFor"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import run_turn
-
         request = handler_input.request_envelope.request
         payload = getattr(request, "payload", None)
         status = str(payload.get("status", "")).upper() if isinstance(payload, dict) else ""

@@ -9,6 +9,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 
+from kneeskill.turns import load_state, save_state
+
 _log = logging.getLogger("knee_helper.session")
 
 
@@ -23,8 +25,6 @@ class SessionEndedHandler(AbstractRequestHandler):
         reason = getattr(request, "reason", None) if isinstance(request, SessionEndedRequest) else None
         error_type = getattr(getattr(request, "error", None), "object_type", None)
         _log.info("session ended reason=%s error_type=%s", getattr(reason, "value", reason), error_type)
-        from kneeskill.turns import load_state, save_state
-
         save_state(handler_input, load_state(handler_input))  # echo only our own, bounded state
         return handler_input.response_builder.response
 
@@ -36,7 +36,5 @@ class OtherRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from kneeskill.turns import load_state, save_state
-
         save_state(handler_input, load_state(handler_input))  # echo only our own, bounded state
         return handler_input.response_builder.response

@@ -8,14 +8,13 @@ so keep an eye on the clock: 20 minutes"). Nothing here logs tokens, ids or spee
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.exceptions import ApiClientException
-from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 from ask_sdk_model.services.reminder_management.alert_info import AlertInfo
 from ask_sdk_model.services.reminder_management.push_notification import PushNotification
 from ask_sdk_model.services.reminder_management.push_notification_status import PushNotificationStatus
@@ -35,6 +34,9 @@ from ask_sdk_model.services.timer_management.triggering_behavior import Triggeri
 from ask_sdk_model.services.timer_management.visibility import Visibility
 
 from kneeskill import observability
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 
 TIMER_SCOPE = "alexa::alerts:timers:skill:readwrite"
 REMINDER_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -164,8 +166,6 @@ def _remaining(timer: Any, now: datetime) -> int | None:
 
 def _seconds(duration: object) -> int | None:
     """``PT4M30S`` -> 270 (hours, minutes and seconds only)."""
-    import re
-
     match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", str(duration or ""))
     if not match or not any(match.groups()):
         return None
@@ -228,6 +228,11 @@ def get_time_zone(factory: Any, device_id: str) -> str | None:
 
 def permission_request_directive(scope: str, token: str) -> SendRequestDirective:
     """Connections.SendRequest ``AskFor`` (AskForPermissionsConsentRequest v2) for one scope."""
+    # The Connections package (7 modules): only a turn that asks for a permission needs it.
+    from ask_sdk_model.interfaces.connections.send_request_directive import (  # noqa: PLC0415
+        SendRequestDirective,
+    )
+
     return SendRequestDirective(
         name="AskFor",
         payload={
@@ -308,9 +313,11 @@ def _mentions(error: BaseException, word: str) -> bool:
     return any(word in text.lower() for text in texts)
 
 
-def _zone(name: str | None) -> ZoneInfo | None:
+def _zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415  # only a call that reads a time zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

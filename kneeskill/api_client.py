@@ -20,10 +20,7 @@ from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
 from ask_sdk_model.services.api_client_response import ApiClientResponse
 
-from kneeskill import outbound
-from kneeskill.outbound import is_loopback_host
-
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "LoopbackAwareApiClient", "is_loopback_host"]
+__all__ = ["DEFAULT_TIMEOUT_SECONDS", "LoopbackAwareApiClient"]
 
 DEFAULT_TIMEOUT_SECONDS = 2.5
 MAX_RESPONSE_BYTES = 256 * 1024
@@ -37,6 +34,10 @@ class LoopbackAwareApiClient(ApiClient):
         self.timeout = timeout
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        # The HTTP helper (and, on its first call, http.client and ssl): only a request that calls an
+        # Alexa API needs it, never a launch.
+        from kneeskill import outbound  # noqa: PLC0415
+
         headers = dict(request.headers or [])
         body: bytes | None = None
         if request.body:
@@ -53,7 +54,7 @@ class LoopbackAwareApiClient(ApiClient):
                 max_bytes=MAX_RESPONSE_BYTES,
                 body=body,
                 headers=headers,
-                plain_http=is_loopback_host if self.allow_loopback_http else _never,
+                plain_http=outbound.is_loopback_host if self.allow_loopback_http else _never,
             )
         except outbound.OutboundError as error:
             if error.failure is outbound.Failure.NOT_ALLOWED:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from dialogue import icing
 from dialogue.acts import Act, UserAct
-from dialogue.context import Effect, EffectKind, Profile, TurnContext
-from dialogue.conversation import PRICE_ORDER, Turn
+from dialogue.context import PRICE_ORDER, Effect, EffectKind, Profile, Turn, TurnContext
 from dialogue.icing_state import (
     REMINDER_TOKEN,
     TIMER_TOKEN,
@@ -42,10 +41,8 @@ from dialogue.state import SessionState
 from kneeskill import alexa_services as services
 from kneeskill import observability
 from kneeskill.runtime import Runtime
+from kneeskill.storage import StoreUnavailable, UserStore, icing_token, user_key
 from triage.vocabulary import Answer
-
-if TYPE_CHECKING:
-    from kneeskill.storage import UserStore
 
 _log = observability.logger("knee_helper.effects")
 _PROFILE = frozenset(
@@ -92,8 +89,6 @@ def _history(handler_input: HandlerInput, runtime: Runtime) -> tuple[datetime, .
     if found is None:
         return None
     store, key = found
-    from kneeskill.storage import StoreUnavailable
-
     try:
         return store.load(key).icing_starts
     except StoreUnavailable:
@@ -182,8 +177,6 @@ def _save_profile(handler_input: HandlerInput, runtime: Runtime, effects: tuple[
         return Outcome.FAILED
     if uid is None:
         return Outcome.OFF
-    from kneeskill.storage import StoreUnavailable, user_key
-
     key = user_key(uid)
     try:
         record = store.load(key)
@@ -211,8 +204,6 @@ def _record(handler_input: HandlerInput, runtime: Runtime, stamp: int | None) ->
     if found is None:
         return Outcome.FAILED
     store, key = found
-    from kneeskill.storage import StoreUnavailable, icing_token
-
     at = datetime.fromtimestamp(stamp, UTC) if stamp else datetime.now(UTC)
     request_id = getattr(handler_input.request_envelope.request, "request_id", None)
     try:
@@ -235,8 +226,6 @@ def _delete(handler_input: HandlerInput, runtime: Runtime) -> Outcome:
     if found is None:
         return Outcome.FAILED
     store, key = found
-    from kneeskill.storage import StoreUnavailable
-
     try:
         store.delete(key)
     except StoreUnavailable:
@@ -252,8 +241,6 @@ def load_profile(handler_input: HandlerInput, runtime: Runtime) -> Profile:
     if found is None:
         return Profile()
     store, key = found
-    from kneeskill.storage import StoreUnavailable
-
     try:
         record = store.load(key)
     except StoreUnavailable:
@@ -277,8 +264,6 @@ def _store_and_key(handler_input: HandlerInput, runtime: Runtime) -> tuple[UserS
     store = runtime.store()
     if store is None or uid is None:
         return None
-    from kneeskill.storage import user_key
-
     return store, user_key(uid)
 
 

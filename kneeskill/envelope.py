@@ -161,15 +161,17 @@ def _cut(value: object) -> object:
 
 
 def _depth_exceeds(value: object, limit: int) -> bool:
-    stack: list[tuple[object, int]] = [(value, 1)]
+    if not isinstance(value, dict | list):
+        return False
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        current, depth = stack.pop()
+        current, depth = pop()
         if depth > limit:
             return True
-        if isinstance(current, dict):
-            stack.extend((child, depth + 1) for child in current.values() if isinstance(child, dict | list))
-        elif isinstance(current, list):
-            stack.extend((child, depth + 1) for child in current if isinstance(child, dict | list))
+        for child in current.values() if isinstance(current, dict) else current:
+            if isinstance(child, dict | list):
+                push((child, depth + 1))
     return False
 
 
@@ -223,6 +225,44 @@ def _collides(model: type, key: str) -> bool:
     return key.startswith("_") or key in python_names or hasattr(model, key)
 
 
+_LISTED, _MAPPED, _MODEL, _OTHER = range(4)
+
+
+@functools.cache
+def _parse_kind(kind: str) -> tuple[int, Any]:
+    """One type string of the SDK's type map, parsed once: ``(_LISTED, item kinds)``,
+    ``(_MAPPED, value kind)``, ``(_MODEL, model type)`` or ``(_OTHER, None)`` (a native type, or
+    nothing the walk checks)."""
+    kind = kind.strip()
+    listed = _LIST.fullmatch(kind)
+    if listed is not None:
+        return _LISTED, tuple(part.strip() for part in listed.group(1).split(","))
+    mapped = _DICT.fullmatch(kind)
+    if mapped is not None:
+        return _MAPPED, mapped.group(2)
+    if kind in _NATIVE:
+        return _OTHER, None
+    model = _load(kind)
+    return (_MODEL, model) if _is_model(model) else (_OTHER, None)
+
+
+@functools.cache
+def _is_model(kind: object) -> bool:
+    return isinstance(kind, type) and not issubclass(kind, Enum) and hasattr(kind, "deserialized_types")
+
+
+@functools.cache
+def _fields(model: type) -> tuple[dict[str, str | None], bool]:
+    """JSON key -> the type string of its value, as the SDK's deserializer maps them (None for a
+    native type: nothing below it to check); and whether the model picks a subtype per value."""
+    types: dict[str, str] = getattr(model, "deserialized_types", None) or {}
+    fields: dict[str, str | None] = {}
+    for json_name, python_name in _json_names(model).items():
+        kind = types.get(python_name, "object")
+        fields[json_name] = None if kind.strip() in _NATIVE else kind
+    return fields, hasattr(model, "get_real_child_model")
+
+
 def _check_model_keys(event: dict[str, Any]) -> None:
     """Walk ``event`` with the SDK's own type map; refuse a key that collides with a model attribute."""
     stack: list[tuple[object, Any]] = [(event, RequestEnvelope)]
@@ -231,29 +271,27 @@ def _check_model_keys(event: dict[str, Any]) -> None:
         if value is None:
             continue
         if isinstance(kind, str):
-            kind = kind.strip()
-            listed = _LIST.fullmatch(kind)
-            if listed is not None:
+            shape, detail = _parse_kind(kind)
+            if shape == _LISTED:
                 if isinstance(value, list):
-                    inner = [part.strip() for part in listed.group(1).split(",")]
-                    if len(inner) == 1:
-                        stack.extend((item, inner[0]) for item in value)
+                    if len(detail) == 1:
+                        stack.extend((item, detail[0]) for item in value)
                     else:
-                        stack.extend(zip(value, inner, strict=False))
+                        stack.extend(zip(value, detail, strict=False))
                 continue
-            mapped = _DICT.fullmatch(kind)
-            if mapped is not None:
+            if shape == _MAPPED:
                 if isinstance(value, dict):
-                    stack.extend((item, mapped.group(2)) for item in value.values())
+                    stack.extend((item, detail) for item in value.values())
                 continue
-            if kind in _NATIVE:
+            if shape == _OTHER:
                 continue
-            kind = _load(kind)
-        if not isinstance(kind, type) or issubclass(kind, Enum) or not hasattr(kind, "deserialized_types"):
+            kind = detail
+        elif not _is_model(kind):
             continue
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
-        if hasattr(kind, "get_real_child_model"):
+        fields, polymorphic = _fields(kind)
+        if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
             except Exception:
@@ -261,12 +299,12 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-        names = _json_names(kind)
-        types = kind.deserialized_types
+            fields = _fields(kind)[0]
         for key, child_value in value.items():
-            python_name = names.get(key)
-            if python_name is None:
+            if key not in fields:
                 if _collides(kind, str(key)):
                     raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
                 continue
-            stack.append((child_value, types.get(python_name, "object")))
+            child_kind = fields[key]
+            if child_kind is not None and child_value is not None:
+                stack.append((child_value, child_kind))

@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from dialogue.modes import Mode
+from dialogue.urgency import assessed, one_request
+
 __all__ = [
     "NAMESPACE",
     "JsonFormatter",
@@ -77,10 +80,14 @@ def _stdout(line: str) -> None:
 _sinks: list[Sink] = []
 
 
+#: What ``json.dumps(text, ensure_ascii=True)`` does to a string, without the encoder around it.
+_ENCODE_ASCII = json.encoder.encode_basestring_ascii
+
+
 def escaped(value: object, limit: int = _MAX_FIELD) -> str:
     """``value`` as text that is safe on one log line: control characters and non-ASCII escaped."""
     text = value if isinstance(value, str) else str(value)
-    return json.dumps(text[:limit], ensure_ascii=True)[1:-1]
+    return _ENCODE_ASCII(text[:limit])[1:-1]
 
 
 class SafeRecords(logging.Filter):
@@ -168,11 +175,13 @@ def metrics_enabled() -> bool:
 
 @contextmanager
 def request_scope(request_id: object) -> Iterator[None]:
-    """One request: its correlation id for the logs, and its counts, written as EMF at the end."""
+    """One request: its correlation id for the logs, and its counts, written as EMF at the end;
+    within it, equal facts are assessed once (``dialogue.urgency.one_request``)."""
     request = _Request(correlation_id=escaped(request_id or "", limit=120))
     token = _CURRENT.set(request)
     try:
-        yield
+        with one_request():
+            yield
     finally:
         _CURRENT.reset(token)
         if request.counts and (_sinks or metrics_enabled()):
@@ -232,12 +241,8 @@ def note_turn(before: Any, after: Any) -> None:
     """Count a triage result when a turn moves the conversation into its result (care level only)."""
     if _CURRENT.get() is None:
         return
-    from dialogue.modes import Mode
-
     if after.mode is Mode.RESULT and before.mode is not Mode.RESULT:
-        from triage.engine import assess
-
-        result(assess(after.facts).level.name.lower())
+        result(assessed(after.facts).level.name.lower())
 
 
 @contextmanager

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 from kneeskill import observability
 from kneeskill.settings import PersistenceKind, Settings
-
-if TYPE_CHECKING:
-    from kneeskill.storage import UserStore
+from kneeskill.storage import StoreUnavailable, UserStore, open_store
 
 _log = observability.logger("knee_helper.runtime")
 
@@ -33,8 +30,6 @@ class Runtime:
             return self._store
         with self._lock:
             if not self._opened:
-                from kneeskill.storage import StoreUnavailable, open_store
-
                 try:
                     self._store = open_store(self.settings)
                 except StoreUnavailable as error:

@@ -21,15 +21,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ask_sdk_model import IntentRequest
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
+from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-if TYPE_CHECKING:
-    from ask_sdk_core.handler_input import HandlerInput
-
-    from content import LocaleContent
+from content import LocaleContent
+from dialogue.conversation import QUESTIONS
+from triage import QuestionKind
 
 #: A heard value this close (0..1) to one catalogue word, and clearly closer than to any other id, is sure.
 SURE = 0.88
@@ -447,9 +448,6 @@ def elicitation(question_id: str | None, locale: LocaleContent) -> tuple[str, st
     symptom said instead ("yes, it's swollen") still reaches SymptomIntent through its samples."""
     if question_id is None:
         return None
-    from dialogue.conversation import QUESTIONS
-    from triage import QuestionKind
-
     question = QUESTIONS.get(question_id)
     if question is None:
         return None
@@ -465,9 +463,6 @@ def elicit_slot_directive(question_id: str | None, locale: LocaleContent) -> Any
     target = elicitation(question_id, locale)
     if target is None:
         return None
-    from ask_sdk_model import Intent, IntentConfirmationStatus
-    from ask_sdk_model.dialog import ElicitSlotDirective
-
     intent, slot = target
     return ElicitSlotDirective(
         slot_to_elicit=slot,

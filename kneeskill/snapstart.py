@@ -22,7 +22,6 @@ and safe to share:
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
@@ -59,6 +58,8 @@ def warm_up(skill: CustomSkill, skill_id: str | None) -> int:
 
 def after_restore(runtime: Runtime | None) -> None:
     """Re-seed what is random and drop connections copied from the snapshot."""
+    import random  # noqa: PLC0415  # after a restore only: a launch never needs it
+
     random.seed()  # from os.urandom: each restored environment draws its own sequence
     if runtime is not None:
         runtime.drop_connections()

@@ -1,13 +1,12 @@
-"""The session's state attribute, decoded once per request (light: handlers' ``can_handle`` uses it)."""
+"""The session's state attribute, decoded once per request."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
 
 from dialogue.modes import STATE_KEY, state_data
-
-if TYPE_CHECKING:
-    from ask_sdk_core.handler_input import HandlerInput
 
 _DATA_CACHE = "knee_helper.state_data"  # per-request attribute: the decoded state attribute
 
@@ -15,8 +14,8 @@ _DATA_CACHE = "knee_helper.state_data"  # per-request attribute: the decoded sta
 def state_data_of(handler_input: HandlerInput) -> dict[str, Any] | None:
     """The state attribute as a dict (None outside a session or when missing or damaged).
 
-    Decoded once per request and kept in the request attributes, so a handler's ``can_handle``
-    and the turn itself (``kneeskill.turns.load_state``) share one JSON parse.
+    Decoded once per request and kept in the request attributes, so every reader in a request
+    (``kneeskill.turns.load_state``, the interceptors, the error handler) shares one JSON parse.
     """
     cache = handler_input.attributes_manager.request_attributes
     if isinstance(cache, dict) and _DATA_CACHE in cache:

@@ -12,17 +12,18 @@ import logging
 from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import SimpleCard
 
 import content
 from dialogue import presenter
 from dialogue.acts import Act, UserAct
-from dialogue.context import Profile, TurnContext
-from dialogue.conversation import Turn, remember, respond
+from dialogue.context import Profile, Turn, TurnContext
+from dialogue.conversation import remember, respond
 from dialogue.state import STATE_KEY, Mode, SessionState
-from kneeskill import observability
+from kneeskill import effects, observability
 from kneeskill.runtime import Runtime
+from kneeskill.slots import elicit_slot_directive
 from kneeskill.state_attribute import state_data_of
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
 
@@ -65,8 +66,6 @@ def user_id(handler_input: HandlerInput) -> str | None:
 def run_turn(handler_input: HandlerInput, runtime: Runtime, act: UserAct) -> Response:
     """Read what the core needs, call the conversation, carry out its effects (the one executor,
     ``kneeskill.effects``, which has the core word their outcomes), respond."""
-    from kneeskill import effects
-
     state = load_state(handler_input)
     session = handler_input.request_envelope.session
     new_session = session is not None and session.new is True
@@ -109,10 +108,6 @@ def send(handler_input: HandlerInput, turn: Turn, locale: content.LocaleContent)
 
 def _elicit(handler_input: HandlerInput, state: SessionState, locale: content.LocaleContent) -> None:
     """While an interview question is pending, ask the device to listen for its answer's slot."""
-    from ask_sdk_model import IntentRequest
-
-    from kneeskill.slots import elicit_slot_directive
-
     # Not while "did you mean ...?" waits for its yes or no (that answer is not the question's).
     pending = state.question if state.mode is Mode.INTERVIEW and state.guess is None else None
     directive = elicit_slot_directive(pending, locale)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, ServiceUnavailable, UnsupportedMediaType
 
-from kneeskill.api_client import is_loopback_host
+from kneeskill.outbound import is_loopback_host
 from kneeskill.settings import Settings
 from simulator.engine import MAX_UTTERANCE_CHARS, Simulator
 from simulator.nlu import supported_locales

@@ -40,11 +40,11 @@ def open_store(settings: Settings) -> UserStore | None:
     if settings.persistence is PersistenceKind.NONE:
         return None
     if settings.persistence is PersistenceKind.SQLITE:
-        from kneeskill.storage.sqlite import DB_FILE_NAME, SqliteUserStore
+        from kneeskill.storage.sqlite import DB_FILE_NAME, SqliteUserStore  # noqa: PLC0415  # one backend
 
         return SqliteUserStore(settings.data_dir / DB_FILE_NAME, retention_days=settings.retention_days)
     if settings.persistence is PersistenceKind.DYNAMODB:
-        from kneeskill.storage.dynamodb import DynamoDbUserStore
+        from kneeskill.storage.dynamodb import DynamoDbUserStore  # noqa: PLC0415  # one backend
 
         if not settings.dynamodb_table:
             raise ValueError("KNEE_HELPER_TABLE must name the DynamoDB table when persistence is dynamodb")

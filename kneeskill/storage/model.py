@@ -7,9 +7,8 @@ or conditions. Records are keyed by :func:`user_key`, never by the raw Alexa use
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,7 +85,7 @@ class UserStore(Protocol):
 def icing_token(at: datetime, turn: str | None = None) -> str:
     """The idempotency token of one icing write: its start time (so old tokens can be dropped with
     old starts) and a hash of the turn's request id (a random one without it). Never user data."""
-    import uuid
+    import hashlib  # noqa: PLC0415  # with persistence only (boto3 loads it anyway)
 
     seed = turn if turn else uuid.uuid4().hex
     return f"{to_epoch(at)}.{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:20]}"
@@ -119,6 +118,9 @@ def user_key(user_id: str, salt: str | None = None) -> str:
 
     ``salt`` defaults to the ``KNEE_HELPER_KEY_SALT`` environment variable, then to a development salt.
     """
+    import hashlib  # noqa: PLC0415  # with persistence only (boto3 loads them anyway)
+    import hmac  # noqa: PLC0415
+
     secret = salt if salt is not None else (os.environ.get(KEY_SALT_ENV) or DEV_KEY_SALT)
     return hmac.new(secret.encode("utf-8"), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -7,15 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from content.checks import iter_strings
-from content.schema import (
+from content.checks import (
     ARTICLE_SECTIONS,
     REQUIRED_RULE_IDS,
     REQUIRED_SKILL_IDS,
-    DiagnosticTest,
-    LocaleContent,
-    PriceStep,
+    check_source_ref,
+    iter_strings,
 )
+from content.schema import DiagnosticTest, LocaleContent, PriceStep
 from triage.vocabulary import CareLevel, Condition, Finding, Flag
 
 _NUMBERED = re.compile(r"^(\d+)\.\s+(.+?):?$")
@@ -130,8 +129,6 @@ def test_every_article_section_is_referenced_by_content(
 
 
 def test_every_source_reference_names_a_known_section(bundles: dict[str, LocaleContent]) -> None:
-    from content.schema import check_source_ref
-
     problems = [p for ref in sources_of(bundles["en-US"]) if (p := check_source_ref(ref))]
     assert problems == []
 

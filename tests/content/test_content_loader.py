@@ -1,15 +1,17 @@
-"""Loading at run time: stdlib json only, cached, immutable, with an en-US fallback."""
+"""Loading at run time: msgspec straight into frozen Structs, cached, immutable, with an en-US fallback."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import content
+from content.loader import compiled_path
 from content.schema import LocaleContent
 from triage.vocabulary import Finding
 
@@ -43,16 +45,31 @@ def test_loading_twice_returns_the_same_cached_object() -> None:
 
 def test_the_bundle_cannot_be_changed(bundles: dict[str, LocaleContent]) -> None:
     bundle = bundles["en-US"]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         bundle.locale = "en-GB"  # type: ignore[misc]
     with pytest.raises(TypeError):
         bundle.skill["help"] = "changed"  # type: ignore[index]
 
 
-def test_loading_never_imports_yaml_in_a_fresh_process() -> None:
-    code = "import sys, content; content.load('en-GB'); print('yaml' in sys.modules)"
+def test_loading_never_imports_yaml_or_the_build_time_validator_in_a_fresh_process() -> None:
+    code = (
+        "import sys, content; content.load('en-GB'); "
+        "print([m for m in ('yaml', 'jsonschema', 'content.validation', 'content.compile') "
+        "if m in sys.modules])"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_run_time_decoder_refuses_a_bundle_that_does_not_match_the_schema() -> None:
+    data = json.loads(compiled_path("en-US").read_text(encoding="utf-8"))
+    data["conditions"]["bakers_cyst"]["summery"] = "a typo"
+    with pytest.raises(msgspec.ValidationError, match="summery"):
+        msgspec.json.decode(json.dumps(data), type=LocaleContent)
+    del data["conditions"]["bakers_cyst"]["summery"]
+    data["interview"]["findings"]["swelling_calf"]["question"] = ["two", "sentences"]
+    with pytest.raises(msgspec.ValidationError, match="Expected `str`"):
+        msgspec.json.decode(json.dumps(data), type=LocaleContent)
 
 
 def test_the_emergency_number_is_available_in_structured_form(bundles: dict[str, LocaleContent]) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -11,16 +11,8 @@ import pytest
 import yaml
 
 from content import compile as compiler
-from content.schema import (
-    ConditionPart,
-    LocaleContent,
-    QuestionText,
-    SchemaError,
-    Terms,
-    from_dict,
-    to_dict,
-    validate_source,
-)
+from content.schema import CareLevelKey, CareLevelTexts, ConditionPart, LocaleContent, QuestionText, Terms
+from content.validation import SchemaError, from_dict, to_dict, validate_source
 from triage.vocabulary import CareLevel, Condition, Finding
 
 SOURCE = Path(compiler.SOURCE_DIR)
@@ -38,10 +30,10 @@ def a_question(**changes: Any) -> dict[str, Any]:
     return good
 
 
-def test_a_well_formed_dict_becomes_a_frozen_dataclass() -> None:
+def test_a_well_formed_dict_becomes_a_frozen_struct() -> None:
     q = from_dict(QuestionText, a_question())
     assert q.synonyms == ("swollen calf",)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         q.question = "changed"  # type: ignore[misc]
 
 
@@ -111,7 +103,20 @@ def test_care_levels_are_keyed_by_care_level_key(bundles: dict[str, LocaleConten
     data = to_dict(bundles["en-US"])
     assert set(data["care_levels"]) == {level.key for level in CareLevel}
     data["care_levels"]["5"] = data["care_levels"].pop("emergency_ambulance")
-    with pytest.raises(SchemaError, match=r"care_levels\.5: '5' is not a CareLevel"):
+    with pytest.raises(SchemaError, match=r"care_levels\.5: unknown key"):
+        from_dict(LocaleContent, data)
+
+
+def test_the_care_level_keys_of_the_schema_are_the_triage_levels() -> None:
+    keys = [level.key for level in CareLevel]
+    assert list(typing.get_args(CareLevelKey)) == keys
+    assert list(CareLevelTexts.__struct_fields__) == keys
+
+
+def test_a_typical_care_level_must_be_a_care_level(bundles: dict[str, LocaleContent]) -> None:
+    data = to_dict(bundles["en-US"])
+    data["conditions"]["bakers_cyst"]["typical_care"] = "urgent"
+    with pytest.raises(SchemaError, match=r"bakers_cyst\.typical_care: 'urgent' is not a CareLevel"):
         from_dict(LocaleContent, data)
 
 

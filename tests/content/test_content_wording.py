@@ -6,8 +6,15 @@ import re
 
 import pytest
 
-from content.checks import YOU_HAVE_RE, check_bundle, finding_synonyms, spoken_strings, topic_synonyms
-from content.schema import LocaleContent, PainRelief, is_slot_safe
+from content.checks import (
+    YOU_HAVE_RE,
+    check_bundle,
+    finding_synonyms,
+    is_slot_safe,
+    spoken_strings,
+    topic_synonyms,
+)
+from content.schema import LocaleContent, PainRelief
 from triage.vocabulary import CareLevel
 
 RUN = 8

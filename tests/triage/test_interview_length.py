@@ -58,7 +58,7 @@ def test_every_golden_vignette_interview_ends_and_asks_nothing_twice_but_a_simpl
     strict=True,
     reason="not met yet: every finding that can set the level on its own takes ten screening turns "
     "(three red flags, the clot signs, the age, two clot-risk groups, severity, the knee, anything "
-    "else), before any follow-up: see docs/ARCHITECTURE.md, \"Interview length\"",
+    'else), before any follow-up: see docs/ARCHITECTURE.md, "Interview length"',
 )
 def test_golden_vignette_interviews_take_a_median_of_at_most_7_and_at_most_10_questions() -> None:
     counts = [p.questions for p in PLAYED]
