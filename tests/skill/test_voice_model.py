@@ -230,8 +230,13 @@ def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
     for intent in lm["intents"]:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent["samples"]:
+            pieces = re.split(r"(\{[A-Za-z0-9_]+\})", sample)
+            # A sample whose literal words are not all in the utterance cannot match it: skip the
+            # (slow) compilation of its slot-value alternations.
+            if not all(piece in utterance for piece in pieces if not piece.startswith("{")):
+                continue
             pattern = ""
-            for piece in re.split(r"(\{[A-Za-z0-9_]+\})", sample):
+            for piece in pieces:
                 name = piece[1:-1] if piece.startswith("{") else None
                 if name is None:
                     pattern += re.escape(piece)
