@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import boto3
 import pytest
+from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from alexa_standin.server import StandIn
-from kneeskill.storage.dynamodb import make_client
 
 TABLE = "knee-helper-faults"
 
@@ -32,7 +33,12 @@ def moto() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
-    make_client(url).create_table(
+    # Set-up, not the skill: generous timeouts and no retry (the skill's client gives up after a
+    # second and retries, which on a loaded machine made the retry find the table already made).
+    setup = Config(connect_timeout=10, read_timeout=60, retries={"total_max_attempts": 1})
+    boto3.session.Session().client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=setup
+    ).create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
