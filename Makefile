@@ -56,7 +56,7 @@ browser: $(SYSTEM_BINARIES)
 # modules: bytecode caches (__pycache__, gitignored) are written even where the environment says not to.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
-	$(TEST_ENV) HYPOTHESIS_PROFILE=ci PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+	$(TEST_ENV) HYPOTHESIS_PROFILE=ci PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 PACKAGES := triage content speech dialogue kneeskill handlers composition webapp voicemodel alexa_standin simulator capacity evaluate
 lint: $(STAMP)

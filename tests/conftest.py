@@ -50,7 +50,7 @@ def _scale_own_example_counts(items: list[pytest.Item]) -> None:
     seen: set[int] = set()
     for item in items:
         test = getattr(item, "obj", None)
-        if scale == 1.0 or not getattr(test, "is_hypothesis_test", False) or id(test) in seen:
+        if scale == 1.0 or test is None or not getattr(test, "is_hypothesis_test", False) or id(test) in seen:
             continue  # (a parametrised test is one function: scaled once)
         seen.add(id(test))
         own = getattr(test, "_hypothesis_internal_use_settings", None)
@@ -66,8 +66,37 @@ def _scale_own_example_counts(items: list[pytest.Item]) -> None:
         test._hypothesis_internal_use_settings = _hypothesis_settings(own, max_examples=count)
 
 
+# Distribution over pytest-xdist workers (`make test` runs --dist loadgroup). A module runs whole on
+# one worker, so a module fixture that starts a server (moto, gunicorn, Chromium, node) starts once,
+# and a worker never returns to a module after its fixtures were torn down. Modules of many small
+# cases whose tests share no module fixture are spread test by test, and so is this one, whose two
+# module fixtures are cheap (an in-process server, a re-import) and whose cases are the most work:
+SPREAD_MODULES = frozenset({"tests/skill/test_conversation_scripts.py"})
+SPREAD_FROM = 30  # tests in a module
+
+
+def _group_by_module(items: list[pytest.Item]) -> None:
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    for module, members in by_module.items():
+        shares_a_module_fixture = any(
+            fixture.scope in ("module", "package", "class")
+            for item in members
+            if isinstance(item, pytest.Function)
+            for fixtures in item._fixtureinfo.name2fixturedefs.values()
+            for fixture in fixtures
+        )
+        if module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture):
+            continue
+        for item in members:
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     _scale_own_example_counts(items)
+    _group_by_module(items)
 
 
 @pytest.hookimpl(tryfirst=True)
