@@ -147,7 +147,7 @@ def test_killing_a_worker_mid_load_loses_nothing_and_bounds_the_errors(
     sqlite_gunicorn: tuple[load.Gunicorn, Path], standin: StandIn
 ) -> None:
     server, data_dir = sqlite_gunicorn
-    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(160, 5_000))]
+    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(96, 5_000))]
     per_thread = -(-len(users) // CONCURRENCY)
     killed: list[int] = []
     progress = _Progress(2 * len(users))  # two turns per user
@@ -219,7 +219,7 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
         "KNEE_HELPER_DYNAMODB_ENDPOINT": proxy.url,
         "KNEE_HELPER_DYNAMODB_CLIENT": "http",
     }
-    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(64, 1_500))]
+    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(48, 1_500))]
     per_thread = -(-len(users) // CONCURRENCY)
     killed: list[int] = []
     progress = _Progress(2 * len(users))  # two turns per user
