@@ -48,9 +48,16 @@ $(SYSTEM_BINARIES) &:
 
 browser: $(SYSTEM_BINARIES)
 
-# pytest-xdist: one worker per core. Hypothesis runs its "fast" profile (tests/conftest.py; "ci" when CI=true).
+# pytest-xdist with two workers more than there are cores: a fifth of the suite's time is tests
+# waiting on purpose (late and dripping servers, deadlines, timers), and the extra workers run other
+# tests meanwhile. loadgroup: a module runs whole on one worker, so its server fixtures start once;
+# big modules of small cases are spread test by test (tests/conftest.py). Hypothesis runs its "ci"
+# profile (tests/conftest.py): fewer examples in a fixed sequence; `make stress` runs "thorough".
+# The suite starts some 40 Python processes (workers, gunicorn, subprocesses) that import the same
+# modules: bytecode caches (__pycache__, gitignored) are written even where the environment says not to.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
-	$(TEST_ENV) $(PY) -m pytest -q -n auto --dist worksteal
+	$(TEST_ENV) HYPOTHESIS_PROFILE=ci PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 PACKAGES := triage content speech dialogue kneeskill handlers composition webapp voicemodel alexa_standin simulator capacity evaluate
 lint: $(STAMP)

@@ -270,7 +270,8 @@ def parse(entry: Mapping[str, Any], groups: Mapping[str, frozenset[str]] | None 
 
 
 def load(path: Path = VIGNETTES_PATH) -> list[Vignette]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's safe loader when PyYAML has it: the same documents, some ten times faster.
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, list):
         raise VignetteError(f"{path}: expected a list of vignettes")
     groups = _groups()

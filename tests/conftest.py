@@ -20,20 +20,83 @@ os.environ.setdefault("KNEE_HELPER_PERSISTENCE", "none")
 os.environ.setdefault("KNEE_HELPER_KEY_SALT", "test-salt-" + "0" * 40)  # Lambda persists only with one
 
 # Property-based tests. Profiles (HYPOTHESIS_PROFILE picks one; default "fast", "ci" when CI=true):
-# - fast: `make test` on a developer's machine; 50 examples where a test does not set its own
-#   count, and the example database in .hypothesis/ replays earlier failures first.
-# - ci: fast, with a fixed example sequence and no database, so a CI run is reproducible.
-# - thorough: `make stress`; 1,000 examples where a test does not set its own count.
+# - ci: `make test` (the Makefile sets it) and CI: 25 examples where a test does not set its own
+#   count and half of the count it sets (at least 10), a fixed example sequence and no database, so
+#   a run is quick and reproducible.
+# - fast: plain `pytest` on a developer's machine: 50 examples where a test does not set its own
+#   count, the count it sets, and the example database in .hypothesis/ replays earlier failures first.
+# - thorough: `make stress`: 1,000 examples where a test does not set its own count and five times
+#   the count it sets.
 # No per-example deadline in any of them: the machines are shared 2-core ones, and a timing
 # limit there measures the neighbours. Speed targets live in bench/ (make bench).
-_hypothesis_settings.register_profile("fast", max_examples=50, deadline=None)
 _hypothesis_settings.register_profile(
-    "ci", _hypothesis_settings.get_profile("fast"), derandomize=True, database=None, print_blob=True
+    "ci", max_examples=25, deadline=None, derandomize=True, database=None, print_blob=True
 )
+_hypothesis_settings.register_profile("fast", max_examples=50, deadline=None)
 _hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
-_hypothesis_settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "fast")
-)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "fast")
+_hypothesis_settings.load_profile(PROFILE)
+#: How the profile scales an example count a test sets itself (``@settings(max_examples=N)``).
+OWN_COUNT_SCALE = {"ci": 0.5, "fast": 1.0, "thorough": 5.0}
+OWN_COUNT_FLOOR = 10
+
+
+def _scale_own_example_counts(items: list[pytest.Item]) -> None:
+    """Apply the profile's scale to the example counts that tests set themselves: otherwise a count
+    set in the test would win over every profile, and `make test` and `make stress` would run the
+    same number of examples."""
+    scale = OWN_COUNT_SCALE.get(PROFILE, 1.0)
+    profile_count = _hypothesis_settings.get_profile(PROFILE).max_examples
+    seen: set[int] = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        if scale == 1.0 or test is None or not getattr(test, "is_hypothesis_test", False) or id(test) in seen:
+            continue  # (a parametrised test is one function: scaled once)
+        seen.add(id(test))
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if not isinstance(own, _hypothesis_settings):
+            raise pytest.UsageError(
+                f"{item.nodeid}: hypothesis no longer keeps a test's settings where expected"
+            )
+        if own.max_examples == profile_count:
+            continue  # no count of its own
+        count = max(OWN_COUNT_FLOOR, round(own.max_examples * scale))
+        if scale < 1.0:
+            count = min(count, own.max_examples)
+        test._hypothesis_internal_use_settings = _hypothesis_settings(own, max_examples=count)
+
+
+# Distribution over pytest-xdist workers (`make test` runs --dist loadgroup). A module runs whole on
+# one worker, so a module fixture that starts a server (moto, gunicorn, Chromium, node) starts once,
+# and a worker never returns to a module after its fixtures were torn down. Modules of many small
+# cases whose tests share no module fixture are spread test by test, and so is this one, whose two
+# module fixtures are cheap (an in-process server, a re-import) and whose cases are the most work:
+SPREAD_MODULES = frozenset({"tests/skill/test_conversation_scripts.py"})
+SPREAD_FROM = 30  # tests in a module
+
+
+def _group_by_module(items: list[pytest.Item]) -> None:
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    for module, members in by_module.items():
+        shares_a_module_fixture = any(
+            fixture.scope in ("module", "package", "class")
+            for item in members
+            if isinstance(item, pytest.Function)
+            for fixtures in item._fixtureinfo.name2fixturedefs.values()
+            for fixture in fixtures
+        )
+        if module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture):
+            continue
+        for item in members:
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _scale_own_example_counts(items)
+    _group_by_module(items)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -6,15 +6,15 @@ The short form runs in ``make test``; ``make stress`` sets KNEE_HELPER_STRESS=lo
 from __future__ import annotations
 
 # The environment (no cloud, dummy credentials, a region) is set by tests/conftest.py.
-import contextlib
 import time
 from collections.abc import Iterator
 
+import boto3
 import pytest
+from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from alexa_standin.server import StandIn
-from kneeskill.storage.dynamodb import make_client
 
 TABLE = "knee-helper-faults"
 
@@ -33,16 +33,17 @@ def moto() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
-    client = make_client(url)
-    # The skill's client (2 s read timeout, one retry): on a loaded machine moto's first call can
-    # outlast the timeout, and the retry then finds the table the first try made.
-    with contextlib.suppress(client.exceptions.ResourceInUseException):
-        client.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    # Set-up, not the skill: generous timeouts and no retry (the skill's client gives up after a
+    # second and retries, which on a loaded machine made the retry find the table already made).
+    setup = Config(connect_timeout=10, read_timeout=60, retries={"total_max_attempts": 1})
+    boto3.session.Session().client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=setup
+    ).create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     yield url
     server.stop()
 

@@ -32,8 +32,8 @@ from tests.reliability.kit import envelopes, garbage_bodies, is_intent, response
 from tests.support.envelopes import TEST_SKILL_ID
 from webapp.server import create_app
 
-ENVELOPE_CASES = report.pick(1000, 22_000)  # each runs through BOTH entry points
-GARBAGE_CASES = report.pick(200, 5_000)
+ENVELOPE_CASES = report.pick(400, 22_000)  # each runs through BOTH entry points
+GARBAGE_CASES = report.pick(150, 5_000)
 REAL_HTTP_CASES = report.pick(40, 1_000)
 _FUZZ = settings(
     max_examples=ENVELOPE_CASES,
@@ -100,7 +100,7 @@ def test_hostile_envelopes_through_both_entry_points(client: FlaskClient) -> Non
     assert tried >= 2 * ENVELOPE_CASES * 0.9
 
 
-PRODUCTION_LIMIT_CASES = report.pick(300, 4_000)
+PRODUCTION_LIMIT_CASES = report.pick(150, 4_000)
 
 
 def test_hostile_envelopes_at_the_production_recursion_limit(client: FlaskClient) -> None:

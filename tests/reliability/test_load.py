@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from tests.support.icing import ice_follow_up
 from tests.support.scripts import plain
 
 CONCURRENCY = report.pick(8, 32)
-SECONDS = report.pick(3, 60)
+SECONDS = report.pick(1_500, 60_000) / 1000
 ICING_USERS = report.pick(60, 2_000)
 WORKERS = 3
 
@@ -58,40 +60,66 @@ def _check(body: dict[str, Any]) -> str | None:
     return response_problem({}, body) or (None if body["response"].get("outputSpeech") else "no speech")
 
 
+class _Progress:
+    """Counts the answers a load has had, so a worker can be killed mid-load (not after a guessed
+    sleep, which on a busy machine may come before the load starts or after it ends)."""
+
+    def __init__(self, total: int, kill_after: float = 0.25) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self._mark = max(1, int(total * kill_after))
+        self.reached = threading.Event()
+
+    def count(self) -> None:
+        with self._lock:
+            self._count += 1
+            if self._count >= self._mark:
+                self.reached.set()
+
+
 def _count_icing(data_dir: Path, keys: set[str]) -> int:
     with sqlite3.connect(data_dir / "knee-helper.sqlite3") as conn:
         rows = conn.execute("SELECT key FROM icing_starts").fetchall()
     return sum(1 for (key,) in rows if key in keys)
 
 
+@pytest.fixture(scope="module")
+def sqlite_gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[load.Gunicorn, Path]]:
+    """One gunicorn with SQLite persistence for the SQLite load tests (each user is its own key):
+    the server and its data folder."""
+    folder = tmp_path_factory.mktemp("load")
+    with load.gunicorn(_env(folder), workers=WORKERS, log_dir=folder) as server:
+        yield server, folder / "data"
+
+
 def test_a_fixed_concurrency_load_has_zero_errors_and_loses_no_icing_record(
-    tmp_path: Path, standin: StandIn
+    sqlite_gunicorn: tuple[load.Gunicorn, Path], standin: StandIn
 ) -> None:
-    with load.gunicorn(_env(tmp_path), workers=WORKERS, log_dir=tmp_path) as server:
-        mixed = load.run_load(
-            server.url, _mixed(standin.url), concurrency=CONCURRENCY, seconds=SECONDS, check=_check
-        )
-        per_thread = -(-ICING_USERS // CONCURRENCY)
-        users = [Session(api_endpoint=standin.url) for _ in range(per_thread * CONCURRENCY)]
+    server, data_dir = sqlite_gunicorn
+    mixed = load.run_load(
+        server.url, _mixed(standin.url), concurrency=CONCURRENCY, seconds=SECONDS, check=_check
+    )
+    per_thread = -(-ICING_USERS // CONCURRENCY)
+    users = [Session(api_endpoint=standin.url) for _ in range(per_thread * CONCURRENCY)]
 
-        def icing(worker: int, number: int) -> dict[str, Any]:
-            return users[worker * per_thread + number].intent("IcingIntent")  # one record per user
+    def icing(worker: int, number: int) -> dict[str, Any]:
+        return users[worker * per_thread + number].intent("IcingIntent")  # one record per user
 
-        def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
-            return ice_follow_up(users[worker * per_thread + number], body)  # "no" to the safety question
+    def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        return ice_follow_up(users[worker * per_thread + number], body)  # "no" to the safety question
 
-        writes = load.run_load(
-            server.url, icing, concurrency=CONCURRENCY, per_thread=per_thread, check=_check, follow=answer
-        )
-        # Read back through the skill, for a sample, and count every row in the file.
-        status_said = []
-        for session in users[:10]:
-            status, body, _ = load.post_json(server.url, session.intent("IcingStatusIntent"))
-            assert status == 200 and body is not None
-            status_said.append(plain(body["response"]["outputSpeech"]["ssml"]))
+    writes = load.run_load(
+        server.url, icing, concurrency=CONCURRENCY, per_thread=per_thread, check=_check, follow=answer
+    )
+    # Read back through the skill, for a sample, and count every row in the file.
+    status_said = []
+    for session in users[:10]:
+        status, body, _ = load.post_json(server.url, session.intent("IcingStatusIntent"))
+        assert status == 200 and body is not None
+        status_said.append(plain(body["response"]["outputSpeech"]["ssml"]))
     keys = {user_key(s.user_id) for s in users}
     expected = writes.conversations - writes.failed_conversations
-    read_back = _count_icing(tmp_path / "data", keys)
+    read_back = _count_icing(data_dir, keys)
     figures = mixed.figures()
     report.record(
         "load: gunicorn mixed + icing",
@@ -116,44 +144,45 @@ def test_a_fixed_concurrency_load_has_zero_errors_and_loses_no_icing_record(
 
 
 def test_killing_a_worker_mid_load_loses_nothing_and_bounds_the_errors(
-    tmp_path: Path, standin: StandIn
+    sqlite_gunicorn: tuple[load.Gunicorn, Path], standin: StandIn
 ) -> None:
-    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(400, 5_000))]
+    server, data_dir = sqlite_gunicorn
+    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(96, 5_000))]
     per_thread = -(-len(users) // CONCURRENCY)
     killed: list[int] = []
+    progress = _Progress(2 * len(users))  # two turns per user
 
     def icing(worker: int, number: int) -> dict[str, Any]:
         return users[min(worker * per_thread + number, len(users) - 1)].intent("IcingIntent")
 
     def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        progress.count()
         return ice_follow_up(users[min(worker * per_thread + number, len(users) - 1)], body)
 
-    with load.gunicorn(_env(tmp_path), workers=WORKERS, log_dir=tmp_path) as server:
+    def kill_one() -> None:
+        assert progress.reached.wait(60), "the load never got going"
+        victim = server.worker_pids()[0]
+        os.kill(victim, signal.SIGKILL)  # a worker of this module's gunicorn
+        killed.append(victim)
 
-        def kill_one() -> None:
-            time.sleep(0.5)
-            victim = server.worker_pids()[0]
-            os.kill(victim, signal.SIGKILL)  # a worker this test's gunicorn started
-            killed.append(victim)
-
-        result = load.run_load(
-            server.url,
-            icing,
-            concurrency=CONCURRENCY,
-            per_thread=per_thread,
-            during=kill_one,
-            keep_answers=True,
-            follow=answer,
-        )
-        deadline = time.monotonic() + 20
-        while len(server.worker_pids()) < WORKERS and time.monotonic() < deadline:
-            time.sleep(0.1)
-        respawned = len(server.worker_pids())
+    result = load.run_load(
+        server.url,
+        icing,
+        concurrency=CONCURRENCY,
+        per_thread=per_thread,
+        during=kill_one,
+        keep_answers=True,
+        follow=answer,
+    )
+    deadline = time.monotonic() + 20
+    while len(server.worker_pids()) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    respawned = len(server.worker_pids())
     answered = {
         min(w * per_thread + n, len(users) - 1) for w, n, body in result.answers if "response" in body
     }
     keys = {user_key(users[i].user_id) for i in answered}
-    read_back = _count_icing(tmp_path / "data", keys)
+    read_back = _count_icing(data_dir, keys)
     report.record(
         "restart: worker killed mid-load",
         {
@@ -189,21 +218,23 @@ def test_dynamodb_answering_late_with_a_worker_killed_loses_and_duplicates_no_ic
         "KNEE_HELPER_TABLE": TABLE,
         "KNEE_HELPER_DYNAMODB_ENDPOINT": proxy.url,
     }
-    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(120, 1_500))]
+    users = [Session(api_endpoint=standin.url) for _ in range(report.pick(48, 1_500))]
     per_thread = -(-len(users) // CONCURRENCY)
     killed: list[int] = []
+    progress = _Progress(2 * len(users))  # two turns per user
 
     def icing(worker: int, number: int) -> dict[str, Any]:
         return users[min(worker * per_thread + number, len(users) - 1)].intent("IcingIntent")
 
     def answer(worker: int, number: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        progress.count()
         return ice_follow_up(users[min(worker * per_thread + number, len(users) - 1)], body)
 
     try:
         with load.gunicorn(env, workers=WORKERS, log_dir=tmp_path) as server:
 
             def kill_one() -> None:
-                time.sleep(1.0)
+                assert progress.reached.wait(120), "the load never got going"
                 victim = server.worker_pids()[0]
                 os.kill(victim, signal.SIGKILL)  # a worker this test's gunicorn started
                 killed.append(victim)

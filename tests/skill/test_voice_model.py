@@ -239,8 +239,9 @@ def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
                 and utterance.endswith(sample[sample.rindex("}") + 1 :])
             ):
                 continue  # its words before the first slot and after the last cannot match
+            pieces = re.split(r"(\{[A-Za-z0-9_]+\})", sample)
             pattern = ""
-            for piece in re.split(r"(\{[A-Za-z0-9_]+\})", sample):
+            for piece in pieces:
                 name = piece[1:-1] if piece.startswith("{") else None
                 if name is None:
                     pattern += re.escape(piece)

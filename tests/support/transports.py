@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import requests
 from werkzeug.serving import make_server
 
 from kneeskill.settings import Settings
@@ -33,19 +34,26 @@ def http_transport(settings: Settings) -> Iterator[Transport]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/"
-    session = requests.Session()
-    session.trust_env = False  # loopback only: never a proxy from the environment
+    port = server.server_port
 
     def send(envelope: dict[str, Any]) -> dict[str, Any]:
-        reply = session.post(url, json=envelope, timeout=10)
-        assert reply.status_code == 200, f"HTTP {reply.status_code}: {reply.text[:300]}"
-        body: dict[str, Any] = reply.json()
+        # A plain HTTP/1.1 client (the development server closes every connection after its answer,
+        # so there is no session to keep); no proxy is ever consulted.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(
+                "POST", "/", body=json.dumps(envelope), headers={"Content-Type": "application/json"}
+            )
+            reply = connection.getresponse()
+            text = reply.read().decode("utf-8", errors="replace")
+        finally:
+            connection.close()
+        assert reply.status == 200, f"HTTP {reply.status}: {text[:300]}"
+        body: dict[str, Any] = json.loads(text)
         return body
 
     try:
         yield send
     finally:
-        session.close()
         server.shutdown()
         thread.join(timeout=5)

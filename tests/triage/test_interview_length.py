@@ -22,7 +22,14 @@ from triage.engine import COUNTDOWN_MAX, COUNTDOWN_SLACK, countdown
 from triage.interview import ALL_QUESTIONS, _level
 
 P, A, U = Answer.PRESENT, Answer.ABSENT, Answer.UNKNOWN
-PLAYED: list[Played] = play_all()
+
+
+@pytest.fixture(scope="session")
+def played() -> list[Played]:
+    """Every golden vignette played (computed once per test process, when a test needs it)."""
+    return play_all()
+
+
 #: The most the estimate rises after one "yes": the follow-ups of the largest screen and theirs.
 MAX_RISE_AFTER_A_YES = 7
 #: The age the "questions left" estimate assumes for a "no" walk (its longer path).
@@ -46,9 +53,11 @@ def _reply(facts: Facts, q: Question, answer: Answer) -> Facts:
 # --- the golden vignettes ------------------------------------------------------------------------
 
 
-def test_every_golden_vignette_interview_ends_and_asks_nothing_twice_but_a_simpler_re_ask() -> None:
-    assert len(PLAYED) >= 150
-    for p in PLAYED:
+def test_every_golden_vignette_interview_ends_and_asks_nothing_twice_but_a_simpler_re_ask(
+    played: list[Played],
+) -> None:
+    assert len(played) >= 150
+    for p in played:
         plain = [q for q in p.asked if not q.endswith("*")]
         assert len(plain) == len(set(plain)), p
         assert all(q.rstrip("*") in plain for q in p.asked if q.endswith("*")), p
@@ -60,20 +69,24 @@ def test_every_golden_vignette_interview_ends_and_asks_nothing_twice_but_a_simpl
     "(three red flags, the clot signs, the age, two clot-risk groups, severity, the knee, anything "
     'else), before any follow-up: see docs/ARCHITECTURE.md, "Interview length"',
 )
-def test_golden_vignette_interviews_take_a_median_of_at_most_7_and_at_most_10_questions() -> None:
-    counts = [p.questions for p in PLAYED]
+def test_golden_vignette_interviews_take_a_median_of_at_most_7_and_at_most_10_questions(
+    played: list[Played],
+) -> None:
+    counts = [p.questions for p in played]
     assert statistics.median(counts) <= 7
     assert max(counts) <= 10
 
 
-def test_no_golden_vignette_interview_ends_below_its_expected_level() -> None:
-    below = [(p.id, p.level, p.expected) for p in PLAYED if p.below]
+def test_no_golden_vignette_interview_ends_below_its_expected_level(played: list[Played]) -> None:
+    below = [(p.id, p.level, p.expected) for p in played if p.below]
     assert not below, below
 
 
-def test_every_golden_interview_ends_at_or_above_the_level_of_its_answers_with_the_rest_no() -> None:
+def test_every_golden_interview_ends_at_or_above_the_level_of_its_answers_with_the_rest_no(
+    played: list[Played],
+) -> None:
     """Stopping early never lowers the level: what was not asked stays unknown, never below "no"."""
-    for p in PLAYED:
+    for p in played:
         assert p.level >= _level(_no_to_everything_unasked(p.facts)), p.id
         assert p.level == assess(p.facts).level
 

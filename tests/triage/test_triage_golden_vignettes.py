@@ -3,13 +3,11 @@
 Each vignette's facts (present findings yes, "not sure" ones unknown or unclear, everything else
 no) must give the expected care level, raise the expected flags and none of the excluded ones, and
 put one of the expected causes in the top three. Vignettes that need the triage v2 vocabulary or
-behaviour (SPEC.md) are skipped on a core without it; EVALUATE_REQUIRE_V2=1 turns that into a
-failure (the lead sets it once the triage branch is merged).
+behaviour (SPEC.md) would be skipped on a core without it; triage v2 has landed, so a skipped
+vignette is a failure (``test_no_vignette_is_skipped``).
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from triage_vignettes import LEVELS, Vignette, build_facts, load_vignettes, skip_reason, v2_available
@@ -36,9 +34,7 @@ def test_vignette_facts_give_the_expected_level_flags_and_causes(vignette: Vigne
         assert top & vignette.expect.causes, [(c.condition.value, c.score) for c in result.causes]
 
 
-def test_no_vignette_is_skipped_once_triage_v2_is_merged() -> None:
-    if os.environ.get("EVALUATE_REQUIRE_V2") != "1":
-        pytest.skip("set EVALUATE_REQUIRE_V2=1 once the triage v2 branch is merged")
+def test_no_vignette_is_skipped() -> None:
     assert v2_available(), "the triage core lacks the v2 vocabulary of SPEC.md"
     skipped = {v.id: skip_reason(v) for v in VIGNETTES if skip_reason(v) is not None}
     assert not skipped, skipped
