@@ -161,6 +161,12 @@ def _injury_possible(r: Mapping[Finding, Answer]) -> bool:
     return r.get(F.RECENT_INJURY) is not _A
 
 
+def _bleed_trigger_possible(r: Mapping[Finding, Answer]) -> bool:
+    """An injury, a fall or knock, or fast swelling is not ruled out (what a bleed into the knee on
+    blood thinners needs besides the swollen or hot knee)."""
+    return any(r.get(f) is not _A for f in (F.RECENT_INJURY, F.MECH_BLOW_OR_FALL, F.RAPID_SWELLING))
+
+
 def _after(group: Finding) -> Gate:
     """A follow-up of a screening group: the group was answered "yes", or "not sure" (then its
     findings are asked one by one), never "no"."""
@@ -254,10 +260,17 @@ SAFETY_PLAN: tuple[tuple[Finding, Stage, Gate], ...] = (
     (F.KNEE_HOT, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _after(F.KNEE_SIGNS)),
     (F.RAPID_SWELLING, Stage.INJURY, lambda r: _injury_possible(r) and r.get(F.SWELLING_KNEE) in _ESC),
+    # blood thinners with a hot or swollen knee after an injury, a fall or a knock, or fast swelling
+    # (the rule's three triggers: a fall can be older than the "last week" of the injury question)
     (
         F.BLOOD_THINNERS,
         Stage.INJURY,
-        lambda r: _injury_possible(r) and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC,
+        lambda r: _bleed_trigger_possible(r) and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC,
+    ),
+    (
+        F.MECH_BLOW_OR_FALL,
+        Stage.INJURY,
+        lambda r: r.get(F.BLOOD_THINNERS) in _ESC and r.get(F.KNEE_SWOLLEN_OR_HOT) in _ESC,
     ),
     (F.JOINT_REPLACEMENT_OR_INJECTION, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT)),
     (F.SEVERE_PAIN, Stage.INJURY, _any(F.KNEE_SWOLLEN_OR_HOT, F.CANNOT_BEAR_WEIGHT, F.POPPING)),

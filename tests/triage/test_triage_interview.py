@@ -361,9 +361,10 @@ def test_a_typical_interview_is_short_and_never_over_the_cap(p_yes: float) -> No
         if result.level < CareLevel.EMERGENCY:
             lengths.append(len(lefts))
     # Ten screens for everyone (issue 14's target of 7 is not met: see the xfail in test_interview_length),
-    # then the follow-ups of each "yes".
+    # then the follow-ups of each "yes" (blood thinners after any hot or swollen knee that may have
+    # had a knock), and up to three cause questions while no cause has a reason yet.
     assert statistics.median(lengths) <= 13
-    assert statistics.mean(lengths) <= 14
+    assert statistics.mean(lengths) <= 14.5
 
 
 @settings(max_examples=100, deadline=None)
