@@ -231,7 +231,7 @@ def say_more_reply(reply: Reply, rendered: Rendered) -> Reply | None:
 def heard(ssml: str) -> str | None:
     """The words a listener hears in ``ssml``, as plain text (the tags read as XML, never cut by
     string matching); None when it is not one well-formed document."""
-    from xml.etree import ElementTree  # noqa: PLC0415  # pyexpat (~4 ms): only Repeat and the guard read SSML
+    from xml.etree import ElementTree  # noqa: PLC0415  # pyexpat (~4 ms): only the emergency guard reads SSML back
 
     try:
         root = ElementTree.fromstring(ssml)
