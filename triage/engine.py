@@ -37,7 +37,7 @@ from triage.vocabulary import (
 F = Finding
 
 #: A cause is listed only when its score is above this ...
-PLAUSIBLE_SCORE = 0.1
+PLAUSIBLE_SCORE = evidence.PLAUSIBLE_SCORE
 #: ... and at most this many are listed.
 MAX_CAUSES = 4
 

@@ -464,6 +464,8 @@ FLOOR_CAUSES: tuple[int, ...] = tuple(
     for i, c in enumerate(CONDITIONS)
     if TYPICAL_CARE[c] is CareLevel.CONSULTATION and c is not C.DEEP_VEIN_THROMBOSIS
 )
+#: A cause is named (``assess`` lists it, the interview counts it as a lead) only above this score.
+PLAUSIBLE_SCORE = 0.1
 #: A cause is a confident lead when the findings the user reported for it, as likelihood ratios
 #: against their baseline, multiply to at least this much (log scale). Only present findings count,
 #: so the test is monotone: a new "yes" can only add support, a "no" or "not sure" never removes any.

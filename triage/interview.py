@@ -675,7 +675,7 @@ class _Plan:
         if self.discriminated >= MAX_DISCRIMINATING_QUESTIONS:
             return None
         post, order = self.posterior()
-        if self.answered >= MAX_QUESTIONS and self.named(order):
+        if self.answered >= MAX_QUESTIONS and self.named(post, order):
             return None
         if max(post) >= CONFIDENT_TOP:
             return None
@@ -749,10 +749,11 @@ class _Plan:
             self.order = sorted(range(len(post)), key=post.__getitem__, reverse=True)
         return self.post, self.order
 
-    def named(self, order: list[int]) -> bool:
-        """One of the likeliest causes has a reason the user gave (the result will name it)."""
+    def named(self, post: list[float], order: list[int]) -> bool:
+        """One of the likeliest causes is one ``assess`` names: plausible (above
+        ``evidence.PLAUSIBLE_SCORE``) with a reason the user gave."""
         said = [f for f in self.present if f in self.answers]
-        return any(evidence.reasons(said, (), i)[0] for i in order[:3])
+        return any(post[i] > evidence.PLAUSIBLE_SCORE and evidence.reasons(said, (), i)[0] for i in order[:3])
 
     def current_facts(self) -> Facts:
         if self.facts is None:
