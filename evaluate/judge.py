@@ -53,6 +53,8 @@ class LocaleText:
     countdown: str = ""  # the "about [count] more" sentence as a regex with one number group
     #: the sticky guidance's own sentences besides the scripts (the go-now line), normalised
     go_now: tuple[str, ...] = ()
+    #: the skill's "sorry, I didn't catch that" sentences, normalised
+    not_understood: tuple[str, ...] = ()
 
     def norm(self, text: str) -> str:
         """Normalised, with the spoken emergency number as digits ("nine nine nine" -> "999")."""
@@ -111,6 +113,7 @@ def locale_text(locale: str) -> LocaleText:
     left_template = norm(str(skill.get("questions_left", "")).replace("[count]", _COUNT))
     countdown = re.escape(left_template).replace(_COUNT, r"(\d+)") if _COUNT in left_template else ""
     go_now = tuple(norm(s) for s in sentences(str(skill.get("guidance_ed_go", ""))) if norm(s))
+    not_understood = tuple(norm(str(skill[k])) for k in _NOT_UNDERSTOOD_KEYS if skill.get(k))
     return LocaleText(
         locale,
         number,
@@ -123,20 +126,13 @@ def locale_text(locale: str) -> LocaleText:
         disclaimer,
         countdown,
         go_now,
+        not_understood,
     )
 
 
 _COUNT = "zzcountzz"
 #: The skill's "I didn't catch that" sentences (content keys).
 _NOT_UNDERSTOOD_KEYS = ("fallback", "fallback_interview", "symptom_unclear")
-
-
-@cache
-def not_understood_sentences(locale: str) -> tuple[str, ...]:
-    """The locale's "sorry, I didn't catch that" sentences, normalised."""
-    data = json.loads((COMPILED / f"{locale}.json").read_text(encoding="utf-8"))
-    skill = data.get("skill") or {}
-    return tuple(normalise(str(skill[k])) for k in _NOT_UNDERSTOOD_KEYS if skill.get(k))
 
 
 def countdown_of(text: str, t: LocaleText) -> int | None:

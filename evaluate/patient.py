@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from evaluate.device import Heard, Say
 from evaluate.keywords import AGE, START_OFFER, asked_positively, understand
-from evaluate.text import normalise, question_part
+from evaluate.text import question_part
 from evaluate.vignettes import HEADLINE, Style, Truth, Vignette
 
 YES = Say("yes", intent="AMAZON.YesIntent", answer_id="present")
@@ -138,8 +138,9 @@ class Patient:
         examples of what to say are not questions to answer."""
         from evaluate import judge
 
-        said = normalise(heard.speech)
-        return any(s and s in said for s in judge.not_understood_sentences(self.vignette.locale))
+        lt = judge.locale_text(self.vignette.locale)
+        said = lt.norm(heard.speech)
+        return any(s in said for s in lt.not_understood)
 
     def _states_level(self, heard: Heard) -> bool:
         """The reply gave a care level (an emergency opening was understood, say)."""
