@@ -17,7 +17,9 @@ from triage.interview import (
 )
 from triage.rules import (
     CHILD_AGE,
+    CLOT_RISK_AGE,
     DVT_LEG_SIGNS,
+    OTTAWA_AGE,
     RULE_FLAGS,
     RULE_LEVEL,
     RuleId,
@@ -247,9 +249,12 @@ COUNTDOWN_SLACK = 1
 COUNTDOWN_MAX = 3
 #: At most this many assessments to prove a countdown (a few ms); beyond it, nothing is promised.
 COUNTDOWN_CHECKS = 8
-#: Ages tried for the age question when checking a countdown (a child, an adult, the Ottawa and the
-#: older-adult ages): whatever age is given, the promise must hold.
-_COUNTDOWN_AGES: tuple[int, ...] = (10, 30, 60, 80)
+#: Ages tried for the age question when checking a countdown: one in every band the rules and the
+#: evidence tell apart (under 16, the older-adult evidence, the Ottawa age, the clot-risk age), so
+#: whatever age is given, the promise holds.
+_COUNTDOWN_AGES: tuple[int, ...] = tuple(
+    sorted({CHILD_AGE - 1, CHILD_AGE, evidence.OLDER_AGE, OTTAWA_AGE, CLOT_RISK_AGE})
+)
 
 
 def countdown(facts: Facts, assessment: Assessment | None = None) -> int | None:
