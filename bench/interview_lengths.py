@@ -17,7 +17,7 @@ The golden vignettes (``tests/golden/triage/vignettes.yaml``) are played at the 
 Re-asks count as questions, as in ``make evaluate``. The level reached is the level of the final
 assessment, compared with the vignette's expected level.
 
-.venv/bin/python -m bench.interview_lengths [--vignettes] [--verbose]
+.venv/bin/python -m bench.interview_lengths [--vignettes] [--verbose] [--ablate]
 """
 
 from __future__ import annotations
@@ -159,13 +159,19 @@ class Played:
         return self.level < self.expected
 
 
-def play(v: Vignette) -> Played:
+def play(v: Vignette, left_out: str | None = None) -> Played:
+    """Play ``v``; ``left_out``: a question id whose findings the interview never learns (answered
+    "no" whatever the truth, or no age: what leaving that screen out would cost, ``--ablate``)."""
     given = volunteered(v)
     facts = Facts({f: P for f in given})
     result = assess(facts)
     asked: list[str] = []
     lefts: list[int] = []
     while (q := result.next_question) is not None:
+        if q.id == left_out:
+            facts = answer_question(facts, q, A)
+            result = assess(facts)
+            continue
         asked.append(q.id + ("*" if q.rephrased else ""))
         lefts.append(result.questions_left)
         if q.kind is QuestionKind.AGE:
@@ -210,7 +216,44 @@ def report(played: list[Played], verbose: bool = False) -> None:
         print(f"  {p.questions:2d} q {p.id:45s} {p.level}/{p.expected} {mark:5s} {' '.join(p.asked)}")
 
 
+#: The screening questions every interview may ask, whatever was said before (``--ablate``).
+SCREEN_IDS: tuple[str, ...] = (
+    "pe_signs",
+    "faint_or_racing_heart",
+    "leg_circulation",
+    "skin_changes",
+    "age",
+    "recent_immobility",
+    "clot_history",
+    "sudden_onset",
+    "severity_signs",
+    "recent_injury",
+    "knee_signs",
+    "other_signs",
+)
+
+
+def ablate() -> None:
+    """What each screen costs and buys: the interview with that screen left out (its findings
+    learnt only when volunteered), on the golden vignettes."""
+    vignettes = load()
+    base = play_all(vignettes)
+    counts = [p.questions for p in base]
+    print(f"all screens: median {statistics.median(counts)}, max {max(counts)}")
+    print("left out               asked on  median  max  vignettes one level or more too low")
+    for sid in SCREEN_IDS:
+        played = [play(v, sid) for v in vignettes]
+        counts = [p.questions for p in played]
+        asked = sum(sid in (a.rstrip("*") for a in p.asked) for p in base)
+        low = [p.id for p in played if p.below]
+        median = statistics.median(counts)
+        print(f"{sid:22s} {asked:8d}  {median:6}  {max(counts):3d}  {len(low):3d} {' '.join(low[:4])}")
+
+
 def main() -> None:
+    if "--ablate" in sys.argv:
+        ablate()
+        return
     if "--vignettes" in sys.argv or "--verbose" in sys.argv:
         report(play_all(), verbose="--verbose" in sys.argv)
         if "--vignettes" in sys.argv:
