@@ -72,6 +72,13 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = _get(data, key, where)
+    if not isinstance(value, bool):
+        raise InputError(f"{where}.{key}: expected true or false, got {value!r}")
+    return value
+
+
 def _numbers(data: Mapping[str, Any], key: str, where: str) -> tuple[float, ...]:
     value = _get(data, key, where)
     if not isinstance(value, list) or not value:
@@ -222,6 +229,7 @@ class Assumptions:
     platform_log_bytes: float
     distinct_users_per_session: float
     item_overhead_bytes: float
+    point_in_time_recovery: bool
     seconds_per_turn: float
     limits: Limits
     default_mix: Mapping[str, float]
@@ -269,6 +277,7 @@ def parse_assumptions(data: object) -> Assumptions:
         platform_log_bytes=_number(logs, "platform_bytes_per_invocation", "logs"),
         distinct_users_per_session=_share(storage, "distinct_users_per_session", "storage"),
         item_overhead_bytes=_number(storage, "item_overhead_bytes", "storage"),
+        point_in_time_recovery=_flag(storage, "point_in_time_recovery", "storage"),
         seconds_per_turn=_number(sessions, "seconds_per_turn", "sessions", positive=True),
         limits=Limits(
             account_concurrency=_number(lim, "account_concurrency", "limits", positive=True),

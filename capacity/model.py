@@ -145,9 +145,10 @@ def session_cost_per_million(
     if profile.dynamodb_writes:
         users = MILLION * a.distinct_users_per_session
         stored_bytes = users * (profile.item_bytes_max + a.item_overhead_bytes)
-    storage = (
-        stored_bytes / GIB * (prices.dynamodb_storage_gb_month.value + prices.dynamodb_pitr_gb_month.value)
-    )
+    per_gb_month = prices.dynamodb_storage_gb_month.value
+    if a.point_in_time_recovery:
+        per_gb_month += prices.dynamodb_pitr_gb_month.value
+    storage = stored_bytes / GIB * per_gb_month
     log_bytes = turns * a.platform_log_bytes + MILLION * profile.log_bytes
     logs = log_bytes / GIB * prices.logs_ingestion_gb.value
     return SessionCost(

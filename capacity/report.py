@@ -120,7 +120,7 @@ def cost_table(
             "Lambda requests",
             "Lambda GB-s",
             "DynamoDB requests",
-            "DynamoDB storage+PITR /month",
+            "DynamoDB storage /month",
             "logs",
             "total",
         ],

@@ -38,6 +38,13 @@ def test_a_bad_mix_is_refused_without_a_traceback(capsys: pytest.CaptureFixture[
     assert "add up" in capsys.readouterr().err
 
 
+def test_the_cost_model_counts_backups_exactly_when_the_template_turns_them_on() -> None:
+    template = (ROOT / "template.yaml").read_text(encoding="utf-8")
+    match = re.search(r"PointInTimeRecoveryEnabled:\s*(true|false)", template)
+    assert match is not None
+    assert load_assumptions().point_in_time_recovery is (match.group(1) == "true")
+
+
 def test_the_template_ships_the_recommended_memory_size() -> None:
     a, prices, m = load_assumptions(), load_prices(), load_measured()
     chosen = model.ship(model.memory_options(m, a, prices.regions["us-east-1"], "arm64", dict(a.default_mix)))

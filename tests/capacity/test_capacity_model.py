@@ -72,7 +72,11 @@ def test_dynamodb_requests_and_storage_are_priced_per_unit_and_per_stored_item()
     cost = model.session_cost_per_million(m.types["price"], m, memory_mb=512, arch="arm64", prices=US, a=a)
     assert cost.dynamodb_requests == pytest.approx(8 * 0.125 + 7 * 0.625)  # 5.375 per 1M sessions
     stored_gib = 1_000_000 * (191 + 100) / 1024**3
-    assert cost.dynamodb_storage == pytest.approx(stored_gib * (0.25 + 0.20))
+    assert cost.dynamodb_storage == pytest.approx(stored_gib * 0.25)
+    with_backups = model.session_cost_per_million(
+        m.types["price"], m, memory_mb=512, arch="arm64", prices=US, a=replace(a, point_in_time_recovery=True)
+    )
+    assert with_backups.dynamodb_storage == pytest.approx(stored_gib * (0.25 + 0.20))
 
 
 def test_a_mix_is_the_share_weighted_cost_of_its_types() -> None:
