@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -258,7 +259,8 @@ def _index(values: tuple[SlotValue, ...]) -> Mapping[str, tuple[str, ...]]:
 
 def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     """Match words Alexa could not resolve against a catalogue's names, synonyms and variants."""
-    index = _index(tuple(values))
+    catalogue = tuple(values)
+    index = _index(catalogue)
     key = match_key(heard)
     if not key or _NEGATION.search(f" {key} "):
         return ValueMatch()  # nothing said, or a negation ("not stiff"): never guess a value
@@ -269,10 +271,21 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     if contained is not None:
         return contained
     best: dict[str, float] = {}
-    for candidate, ids in index.items():
+    sound = sounds_like(key)
+    letters, sound_letters = Counter(key), Counter(sound)
+    for candidate, candidate_sound, candidate_letters, candidate_sound_letters, ids in _sounds(catalogue):
+        # A ratio is at most twice the letters two strings share over their total length
+        # (SequenceMatcher.quick_ratio). A candidate that cannot reach
+        # GUESS - TIE can be neither the best match nor a runner-up within TIE of a best at or above
+        # GUESS, so it cannot change the result: skip the costly comparison.
+        if (
+            _letters_bound(letters, candidate_letters) < _FLOOR
+            and _letters_bound(sound_letters, candidate_sound_letters) - _SOUND_PENALTY < _FLOOR
+        ):
+            continue
         score = max(
             SequenceMatcher(None, key, candidate).ratio(),
-            SequenceMatcher(None, sounds_like(key), sounds_like(candidate)).ratio() - 0.02,
+            SequenceMatcher(None, sound, candidate_sound).ratio() - _SOUND_PENALTY,
         )
         for ident in ids:
             best[ident] = max(best.get(ident, 0.0), score)
@@ -282,6 +295,31 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     top_id, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     return ValueMatch(top_id, sure=top >= SURE and top - runner_up >= TIE)
+
+
+#: Below this score a candidate changes no match (see ``match_spoken``).
+_FLOOR = GUESS - TIE
+#: A sound-alike match counts for a little less than the same letters.
+_SOUND_PENALTY = 0.02
+
+
+def _letters_bound(a: Counter[str], b: Counter[str]) -> float:
+    """The largest ratio two strings with these letters can have (SequenceMatcher.quick_ratio)."""
+    total = a.total() + b.total()
+    return 2.0 * (a & b).total() / total if total else 1.0
+
+
+_Entry = tuple[str, str, Counter[str], Counter[str], tuple[str, ...]]
+
+
+@functools.cache
+def _sounds(values: tuple[SlotValue, ...]) -> tuple[_Entry, ...]:
+    """Each catalogue key with its sound-alike form and their letters, worked out once per catalogue."""
+    return tuple(
+        (candidate, sound, Counter(candidate), Counter(sound), ids)
+        for candidate, ids in _index(values).items()
+        for sound in (sounds_like(candidate),)
+    )
 
 
 def _contained(key: str, index: Mapping[str, tuple[str, ...]]) -> ValueMatch | None:
