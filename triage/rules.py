@@ -28,14 +28,14 @@ class RuleId(StrEnum):
     LIMB_ISCHAEMIA = "limb_ischaemia"
     CAUDA_EQUINA = "cauda_equina"
     CAUDA_EQUINA_BOTH_LEGS = "cauda_equina_both_legs"
+    SCIATICA_BOTH_LEGS = "sciatica_both_legs"
+    SEVERE_WEAKNESS_BOTH_LEGS = "severe_weakness_both_legs"
     # emergency
     SEPTIC_ARTHRITIS = "septic_arthritis"
     DEFORMITY = "deformity"
     LOCKED_KNEE = "locked_knee"
     SEVERE_INJURY_CANNOT_BEAR_WEIGHT = "severe_injury_cannot_bear_weight"
     COMPARTMENT_SYNDROME = "compartment_syndrome"
-    SCIATICA_BOTH_LEGS = "sciatica_both_legs"
-    SEVERE_WEAKNESS_BOTH_LEGS = "severe_weakness_both_legs"
     SEVERE_WEAKNESS = "severe_weakness"
     # consultation_24
     CHILD = "child"
@@ -81,13 +81,16 @@ RULE_LEVEL: dict[RuleId, CareLevel] = {
     RuleId.LIMB_ISCHAEMIA: _E5,
     RuleId.CAUDA_EQUINA: _E5,
     RuleId.CAUDA_EQUINA_BOTH_LEGS: _E5,
+    # Sciatica or severe or worsening weakness in both legs are cauda equina signs (clinical-facts 2.7),
+    # and 2.12 level 1 puts every cauda equina sign at "call now" (2.7 says "A&E or call an ambulance";
+    # the more urgent reading is kept, as for every sign a source puts at two levels).
+    RuleId.SCIATICA_BOTH_LEGS: _E5,
+    RuleId.SEVERE_WEAKNESS_BOTH_LEGS: _E5,
     RuleId.SEPTIC_ARTHRITIS: _E4,
     RuleId.DEFORMITY: _E4,
     RuleId.LOCKED_KNEE: _E4,
     RuleId.SEVERE_INJURY_CANNOT_BEAR_WEIGHT: _E4,
     RuleId.COMPARTMENT_SYNDROME: _E4,
-    RuleId.SCIATICA_BOTH_LEGS: _E4,
-    RuleId.SEVERE_WEAKNESS_BOTH_LEGS: _E4,
     RuleId.SEVERE_WEAKNESS: _E4,
     RuleId.CHILD: _C24,
     RuleId.DVT_SIGNS: _C24,

@@ -166,14 +166,31 @@ def test_urgent_flags_are_at_most_three_most_urgent_first_and_keep_a_possible_fr
 
 
 @pytest.mark.parametrize("nerve", [F.NUMBNESS_TINGLING, F.WEAKNESS])
-def test_sciatica_in_both_legs_with_numbness_or_weakness_means_emergency_care(nerve: Finding) -> None:
+def test_sciatica_in_both_legs_with_numbness_or_weakness_means_call_now(nerve: Finding) -> None:
+    # A cauda equina sign (clinical-facts 2.7): 2.12 level 1 puts every one at "call now".
     result = assess(Facts({F.BACK_PAIN: P, F.BOTH_LEGS: P, nerve: P}))
-    assert result.level >= CareLevel.EMERGENCY and Flag.CAUDA_EQUINA in result.flags
+    assert result.level is CareLevel.EMERGENCY_AMBULANCE and Flag.CAUDA_EQUINA in result.flags
 
 
-def test_severe_weakness_in_both_legs_means_the_emergency_department() -> None:
+def test_severe_weakness_in_both_legs_means_call_now() -> None:
     result = assess(Facts({F.SEVERE_WEAKNESS: P, F.BOTH_LEGS: P}))
-    assert result.level >= CareLevel.EMERGENCY and Flag.SEVERE_WEAKNESS in result.flags
+    assert result.level is CareLevel.EMERGENCY_AMBULANCE
+    assert {Flag.SEVERE_WEAKNESS, Flag.CAUDA_EQUINA} <= result.flags
+
+
+def test_severe_weakness_brings_the_both_legs_question_when_it_is_not_known() -> None:
+    # One leg's severe weakness is the emergency department; both legs is call now, so the
+    # interview asks which before it ends.
+    asked = []
+    facts = Facts({**SCREENED, F.SEVERE_WEAKNESS: P})
+    result = assess(facts)
+    while result.next_question is not None:
+        q = result.next_question
+        asked.append(q.id)
+        facts = answer_question(facts, q, P if q.finding is F.BOTH_LEGS else A, 40)
+        result = assess(facts)
+    assert F.BOTH_LEGS.value in asked
+    assert result.level is CareLevel.EMERGENCY_AMBULANCE
 
 
 def test_severe_or_worsening_weakness_in_one_leg_means_the_emergency_department() -> None:
