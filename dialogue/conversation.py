@@ -29,7 +29,7 @@ from dialogue.urgency import (
 from speech import Reply
 from triage import ALL_QUESTIONS, Assessment, Facts, Question, QuestionKind, answer_question
 from triage.engine import countdown
-from triage.interview import rephrase_pending
+from triage.interview import LIFE_THREAT_FINDINGS, rephrase_pending
 from triage.vocabulary import Answer, CareLevel, Finding
 
 QUESTIONS: dict[str, Question] = {question.id: question for question in ALL_QUESTIONS}
@@ -162,8 +162,10 @@ def _unclear_symptom(state: SessionState, act: UserAct, ctx: TurnContext) -> Tur
         name = p.guess_name(ctx.content, f"finding:{act.topic}")
         return _reply(replace(state, guess=f"finding:{act.topic}"), ctx, p.did_you_mean(ctx.content, name))
     question = _current_question(state) if state.mode is Mode.INTERVIEW else None
-    reply = p.misunderstood(ctx.content, state.mode, question, state.misses + 1, symptom=True)
-    return _reply(replace(state, misses=state.misses + 1), ctx, reply)
+    misses = state.misses + 1
+    safety = _may_have_missed_a_red_flag(state, question, misses)
+    reply = p.misunderstood(ctx.content, state.mode, question, misses, symptom=True, safety=safety)
+    return _reply(replace(state, misses=misses), ctx, reply)
 
 
 def _guess_answer(state: SessionState, yes: bool, ctx: TurnContext) -> Turn:
@@ -404,7 +406,21 @@ def _fallback(state: SessionState, ctx: TurnContext) -> Turn:
     new_state = replace(state, misses=misses)
     question = _current_question(state) if state.mode is Mode.INTERVIEW else None
     prompt = _prompt(state, ctx)
-    return _reply(new_state, ctx, p.misunderstood(ctx.content, state.mode, question, misses, prompt=prompt))
+    safety = _may_have_missed_a_red_flag(state, question, misses)
+    reply = p.misunderstood(ctx.content, state.mode, question, misses, prompt=prompt, safety=safety)
+    return _reply(new_state, ctx, reply)
+
+
+def _may_have_missed_a_red_flag(state: SessionState, question: Question | None, misses: int) -> bool:
+    """What was not understood may have been a life-threatening sign: the first miss in a row, with
+    no emergency guidance in the session yet, while a life-threat screen is not answered "no" and is
+    not the question being asked again (which asks it anyway)."""
+    if misses != 1 or state.emergency is not None:
+        return False
+    if question is not None and question.finding in LIFE_THREAT_FINDINGS:
+        return False
+    resolved = state.facts.resolved
+    return any(resolved.get(f) is not Answer.ABSENT for f in LIFE_THREAT_FINDINGS)
 
 
 def _prompt(state: SessionState, ctx: TurnContext) -> str:

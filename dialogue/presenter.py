@@ -223,13 +223,18 @@ def misunderstood(
     *,
     prompt: str | None = None,
     symptom: bool = False,
+    safety: bool = False,
 ) -> Reply:
     """A fallback that says what can be said right now: the pending question (with the choices
-    after two misses), the open offer, or, with nothing asked, what people can ask."""
+    after two misses), the open offer, or, with nothing asked, what people can ask.
+
+    ``safety``: what was missed may have been a life-threatening sign (none is ruled out yet), so
+    the call-now line comes right after the apology, never cut."""
     opening = c.skill["symptom_unclear" if symptom else "fallback"]
+    warning = c.skill["fallback_safety"] if safety else ""
     if question is not None:
         asked = question_text(c, question)
-        blocks: list[Block] = [essential(opening if symptom else c.skill["fallback_interview"])]
+        blocks: list[Block] = [essential(opening if symptom else c.skill["fallback_interview"], warning)]
         if misses >= 2:
             choices = "answer_choices_age" if question.kind is QuestionKind.AGE else "answer_choices"
             blocks.append(para(c.skill[choices], priority=Priority.HIGH))
@@ -237,11 +242,14 @@ def misunderstood(
         return _reply(c, *blocks, reprompt=asked)
     if symptom:
         ask = c.skill["symptom_clarify"]
-        return _reply(c, essential(opening, ask), reprompt=ask)
+        return _reply(c, essential(opening, warning, ask), reprompt=ask)
     prompt = prompt or pending_prompt(c, mode)
     asks = mode in _YES_NO_MODES or mode in (Mode.PRICE, Mode.EXPLAINER)
     return _reply(
-        c, essential(opening), para(prompt, priority=Priority.HIGH), reprompt=prompt if asks else None
+        c,
+        essential(opening, warning),
+        para(prompt, priority=Priority.HIGH),
+        reprompt=prompt if asks else None,
     )
 
 
