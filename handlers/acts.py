@@ -82,7 +82,8 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
             answer = answer or heard_answer
             continue
         # A list said in one breath ("red and warm") counts item by item.
-        for item in read_slot_list(handler_input, slot_name, _catalogue(handler_input, slot_name)):
+        also = {"bodyPlace": _catalogue(handler_input, "bodyPlace")} if slot_name == "symptom" else None
+        for item in read_slot_list(handler_input, slot_name, _catalogue(handler_input, slot_name), also):
             unresolved = unresolved or item.unresolved
             guess = guess or item.guess
             chosen = item.prefer(pending)

@@ -19,6 +19,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -406,17 +407,32 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bplus\b|&)\s*")
 
 
 def read_slot_list(
-    handler_input: HandlerInput, name: str, catalogue: Sequence[SlotValue]
+    handler_input: HandlerInput,
+    name: str,
+    catalogue: Sequence[SlotValue],
+    also: Mapping[str, Sequence[SlotValue]] | None = None,
 ) -> tuple[SlotReading, ...]:
-    """``read_slot``, but words Alexa could not resolve as a whole that are a spoken list ("red
-    and warm") are read item by item, so several findings said at once all count. An item said
-    exactly as a value's word is taken as that word's first value, as Alexa's own resolution does."""
+    """``read_slot``, but words Alexa could not resolve as a whole are read for every value they
+    name (``spot``: "red warm and really tender", "my knee has gone hot and red and swollen"), so
+    several findings said at once all count; failing that, a spoken list ("red and warm") is read
+    item by item. An item said exactly as a value's word is taken as that word's first value, as
+    Alexa's own resolution does. ``also``: other slots' catalogues whose values may be said in
+    these words too (body places said within a symptom: "it aches behind my knee")."""
     whole = read_slot(handler_input, name, catalogue)
     if not whole.unresolved:
         return (whole,)
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None) or {}
     value = getattr(slots.get(name), "value", None)
+    if isinstance(value, str):
+        place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
+        spotted, coverage = _spot(
+            value, name, catalogue, context=place if isinstance(place, str) else "", also=also
+        )
+        if len(spotted) > 1 or (spotted and coverage >= _MOSTLY):
+            return spotted
+        if spotted:  # one value among many other words: a guess to ask about ("did you mean ...?")
+            return (SlotReading(ids=spotted[0].ids, heard=True, guessed=True),)
     items = [item for item in _LIST_SEPARATOR.split(value) if item.strip()] if isinstance(value, str) else []
     if len(items) < 2:
         return (whole,)
@@ -432,6 +448,150 @@ def read_slot_list(
         ids = (found.id,) if found.id is not None else ()
         readings.append(SlotReading(ids=ids, heard=True, guessed=bool(ids) and not found.sure))
     return tuple(readings)
+
+
+#: Words that deny what follows them, within ``_NEGATION_REACH`` words ("no swelling or redness").
+#: "can't" and "hardly" are not among them: they belong to what people report ("I can't bend it").
+_NEGATORS = frozenset(
+    {
+        "no",
+        "not",
+        "never",
+        "without",
+        "nor",
+        "dont",
+        "doesnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "didnt",
+        "hasnt",
+        "havent",
+    }
+)
+_NEGATION_REACH = 3
+#: Words that end what a negator denies ("not swollen but red": red is said).
+_CLAUSE_BREAKS = frozenset({"but", "though", "although", "just", "only", "yet", "and", "except"})
+#: Body places that tell apart values sharing a word ("swollen": the knee, the calf or the whole leg).
+_PLACES: dict[str, str] = {"knee": "knee", "kneecap": "knee", "calf": "calf", "calve": "calf", "leg": "leg"}
+
+
+def spot(
+    text: str,
+    name: str,
+    catalogue: Sequence[SlotValue],
+    *,
+    context: str = "",
+    also: Mapping[str, Sequence[SlotValue]] | None = None,
+) -> tuple[SlotReading, ...]:
+    """Every value whose name, synonym or recognition word is said in ``text`` (see ``_spot``)."""
+    return _spot(text, name, catalogue, context=context, also=also)[0]
+
+
+#: One value named by at least this share of the words said is what was said; less is a guess.
+_MOSTLY = 0.6
+
+
+def _spot(
+    text: str,
+    name: str,
+    catalogue: Sequence[SlotValue],
+    *,
+    context: str = "",
+    also: Mapping[str, Sequence[SlotValue]] | None = None,
+) -> tuple[tuple[SlotReading, ...], float]:
+    """Every value whose name, synonym or recognition word is said in ``text``, longest phrase
+    first and each word used once, skipping what a "no", "not" or "without" just before denies;
+    and the share of the words said that name them.
+
+    A word several values share ("swollen") is read as the one of the body place said nearest
+    before it (or after it, or in ``context``, the body-place slot's words): "my knee is swollen",
+    "swollen calf". A place-free word said of a place is read as that place's value when the
+    catalogue has one ("hot" of the knee: a hot knee, not warm skin on the calf)."""
+    index: dict[str, tuple[str, ...]] = {}
+    for slot_name, values in {**(also or {}), name: catalogue}.items():
+        index.update(_recognition_index(slot_name))
+        index.update(_index(tuple(values)))
+    known = {i for ids in index.values() for i in ids}
+    words = match_key(text).split()
+    if not words or not index:
+        return (), 0.0
+    naming = 0
+    longest = max(len(k.split()) for k in index)
+    places = [(i, _PLACES[w]) for i, w in enumerate(words) if w in _PLACES]
+    default_place = next((_PLACES[w] for w in match_key(context).split() if w in _PLACES), None)
+    readings: list[SlotReading] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            key = " ".join(words[i : i + size])
+            ids = index.get(key)
+            if ids and not (size == 1 and key in _PLACES):
+                break
+        else:
+            i += 1
+            continue
+        denied = _denied(words, i)
+        if not denied:
+            place = _place_near(places, i) or default_place
+            readings.append(SlotReading(ids=_placed(ids, key, place, index, known), heard=True))
+            naming += size
+        i += size
+    unique: dict[tuple[str, ...], SlotReading] = {r.ids: r for r in readings}
+    said = sum(w not in _ARTICLES for w in words) or len(words)
+    return tuple(unique.values()), naming / said
+
+
+def _denied(words: list[str], at: int) -> bool:
+    """A negator within reach before ``at``, with no "but" (or "and", "just"...) between."""
+    for w in reversed(words[max(0, at - _NEGATION_REACH) : at]):
+        if w in _CLAUSE_BREAKS:
+            return False
+        if w in _NEGATORS:
+            return True
+    return False
+
+
+def _place_near(places: list[tuple[int, str]], at: int) -> str | None:
+    before = [p for i, p in places if i < at]
+    if before:
+        return before[-1]
+    after = [p for i, p in places if i > at]
+    return after[0] if after else None
+
+
+def _placed(
+    ids: tuple[str, ...],
+    key: str,
+    place: str | None,
+    index: Mapping[str, tuple[str, ...]],
+    known: AbstractSet[str],
+) -> tuple[str, ...]:
+    """``ids`` read for the body place said with them, best first: the ones of that place; else the
+    same finding of that place ("swelled up" of the calf: swelling_calf, not swelling_knee); else
+    the value the catalogue has for the word said with the place ("hot knee")."""
+    if place is None:
+        return ids
+    of_place = tuple(i for i in ids if place in i.split("_"))
+    if of_place:
+        return (*of_place, *(i for i in ids if i not in of_place))
+    moved: list[str] = []
+    for i in ids:
+        parts = i.split("_")
+        if any(p in _PLACE_IDS for p in parts):
+            base = {p for p in parts if p not in _PLACE_IDS}
+            moved += [k for k in sorted(known) if place in k.split("_") and base <= set(k.split("_"))]
+    if moved:
+        return (*dict.fromkeys(moved), *(i for i in ids if i not in moved))
+    for said in (f"{key} {place}", f"{place} {key}"):
+        placed = index.get(said)
+        if placed:
+            return (*placed, *(i for i in ids if i not in placed))
+    return ids
+
+
+#: The place words finding ids are named with (``swelling_knee``, ``pain_calf``, ``swelling_whole_leg``).
+_PLACE_IDS = frozenset({"knee", "calf", "leg", "thigh"})
 
 
 _RECOGNITION_TYPE_OF_SLOT = {"symptom": "SYMPTOM", "bodyPlace": "BODY_PLACE"}

@@ -1,0 +1,59 @@
+"""Words Alexa could not resolve are read for every value they name (``kneeskill.slots.spot``), with the
+locale's own catalogue and recognition words: the body place said decides a shared word, and what a
+"no", "not" or "without" denies is never counted. End to end: the conversation script
+``tests/golden/conversations/several_findings_in_words_alexa_could_not_resolve.yaml``."""
+
+from __future__ import annotations
+
+import pytest
+
+import content
+from kneeskill.slots import catalogues, spot
+
+
+def _spotted(text: str, locale: str = "en-GB", context: str = "") -> list[str]:
+    every = catalogues(content.load(locale))
+    places = {"bodyPlace": tuple(every["body_places"])}
+    readings = spot(text, "symptom", tuple(every["symptoms"]), context=context, also=places)
+    return [reading.ids[0] for reading in readings]
+
+
+@pytest.mark.parametrize("locale", content.SUPPORTED_LOCALES)
+@pytest.mark.parametrize(
+    ("said", "counted"),
+    [
+        ("red warm and really tender", {"redness", "warmth"}),
+        ("my knee has gone hot and red and swollen", {"knee_hot", "redness", "swelling_knee"}),
+        ("my calf is swollen and the skin is red", {"swelling_calf", "redness"}),
+        ("it keeps giving way and it's swollen at the knee", {"giving_way", "swelling_knee"}),
+        # a word the model gives one place is read for the place said with it
+        (
+            "my calf swelled up after the flight and it aches behind my knee",
+            {"swelling_calf", "pain_behind_knee"},
+        ),
+        ("my whole leg is swollen up", {"swelling_whole_leg"}),
+    ],
+)
+def test_every_value_said_in_one_breath_is_counted(locale: str, said: str, counted: set[str]) -> None:
+    assert set(_spotted(said, locale)) == counted
+
+
+@pytest.mark.parametrize(
+    ("said", "counted"),
+    [
+        ("not swollen but red", {"redness"}),
+        ("no swelling or redness, just stiff", {"stiffness"}),
+        ("without any swelling", set()),
+    ],
+)
+def test_what_a_negation_denies_is_never_counted(said: str, counted: set[str]) -> None:
+    assert set(_spotted(said)) == counted
+
+
+def test_the_body_place_slot_places_a_shared_word_when_the_words_name_none() -> None:
+    assert _spotted("swollen", context="knee") == ["swelling_knee"]
+    assert _spotted("swollen", context="calf") == ["swelling_calf"]
+
+
+def test_words_that_name_nothing_are_left_to_the_other_readings() -> None:
+    assert _spotted("it goes all zingy") == []
