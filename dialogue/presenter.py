@@ -292,7 +292,15 @@ def went_back(c: LocaleContent, prompt: str) -> Reply:
 
 
 def acknowledged(c: LocaleContent, reply: Reply, yes: bool) -> Reply:
-    """The reply to a corrected answer, opening with what the answer now is."""
+    """The reply to a corrected answer, opening with what the answer now is, unless the reply
+    already reads the answer back ("You said yes to ..."): nothing said twice, and a result keeps
+    the words it was fitted to."""
+    undo = _plain_key(c.skill["readback_undo"])
+    if any(
+        isinstance(b, Paragraph) and any(_plain_key(x.text()) == undo for x in b.sentences)
+        for b in reply.blocks
+    ):
+        return reply
     return _prefixed(reply, essential(c.skill["acknowledged_yes" if yes else "acknowledged_no"]))
 
 
