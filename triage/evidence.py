@@ -67,10 +67,13 @@ EVIDENCE: dict[Condition, dict[Finding, float]] = {
         F.PAIN_THIGH: 0.9,
         F.MECH_SPRINT: 0.7,
         F.MECH_JUMP: 0.35,
+        # the article's cause 1: sports such as running, so also a strain from overuse with no one
+        # moment of injury (which is why an injury in the last week is not near-certain)
+        F.MECH_OVERUSE: 0.5,
         F.POPPING: 0.45,
         F.SUDDEN_ONSET: 0.85,
         F.GRADUAL_ONSET: 0.08,
-        F.RECENT_INJURY: 0.8,
+        F.RECENT_INJURY: 0.6,
         F.PAIN_BEHIND_KNEE: 0.6,
         F.PAIN_CALF: 0.08,
         F.PAIN_KNEECAP: 0.03,
