@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+import msgspec
 
 _FALSE_WORDS = frozenset({"0", "false", "off", "no"})
 
@@ -22,8 +23,7 @@ class PersistenceKind(StrEnum):
     DYNAMODB = "dynamodb"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """Configuration for both entry points (Lambda and the local server)."""
 
     skill_id: str | None = None

@@ -18,11 +18,11 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
 from ask_sdk_model.dialog import ElicitSlotDirective
@@ -42,8 +42,7 @@ TIE = 0.06
 # --------------------------------------------------------------------------- catalogues
 
 
-@dataclass(frozen=True)
-class SlotValue:
+class SlotValue(msgspec.Struct, frozen=True):
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -217,8 +216,7 @@ def match_key(text: str) -> str:
 # ------------------------------------------------------------------------------- matching
 
 
-@dataclass(frozen=True)
-class ValueMatch:
+class ValueMatch(msgspec.Struct, frozen=True):
     """The skill's own reading of a heard value: the best id, and whether it is sure of it."""
 
     id: str | None = None
@@ -299,8 +297,7 @@ def _contained(key: str, index: Mapping[str, tuple[str, ...]]) -> ValueMatch | N
 # ------------------------------------------------------------------------------ reading slots
 
 
-@dataclass(frozen=True)
-class SlotReading:
+class SlotReading(msgspec.Struct, frozen=True):
     """One slot: the resolved ids (Alexa's, or the skill's own match), and whether words were heard.
 
     ``guessed`` means the id is the skill's unsure guess at words Alexa could not resolve.
