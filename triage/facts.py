@@ -77,9 +77,17 @@ IMPLIED_PRESENT: dict[Finding, tuple[Finding, ...]] = {f: _closure(f) for f in F
 
 #: Per finding: the findings whose "yes" makes it present (the narrower findings and, for a group,
 #: its atoms and theirs): a question about ``f`` screens all of them.
-SCREENS: dict[Finding, tuple[Finding, ...]] = {
-    f: tuple(x for x in Finding if f in IMPLIED_PRESENT[x]) for f in Finding
-}
+def _screens() -> dict[Finding, tuple[Finding, ...]]:
+    """``IMPLIED_PRESENT`` inverted, each tuple in finding declaration order (one pass, not one
+    pass over every finding per finding: that took ~5 ms of every cold start)."""
+    narrower: dict[Finding, list[Finding]] = {f: [] for f in Finding}
+    for x, implied in IMPLIED_PRESENT.items():
+        for f in implied:
+            narrower[f].append(x)
+    return {f: tuple(xs) for f, xs in narrower.items()}
+
+
+SCREENS: dict[Finding, tuple[Finding, ...]] = _screens()
 
 MIN_AGE = 0
 MAX_AGE = 130
