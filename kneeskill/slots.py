@@ -18,15 +18,12 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 import msgspec
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
-from ask_sdk_model.dialog import ElicitSlotDirective
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from content import LocaleContent
 from dialogue.conversation import QUESTIONS
@@ -266,6 +263,8 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     contained = _contained(key, index)
     if contained is not None:
         return contained
+    from difflib import SequenceMatcher  # noqa: PLC0415  # words Alexa could not resolve only: never a launch
+
     best: dict[str, float] = {}
     for candidate, ids in index.items():
         score = max(
@@ -345,7 +344,8 @@ def read_slot(
     ids: list[str] = []
     for authority in getattr(resolutions, "resolutions_per_authority", None) or ():
         status = getattr(getattr(authority, "status", None), "code", None)
-        if status is not StatusCode.ER_SUCCESS_MATCH and status != "ER_SUCCESS_MATCH":
+        # the SDK's StatusCode enum (its package is loaded by the deserializer with any resolution)
+        if getattr(status, "value", status) != "ER_SUCCESS_MATCH":
             continue
         for wrapper in getattr(authority, "values", None) or ():
             value_id = getattr(getattr(wrapper, "value", None), "id", None)
@@ -461,6 +461,9 @@ def elicit_slot_directive(question_id: str | None, locale: LocaleContent) -> Any
     if target is None:
         return None
     intent, slot = target
+    # The SDK's dialog package (13 modules): only an interview question needs it, never a launch.
+    from ask_sdk_model.dialog import ElicitSlotDirective  # noqa: PLC0415
+
     return ElicitSlotDirective(
         slot_to_elicit=slot,
         updated_intent=Intent(name=intent, slots={}, confirmation_status=IntentConfirmationStatus.NONE),
