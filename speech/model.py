@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
 
 import msgspec
 
@@ -235,7 +235,7 @@ _NO_SPACE_AFTER = frozenset("([{")
 _TERMINAL = frozenset(".!?…")
 
 
-class _Pieces(NamedTuple):
+class _Pieces(msgspec.Struct, frozen=True):
     ssml: str
     text: str
     card: str
