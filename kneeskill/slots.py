@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -404,8 +404,9 @@ def _recognition_index(slot_name: str) -> dict[str, tuple[str, ...]]:
     type_name = _RECOGNITION_TYPE_OF_SLOT.get(slot_name)
     if type_name is None:
         return {}
-    path = Path(__file__).with_name("recognition_words.json")
-    values: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8")).get(type_name) or {}
+    path = os.path.join(os.path.dirname(__file__), "recognition_words.json")
+    with open(path, encoding="utf-8") as file:
+        values: dict[str, list[str]] = json.load(file).get(type_name) or {}
     index: dict[str, tuple[str, ...]] = {}
     for value_id, words in values.items():
         for word in words:
