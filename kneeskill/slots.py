@@ -119,10 +119,12 @@ SLOT_CATALOGUES: Mapping[str, str] = {
 
 # ------------------------------------------------------------------------------ word rules
 
+# The patterns of this module are kept as text, compiled by ``re`` (and cached there) on first use: only
+# words Alexa could not resolve (and the voice-model build) need them, never a launch (~1 ms at import).
 _ARTICLES = frozenset({"a", "an", "the", "my", "some", "any", "his", "her", "this", "that"})
-_NOT_WORD = re.compile(r"[^a-z' ]+")
-_NEGATION = re.compile(r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt ")
-_NO_PLURAL = re.compile(r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$")
+_NOT_WORD = r"[^a-z' ]+"
+_NEGATION = r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt "
+_NO_PLURAL = r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$"
 _PREPOSITIONS = frozenset({"in", "of", "from", "behind", "at", "on", "to", "with"})
 _UNCOUNTED = frozenset({"pain", "damage", "resonance", "imaging", "patellae", "muscle"})
 _IRREGULAR = {"calf": "calves", "foot": "feet", "knee": "knees"}
@@ -143,7 +145,7 @@ def plural(phrase: str) -> str | None:
     if not words or any(w in _PREPOSITIONS or len(w) == 1 for w in words) or "." in phrase:
         return None
     last = words[-1]
-    if len(last) < 3 or _NO_PLURAL.search(last) or "'" in last or last in _UNCOUNTED:
+    if len(last) < 3 or re.search(_NO_PLURAL, last) or "'" in last or last in _UNCOUNTED:
         return None
     if last in _IRREGULAR:
         last = _IRREGULAR[last]
@@ -194,7 +196,7 @@ def match_key(text: str) -> str:
     "acl"), no punctuation or apostrophes, no leading article, each word singular."""
     text = text.lower().replace("\u2019", "'").replace("-", " ")
     text = re.sub(r"\b([a-z])\.\s*", r"\1 ", text)  # "a. c. l." -> "a c l "
-    text = _NOT_WORD.sub(" ", text).replace("'", "")
+    text = re.sub(_NOT_WORD, " ", text).replace("'", "")
     words: list[str] = []
     run: list[str] = []
     for word in [*text.split(), ""]:  # runs of single letters are one spelled word: "a c l" -> "acl"
@@ -221,21 +223,21 @@ class ValueMatch(msgspec.Struct, frozen=True):
 
 
 _SOUNDS = (
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"c(?=[eiy])"), "s"),
-    (re.compile(r"c"), "k"),
-    (re.compile(r"z"), "s"),
-    (re.compile(r"(?<=.)y"), "i"),
-    (re.compile(r"(.)\1"), r"\1"),
-    (re.compile(r"(?<=[a-z])h"), ""),
+    (r"ph", "f"),
+    (r"ck|q", "k"),
+    (r"c(?=[eiy])", "s"),
+    (r"c", "k"),
+    (r"z", "s"),
+    (r"(?<=.)y", "i"),
+    (r"(.)\1", r"\1"),
+    (r"(?<=[a-z])h", ""),
 )
 
 
 def sounds_like(key: str) -> str:
     """A rough sound-alike form for ASR variants: "krosin" and "crocin" both become "krosin"."""
     for pattern, replacement in _SOUNDS:
-        key = pattern.sub(replacement, key)
+        key = re.sub(pattern, replacement, key)
     return key
 
 
@@ -255,7 +257,7 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     """Match words Alexa could not resolve against a catalogue's names, synonyms and variants."""
     index = _index(tuple(values))
     key = match_key(heard)
-    if not key or _NEGATION.search(f" {key} "):
+    if not key or re.search(_NEGATION, f" {key} "):
         return ValueMatch()  # nothing said, or a negation ("not stiff"): never guess a value
     exact = index.get(key)
     if exact:
@@ -361,7 +363,7 @@ def read_slot(
 
 
 #: Between the items of a spoken list: "red and warm", "hot, swollen and stiff".
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bplus\b|&)\s*")
+_LIST_SEPARATOR = r"\s*(?:,|\band\b|\bplus\b|&)\s*"
 
 
 def read_slot_list(
@@ -376,7 +378,8 @@ def read_slot_list(
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None) or {}
     value = getattr(slots.get(name), "value", None)
-    items = [item for item in _LIST_SEPARATOR.split(value) if item.strip()] if isinstance(value, str) else []
+    parts = re.split(_LIST_SEPARATOR, value) if isinstance(value, str) else []
+    items = [item for item in parts if item.strip()]
     if len(items) < 2:
         return (whole,)
     index = _index(tuple(catalogue))
