@@ -244,7 +244,7 @@ def check_bundle(content: LocaleContent) -> list[str]:
 
 
 def _sources_present(obj: Any, path: tuple[str, ...] = ()) -> list[str]:
-    """Every dataclass with a ``source`` field names at least one source."""
+    """Every content Struct with a ``source`` field names at least one source."""
     problems: list[str] = []
     if isinstance(obj, Content):
         names = obj.__struct_fields__

@@ -24,12 +24,13 @@ from typing import Any, Final
 import yaml
 
 from content.checks import check_bundle
-from content.loader import COMPILED_DIR, SUPPORTED_LOCALES
+from content.loader import SUPPORTED_LOCALES
 from content.schema import LocaleContent
 from content.validation import SchemaError, from_dict, to_dict, validate_source
 
 CONTENT_DIR: Final = Path(__file__).resolve().parent
 SOURCE_DIR: Final = CONTENT_DIR / "source"
+COMPILED_DIR: Final = CONTENT_DIR / "compiled"  # where content.loader reads the bundles
 PLACEHOLDER_RE: Final = re.compile(r"\{([a-z_]+)\}")
 _LOCALE_FILE_KEYS: Final = frozenset({"locale", "terms", "overrides"})
 #: Kept as a placeholder in the emergency templates so speech can render the number with say-as/sub.

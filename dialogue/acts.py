@@ -6,8 +6,9 @@ never sees raw slot text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from triage.vocabulary import Answer, Finding
 
@@ -59,8 +60,7 @@ class Act(StrEnum):
     PERMISSION = "permission"  # Alexa's answer to a permission request (answer; topic: the token)
 
 
-@dataclass(frozen=True)
-class UserAct:
+class UserAct(msgspec.Struct, frozen=True):
     """A user turn: the act plus whatever the slots resolved to (ids, never raw text)."""
 
     act: Act

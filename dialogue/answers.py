@@ -10,7 +10,9 @@ memory between turns); what is made of the content alone is in the catalogue
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+
+import msgspec
+from msgspec.structs import replace
 
 from content import LocaleContent
 from dialogue.catalogue import catalogue
@@ -344,8 +346,7 @@ def why_think(c: LocaleContent, a: Assessment, facts: Facts | None = None) -> Re
     return reply(c, *blocks)
 
 
-@dataclass(frozen=True)
-class MedicineContext:
+class MedicineContext(msgspec.Struct, frozen=True):
     """What the session's answers say that changes pain relief advice."""
 
     child: bool = False

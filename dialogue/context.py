@@ -3,8 +3,9 @@ it returns (:class:`Turn`: the next state, the reply and the effects to carry ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+import msgspec
 
 from content import LocaleContent, PriceStep
 from dialogue.icing_state import IcingInputs
@@ -14,19 +15,17 @@ from speech import Reply
 PRICE_ORDER: tuple[PriceStep, ...] = tuple(PriceStep)
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True):
     """The few non-health things remembered across sessions (never symptoms or answers)."""
 
     disclaimer_heard: bool = False
     saved_price_step: int | None = None  # where an unfinished PRICE walk-through stopped
 
 
-@dataclass(frozen=True)
-class TurnContext:
+class TurnContext(msgspec.Struct, frozen=True):
     content: LocaleContent
     profile: Profile = Profile()
-    icing: IcingInputs = field(default_factory=IcingInputs)  # read for icing (dialogue.icing.needs)
+    icing: IcingInputs = msgspec.field(default_factory=IcingInputs)  # read for icing (dialogue.icing.needs)
     #: The first request of an Alexa session (a launch, or a one-shot "ask knee helper ...").
     new_session: bool = False
 
@@ -46,8 +45,7 @@ class EffectKind(StrEnum):
     DELETE_USER_DATA = "delete_user_data"
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(msgspec.Struct, frozen=True):
     kind: EffectKind
     value: int | None = None
     detail: str | None = None
@@ -55,8 +53,7 @@ class Effect:
     label: str | None = None
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(msgspec.Struct, frozen=True):
     state: SessionState
     reply: Reply
     effects: tuple[Effect, ...] = ()

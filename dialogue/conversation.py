@@ -6,7 +6,8 @@ Pure: no ASK SDK, no I/O. Side effects the adapters must carry out are returned 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from content import PriceStep
 from dialogue import icing  # icing's acts and answers (one hook)

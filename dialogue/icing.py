@@ -13,9 +13,11 @@ skin after 5 minutes). Ice is never offered while the session is unsafe for self
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
+
+import msgspec
+from msgspec.structs import replace
 
 from content import LocaleContent, PriceStep
 from dialogue.acts import Act, UserAct
@@ -69,8 +71,7 @@ class TimerStatus(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class IcingSummary:
+class IcingSummary(msgspec.Struct, frozen=True):
     """Icing history for "when can I ice again?", in the user's time zone when known."""
 
     count_today: int

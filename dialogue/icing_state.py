@@ -18,10 +18,11 @@ and each of the two core functions is pure, so tests call them with plain data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+import msgspec
 
 #: Connections.SendRequest tokens: which permission Alexa asked for.
 TIMER_TOKEN = "ice-timer"
@@ -52,15 +53,13 @@ class PermissionScope(StrEnum):
     REMINDERS = "reminders"
 
 
-@dataclass(frozen=True)
-class TimerReading:
+class TimerReading(msgspec.Struct, frozen=True):
     """The ice timer as the Timers API reports it: seconds left, or None when none is running."""
 
     remaining_seconds: int | None
 
 
-@dataclass(frozen=True)
-class IcingInputs:
+class IcingInputs(msgspec.Struct, frozen=True):
     """What the executor read for this turn (only what ``needs`` asked for)."""
 
     now: datetime | None = None  # tz-aware UTC; set whenever anything was read
@@ -70,8 +69,7 @@ class IcingInputs:
     timer: TimerReading | None = None  # None: not asked for, or the Timers API did not answer
 
 
-@dataclass(frozen=True)
-class EffectResult:
+class EffectResult(msgspec.Struct, frozen=True):
     """One effect's outcome; ``value`` is a created timer's id."""
 
     kind: str  # an EffectKind value
@@ -80,8 +78,7 @@ class EffectResult:
     detail: str | None = None  # the effect's own detail, to tell two timers apart
 
 
-@dataclass(frozen=True)
-class IcingState:
+class IcingState(msgspec.Struct, frozen=True):
     """What icing remembers during one Alexa session (never symptoms: only the check was done)."""
 
     screened: bool = False  # the calf / breathing question was answered "no" in this session

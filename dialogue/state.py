@@ -1,6 +1,6 @@
 """Conversation state kept in Alexa session attributes (never in module globals).
 
-The state is a frozen dataclass with a tolerant JSON round-trip: whatever arrives in the session
+The state is a frozen msgspec Struct with a tolerant JSON round-trip: whatever arrives in the session
 attributes (stale, hostile or from an older version) turns into a valid state or a fresh one.
 Symptom answers live here only for the session; they are never persisted.
 """
@@ -8,9 +8,11 @@ Symptom answers live here only for the session; they are never persisted.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
+
+import msgspec
+from msgspec.structs import replace
 
 from dialogue.acts import Act
 from dialogue.icing_state import IcingState
@@ -50,8 +52,7 @@ class SaidKind(StrEnum):
     WORDS = "words"  # a reply with no address (an icing outcome, a correction): ``Said.words``
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(msgspec.Struct, frozen=True):
     """What the last reply said, so Repeat says it again (per session, never persisted): the act
     it answered and where it was (topic, page, question), which the presenter renders again from
     the content and this session's facts; or, for a reply with no such address, its sentences as
@@ -127,12 +128,11 @@ class Said:
         return sum(len(_escaped(text)) for _, text in self.words) + len(_escaped(self.reprompt))
 
 
-@dataclass(frozen=True)
-class Undo:
+class Undo(msgspec.Struct, frozen=True):
     """What the conversation was just before one answer: enough to take that answer back ("go
     back", "I meant no"). Kept in the session only, a few deep, never persisted."""
 
-    facts: Facts = field(default_factory=Facts.empty)
+    facts: Facts = msgspec.field(default_factory=Facts.empty)
     question: str | None = None
     asked: int = 0
     mode: Mode = Mode.IDLE
@@ -165,12 +165,11 @@ class Undo:
 MAX_UNDO = 3
 
 
-@dataclass(frozen=True)
-class SessionState:
+class SessionState(msgspec.Struct, frozen=True):
     """Everything the skill remembers during one Alexa session."""
 
     mode: Mode = Mode.IDLE
-    facts: Facts = field(default_factory=Facts.empty)
+    facts: Facts = msgspec.field(default_factory=Facts.empty)
     question: str | None = None  # id of the interview question awaiting an answer
     asked: int = 0  # questions asked so far in this interview
     promised: int = 0  # the last "about N more" said in this interview (0: none yet); never goes up
@@ -180,9 +179,9 @@ class SessionState:
     page: int = 0  # explainer page within the topic
     price_step: int = 0  # PRICE walk-through position (0..4)
     more: tuple[str, ...] = ()  # plain sentences waiting behind "say more"
-    said: Said = field(default_factory=Said)  # what the last reply said (for Repeat)
+    said: Said = msgspec.field(default_factory=Said)  # what the last reply said (for Repeat)
     offered_timer_minutes: int = 0
-    icing: IcingState = field(default_factory=IcingState)
+    icing: IcingState = msgspec.field(default_factory=IcingState)
     undo: tuple[Undo, ...] = ()  # the last few answers' "before", newest last (session only)
     guess: str | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
 

@@ -9,11 +9,11 @@ so keep an eye on the clock: 20 minutes"). Nothing here logs tokens, ids or spee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services.reminder_management.alert_info import AlertInfo
 from ask_sdk_model.services.reminder_management.push_notification import PushNotification
@@ -65,14 +65,12 @@ class PermissionAnswer(StrEnum):
     NOT_ANSWERED = "NOT_ANSWERED"
 
 
-@dataclass(frozen=True)
-class TimerResult:
+class TimerResult(msgspec.Struct, frozen=True):
     outcome: ServiceOutcome
     timer_id: str | None = None
 
 
-@dataclass(frozen=True)
-class ReminderResult:
+class ReminderResult(msgspec.Struct, frozen=True):
     outcome: ServiceOutcome
     alert_token: str | None = None
 
@@ -102,8 +100,7 @@ def start_ice_timer(
     return TimerResult(ServiceOutcome.OK, timer_id if isinstance(timer_id, str) else None)
 
 
-@dataclass(frozen=True)
-class TimerRead:
+class TimerRead(msgspec.Struct, frozen=True):
     """A timer read back: ``remaining_seconds`` None when no timer of this skill is running."""
 
     outcome: ServiceOutcome

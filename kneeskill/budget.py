@@ -24,8 +24,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import msgspec
 
 __all__ = [
     "DEFAULT_SECONDS",
@@ -59,12 +60,11 @@ class BudgetExhausted(TimeoutError):
         self.started = started
 
 
-@dataclass
-class Budget:
+class Budget(msgspec.Struct):
     """The deadline of one request (``time.monotonic()`` seconds) and what ran out of it."""
 
     deadline: float
-    cut_short: list[str] = field(default_factory=list)
+    cut_short: list[str] = msgspec.field(default_factory=list)
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

@@ -18,11 +18,11 @@ Nothing here decides what to say, and nothing here logs ids, tokens or speech.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
+from msgspec.structs import replace
 
 from dialogue import icing
 from dialogue.acts import Act, UserAct

@@ -24,9 +24,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import msgspec
 
 from dialogue.modes import Mode
 from dialogue.urgency import assessed, one_request
@@ -59,10 +60,9 @@ class Metric(StrEnum):
     SKILL_ERRORS = "SkillErrors"
 
 
-@dataclass
-class _Request:
+class _Request(msgspec.Struct):
     correlation_id: str = ""
-    counts: dict[Metric, int] = field(default_factory=dict)
+    counts: dict[Metric, int] = msgspec.field(default_factory=dict)
     care_level: str | None = None
 
 

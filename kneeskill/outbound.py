@@ -27,10 +27,11 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 from kneeskill import budget
 
@@ -57,8 +58,7 @@ class OutboundError(Exception):
         self.sent = sent
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """A complete HTTP answer: any status (the caller decides what it means)."""
 
     status: int
@@ -147,8 +147,7 @@ def request(
         connection.close()
 
 
-@dataclass
-class _Stage:
+class _Stage(msgspec.Struct):
     sent: bool = False  # the request may have reached the server
 
 
@@ -235,8 +234,7 @@ def resolve(host: str, port: int, seconds: float) -> list[tuple[Any, ...]]:
     return result
 
 
-@dataclass
-class Deadline:
+class Deadline(msgspec.Struct):
     """One call's deadline (``time.monotonic()`` seconds)."""
 
     at: float

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+
+import msgspec
 
 _FALSE_WORDS = frozenset({"0", "false", "off", "no"})
 
@@ -22,15 +22,14 @@ class PersistenceKind(StrEnum):
     DYNAMODB = "dynamodb"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """Configuration for both entry points (Lambda and the local server)."""
 
     skill_id: str | None = None
     verify_signatures: bool = True
     max_body_bytes: int = 128 * 1024
     persistence: PersistenceKind = PersistenceKind.NONE
-    data_dir: Path = Path("var")
+    data_dir: str | os.PathLike[str] = "var"  # a plain str by default: pathlib is not loaded at import
     dynamodb_table: str | None = None
     dynamodb_endpoint_url: str | None = None
     retention_days: int = 30
@@ -62,7 +61,7 @@ class Settings:
             verify_signatures=_flag(source.get("KNEE_HELPER_VERIFY_SIGNATURES"), default=True),
             max_body_bytes=_positive_int(source.get("KNEE_HELPER_MAX_BODY_BYTES"), 128 * 1024),
             persistence=persistence,
-            data_dir=Path(source.get("KNEE_HELPER_DATA_DIR", "var")),
+            data_dir=source.get("KNEE_HELPER_DATA_DIR", "var"),
             dynamodb_table=source.get("KNEE_HELPER_TABLE", "").strip() or None,
             dynamodb_endpoint_url=source.get("KNEE_HELPER_DYNAMODB_ENDPOINT", "").strip() or None,
             retention_days=_positive_int(source.get("KNEE_HELPER_RETENTION_DAYS"), 30),

@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
-from difflib import SequenceMatcher
-from pathlib import Path
 from typing import Any
 
+import msgspec
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest
-from ask_sdk_model.dialog import ElicitSlotDirective
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from content import LocaleContent
 from dialogue.conversation import QUESTIONS
@@ -44,8 +41,7 @@ TIE = 0.06
 # --------------------------------------------------------------------------- catalogues
 
 
-@dataclass(frozen=True)
-class SlotValue:
+class SlotValue(msgspec.Struct, frozen=True):
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -125,10 +121,12 @@ SLOT_CATALOGUES: Mapping[str, str] = {
 
 # ------------------------------------------------------------------------------ word rules
 
+# The patterns of this module are kept as text, compiled by ``re`` (and cached there) on first use: only
+# words Alexa could not resolve (and the voice-model build) need them, never a launch (~1 ms at import).
 _ARTICLES = frozenset({"a", "an", "the", "my", "some", "any", "his", "her", "this", "that"})
-_NOT_WORD = re.compile(r"[^a-z' ]+")
-_NEGATION = re.compile(r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt ")
-_NO_PLURAL = re.compile(r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$")
+_NOT_WORD = r"[^a-z' ]+"
+_NEGATION = r" (?:no|not|never|nt|dont|doesnt|isnt|arent|wasnt|cant|without|hardly) |nt "
+_NO_PLURAL = r"(?:s|ia|itis|osis|ing|ed|ful|ous|al|ic)$"
 _PREPOSITIONS = frozenset({"in", "of", "from", "behind", "at", "on", "to", "with"})
 _UNCOUNTED = frozenset({"pain", "damage", "resonance", "imaging", "patellae", "muscle"})
 _IRREGULAR = {"calf": "calves", "foot": "feet", "knee": "knees"}
@@ -149,7 +147,7 @@ def plural(phrase: str) -> str | None:
     if not words or any(w in _PREPOSITIONS or len(w) == 1 for w in words) or "." in phrase:
         return None
     last = words[-1]
-    if len(last) < 3 or _NO_PLURAL.search(last) or "'" in last or last in _UNCOUNTED:
+    if len(last) < 3 or re.search(_NO_PLURAL, last) or "'" in last or last in _UNCOUNTED:
         return None
     if last in _IRREGULAR:
         last = _IRREGULAR[last]
@@ -200,7 +198,7 @@ def match_key(text: str) -> str:
     "acl"), no punctuation or apostrophes, no leading article, each word singular."""
     text = text.lower().replace("\u2019", "'").replace("-", " ")
     text = re.sub(r"\b([a-z])\.\s*", r"\1 ", text)  # "a. c. l." -> "a c l "
-    text = _NOT_WORD.sub(" ", text).replace("'", "")
+    text = re.sub(_NOT_WORD, " ", text).replace("'", "")
     words: list[str] = []
     run: list[str] = []
     for word in [*text.split(), ""]:  # runs of single letters are one spelled word: "a c l" -> "acl"
@@ -219,8 +217,7 @@ def match_key(text: str) -> str:
 # ------------------------------------------------------------------------------- matching
 
 
-@dataclass(frozen=True)
-class ValueMatch:
+class ValueMatch(msgspec.Struct, frozen=True):
     """The skill's own reading of a heard value: the best id, and whether it is sure of it."""
 
     id: str | None = None
@@ -228,21 +225,21 @@ class ValueMatch:
 
 
 _SOUNDS = (
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"c(?=[eiy])"), "s"),
-    (re.compile(r"c"), "k"),
-    (re.compile(r"z"), "s"),
-    (re.compile(r"(?<=.)y"), "i"),
-    (re.compile(r"(.)\1"), r"\1"),
-    (re.compile(r"(?<=[a-z])h"), ""),
+    (r"ph", "f"),
+    (r"ck|q", "k"),
+    (r"c(?=[eiy])", "s"),
+    (r"c", "k"),
+    (r"z", "s"),
+    (r"(?<=.)y", "i"),
+    (r"(.)\1", r"\1"),
+    (r"(?<=[a-z])h", ""),
 )
 
 
 def sounds_like(key: str) -> str:
     """A rough sound-alike form for ASR variants: "krosin" and "crocin" both become "krosin"."""
     for pattern, replacement in _SOUNDS:
-        key = pattern.sub(replacement, key)
+        key = re.sub(pattern, replacement, key)
     return key
 
 
@@ -263,7 +260,7 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     catalogue = tuple(values)
     index = _index(catalogue)
     key = match_key(heard)
-    if not key or _NEGATION.search(f" {key} "):
+    if not key or re.search(_NEGATION, f" {key} "):
         return ValueMatch()  # nothing said, or a negation ("not stiff"): never guess a value
     exact = index.get(key)
     if exact:
@@ -271,6 +268,8 @@ def match_spoken(heard: str, values: Iterable[SlotValue]) -> ValueMatch:
     contained = _contained(key, index)
     if contained is not None:
         return contained
+    from difflib import SequenceMatcher  # noqa: PLC0415  # words Alexa could not resolve only: never a launch
+
     best: dict[str, float] = {}
     sound = sounds_like(key)
     letters, sound_letters = Counter(key), Counter(sound)
@@ -338,8 +337,7 @@ def _contained(key: str, index: Mapping[str, tuple[str, ...]]) -> ValueMatch | N
 # ------------------------------------------------------------------------------ reading slots
 
 
-@dataclass(frozen=True)
-class SlotReading:
+class SlotReading(msgspec.Struct, frozen=True):
     """One slot: the resolved ids (Alexa's, or the skill's own match), and whether words were heard.
 
     ``guessed`` means the id is the skill's unsure guess at words Alexa could not resolve.
@@ -387,7 +385,8 @@ def read_slot(
     ids: list[str] = []
     for authority in getattr(resolutions, "resolutions_per_authority", None) or ():
         status = getattr(getattr(authority, "status", None), "code", None)
-        if status is not StatusCode.ER_SUCCESS_MATCH and status != "ER_SUCCESS_MATCH":
+        # the SDK's StatusCode enum (its package is loaded by the deserializer with any resolution)
+        if getattr(status, "value", status) != "ER_SUCCESS_MATCH":
             continue
         for wrapper in getattr(authority, "values", None) or ():
             value_id = getattr(getattr(wrapper, "value", None), "id", None)
@@ -403,7 +402,7 @@ def read_slot(
 
 
 #: Between the items of a spoken list: "red and warm", "hot, swollen and stiff".
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bplus\b|&)\s*")
+_LIST_SEPARATOR = r"\s*(?:,|\band\b|\bplus\b|&)\s*"
 
 
 def read_slot_list(
@@ -433,7 +432,8 @@ def read_slot_list(
             return spotted
         if spotted:  # one value among many other words: a guess to ask about ("did you mean ...?")
             return (SlotReading(ids=spotted[0].ids, heard=True, guessed=True),)
-    items = [item for item in _LIST_SEPARATOR.split(value) if item.strip()] if isinstance(value, str) else []
+    parts = re.split(_LIST_SEPARATOR, value) if isinstance(value, str) else []
+    items = [item for item in parts if item.strip()]
     if len(items) < 2:
         return (whole,)
     index = _index(tuple(catalogue))
@@ -605,8 +605,9 @@ def _recognition_index(slot_name: str) -> dict[str, tuple[str, ...]]:
     type_name = _RECOGNITION_TYPE_OF_SLOT.get(slot_name)
     if type_name is None:
         return {}
-    path = Path(__file__).with_name("recognition_words.json")
-    values: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8")).get(type_name) or {}
+    path = os.path.join(os.path.dirname(__file__), "recognition_words.json")
+    with open(path, encoding="utf-8") as file:
+        values: dict[str, list[str]] = json.load(file).get(type_name) or {}
     index: dict[str, tuple[str, ...]] = {}
     for value_id, words in values.items():
         for word in words:
@@ -662,6 +663,9 @@ def elicit_slot_directive(question_id: str | None, locale: LocaleContent) -> Any
     if target is None:
         return None
     intent, slot = target
+    # The SDK's dialog package (13 modules): only an interview question needs it, never a launch.
+    from ask_sdk_model.dialog import ElicitSlotDirective  # noqa: PLC0415
+
     return ElicitSlotDirective(
         slot_to_elicit=slot,
         updated_intent=Intent(name=intent, slots={}, confirmation_status=IntentConfirmationStatus.NONE),

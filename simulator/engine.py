@@ -17,8 +17,10 @@ import html
 import json
 import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import replace
 
 from dialogue.modes import STATE_KEY, state_data
 from kneeskill.settings import Settings

@@ -1,6 +1,6 @@
 """The SSML response builder: every word Knee Helper speaks goes through ``render``.
 
-Pure Python (stdlib only); never imports the ASK SDK, Flask or boto3.
+Pure Python (the standard library and msgspec); never imports the ASK SDK, Flask or boto3.
 
     reply = Reply.answer_first(
         sentence("Pain behind the knee is often a strained muscle."),

@@ -1,20 +1,20 @@
 """The structured reply model: inline pieces, blocks, emergency guidance and the reply itself.
 
-Everything here is a frozen dataclass. Each piece knows how to say itself as SSML (``ssml()``), as the
-plain words a listener hears (``text()``) and, for blocks, as card text (``card()``). Text is cleaned
+Everything here is a frozen msgspec Struct. Each piece knows how to say itself as SSML (``ssml()``), as
+the plain words a listener hears (``text()``) and, for blocks, as card text (``card()``). Text is cleaned
 (characters invalid in XML 1.0 removed, whitespace collapsed) and escaped when rendered, never when stored.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
+
+import msgspec
 
 from speech._xml import attr, clean, escape
 
@@ -97,8 +97,7 @@ class ListStyle(StrEnum):
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Emphasis:
+class Emphasis(msgspec.Struct, frozen=True):
     """Words said with emphasis."""
 
     text: str
@@ -106,7 +105,7 @@ class Emphasis:
 
     def __post_init__(self) -> None:
         _require_str(self.text, "Emphasis.text")
-        object.__setattr__(self, "level", EmphasisLevel(self.level))
+        msgspec.structs.force_setattr(self, "level", EmphasisLevel(self.level))
 
     def text_plain(self) -> str:
         return clean(self.text).strip()
@@ -116,8 +115,7 @@ class Emphasis:
         return f"<emphasis {attr('level', self.level.value)}>{escape(words)}</emphasis>" if words else ""
 
 
-@dataclass(frozen=True)
-class SayAs:
+class SayAs(msgspec.Struct, frozen=True):
     """Words read in a particular way (digits, a date, an ordinal…)."""
 
     text: str
@@ -126,9 +124,9 @@ class SayAs:
 
     def __post_init__(self) -> None:
         _require_str(self.text, "SayAs.text")
-        object.__setattr__(self, "interpret_as", InterpretAs(self.interpret_as))
+        msgspec.structs.force_setattr(self, "interpret_as", InterpretAs(self.interpret_as))
         if self.format is not None:
-            object.__setattr__(self, "format", DateFormat(self.format))
+            msgspec.structs.force_setattr(self, "format", DateFormat(self.format))
             if self.interpret_as is not InterpretAs.DATE:
                 raise ValueError("SayAs.format is only allowed with interpret_as=date")
 
@@ -145,8 +143,7 @@ class SayAs:
         return f"<say-as {attrs}>{escape(words)}</say-as>"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Duration:
+class Duration(msgspec.Struct, frozen=True, kw_only=True):
     """A length of time said in words, such as "20 minutes" or "1 hour and 30 minutes"."""
 
     hours: int = 0
@@ -180,8 +177,7 @@ class Duration:
 _DIGITS = re.compile(r"[0-9]+(?: [0-9]+)*")  # digit groups may be spaced, as in "1800 022 222"
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
+class PhoneNumber(msgspec.Struct, frozen=True):
     """An emergency or helpline number, said right for the locale.
 
     With ``spoken`` (for example "triple zero" for 000 in Australia) the SSML is
@@ -212,8 +208,7 @@ class PhoneNumber:
         return f'<say-as interpret-as="digits">{self.digits}</say-as>'
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(msgspec.Struct, frozen=True):
     """A silence. Clamped to 0–10,000 ms, the most Alexa allows."""
 
     ms: int = 300
@@ -221,7 +216,7 @@ class Pause:
     def __post_init__(self) -> None:
         if isinstance(self.ms, bool) or not isinstance(self.ms, int):
             raise TypeError("Pause.ms must be an int")
-        object.__setattr__(self, "ms", max(0, min(MAX_BREAK_MS, self.ms)))
+        msgspec.structs.force_setattr(self, "ms", max(0, min(MAX_BREAK_MS, self.ms)))
 
     def text_plain(self) -> str:
         return ""
@@ -240,7 +235,7 @@ _NO_SPACE_AFTER = frozenset("([{")
 _TERMINAL = frozenset(".!?…")
 
 
-class _Pieces(NamedTuple):
+class _Pieces(msgspec.Struct, frozen=True):
     ssml: str
     text: str
     card: str
@@ -301,16 +296,15 @@ def _as_parts(value: object, what: str) -> tuple[Inline, ...]:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(msgspec.Struct, frozen=True, dict=True):
     """One sentence (``<s>``) made of inline pieces."""
 
     parts: tuple[Inline, ...]
     priority: Priority = Priority.NORMAL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parts", _as_parts(self.parts, "Sentence.parts"))
-        object.__setattr__(self, "priority", Priority(self.priority))
+        msgspec.structs.force_setattr(self, "parts", _as_parts(self.parts, "Sentence.parts"))
+        msgspec.structs.force_setattr(self, "priority", Priority(self.priority))
 
     @cached_property
     def _pieces(self) -> _Pieces:
@@ -330,16 +324,15 @@ class Sentence:
         return (self,)
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(msgspec.Struct, frozen=True, dict=True):
     """Sentences said together (``<p>``)."""
 
     sentences: tuple[Sentence, ...]
     priority: Priority = Priority.NORMAL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sentences", _as_sentences(self.sentences, "Paragraph.sentences"))
-        object.__setattr__(self, "priority", Priority(self.priority))
+        msgspec.structs.force_setattr(self, "sentences", _as_sentences(self.sentences, "Paragraph.sentences"))
+        msgspec.structs.force_setattr(self, "priority", Priority(self.priority))
 
     @cached_property
     def _pieces(self) -> _Pieces:
@@ -360,8 +353,7 @@ class Paragraph:
         return self.sentences
 
 
-@dataclass(frozen=True)
-class SpokenList:
+class SpokenList(msgspec.Struct, frozen=True, dict=True):
     """A list read naturally.
 
     ``ListStyle.STEPS``: "First, … Then, … And finally, …" (one sentence per step; the card numbers them).
@@ -377,10 +369,12 @@ class SpokenList:
     def __post_init__(self) -> None:
         if isinstance(self.items, (str, *_INLINE_TYPES)) or not isinstance(self.items, (tuple, list)):
             raise TypeError("SpokenList.items must be a tuple of items")
-        object.__setattr__(self, "items", tuple(_as_parts(item, "SpokenList.items") for item in self.items))
-        object.__setattr__(self, "style", ListStyle(self.style))
-        object.__setattr__(self, "priority", Priority(self.priority))
-        object.__setattr__(self, "intro", _as_parts(self.intro, "SpokenList.intro"))
+        msgspec.structs.force_setattr(
+            self, "items", tuple(_as_parts(item, "SpokenList.items") for item in self.items)
+        )
+        msgspec.structs.force_setattr(self, "style", ListStyle(self.style))
+        msgspec.structs.force_setattr(self, "priority", Priority(self.priority))
+        msgspec.structs.force_setattr(self, "intro", _as_parts(self.intro, "SpokenList.intro"))
 
     def _item_parts(self) -> list[tuple[Inline, ...]]:
         """Items that say something, each as a tuple of inline pieces."""
@@ -507,8 +501,7 @@ def _json_len(text: str) -> int:
     return len(json.dumps(text)) - 2
 
 
-@dataclass(frozen=True)
-class EmergencyGuidance:
+class EmergencyGuidance(msgspec.Struct, frozen=True, dict=True):
     """What to do in an emergency, from content. Said first and in full; never shortened or dropped.
 
     ``full`` opens every speech and card while guidance is active; ``short`` opens every reprompt.
@@ -520,8 +513,8 @@ class EmergencyGuidance:
     card_title: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "full", _as_sentences(self.full, "EmergencyGuidance.full"))
-        object.__setattr__(self, "short", _as_sentences(self.short, "EmergencyGuidance.short"))
+        msgspec.structs.force_setattr(self, "full", _as_sentences(self.full, "EmergencyGuidance.full"))
+        msgspec.structs.force_setattr(self, "short", _as_sentences(self.short, "EmergencyGuidance.short"))
         _require_str(self.card_title, "EmergencyGuidance.card_title")
         if not self.full_text or not self.short_text:
             raise ValueError("EmergencyGuidance.full and .short must both say something")
@@ -560,8 +553,7 @@ class EmergencyGuidance:
         return clean(self.card_title).strip()
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(msgspec.Struct, frozen=True, dict=True):  # dict: speech.render memoises on it
     """Everything the skill wants to say in one response, in the order it should be said.
 
     Put the answer or action first (``Reply.answer_first`` does that and marks it ESSENTIAL).
@@ -579,9 +571,9 @@ class Reply:
     hand_over: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", _as_blocks(self.blocks, "Reply.blocks"))
+        msgspec.structs.force_setattr(self, "blocks", _as_blocks(self.blocks, "Reply.blocks"))
         if self.reprompt is not None:
-            object.__setattr__(self, "reprompt", _as_blocks(self.reprompt, "Reply.reprompt"))
+            msgspec.structs.force_setattr(self, "reprompt", _as_blocks(self.reprompt, "Reply.reprompt"))
         if self.card_title is not None:
             _require_str(self.card_title, "Reply.card_title")
         if self.emergency is not None and not isinstance(self.emergency, EmergencyGuidance):
@@ -600,7 +592,7 @@ class Reply:
     ) -> Reply:
         """A reply that opens with ``answer`` marked ESSENTIAL, followed by ``more`` as given."""
         first = _as_blocks(answer, "Reply.answer_first")[0]
-        first = dataclasses.replace(first, priority=Priority.ESSENTIAL)
+        first = msgspec.structs.replace(first, priority=Priority.ESSENTIAL)
         return cls(
             blocks=(first, *_as_blocks(more, "Reply.answer_first")),
             reprompt=reprompt,
@@ -620,7 +612,7 @@ def with_emergency(reply: Reply, guidance: EmergencyGuidance | None) -> Reply:
     """The same reply with ``guidance`` attached (a no-op for ``None``), so guidance stays sticky."""
     if guidance is None or reply.emergency == guidance:
         return reply
-    return dataclasses.replace(reply, emergency=guidance)
+    return msgspec.structs.replace(reply, emergency=guidance)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ sentence boundary (a single sentence longer than the whole budget is cut at a wo
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
+
+import msgspec
 
 from speech._xml import clean
 from speech.model import (
@@ -39,8 +39,7 @@ HARD_CUT_WORD_CHARS = 40
 CARD_TITLE_MAX_CHARS = 200
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(msgspec.Struct, frozen=True):
     """Alexa response limits. Every value is an exclusive upper bound ("must be below")."""
 
     speech_chars: int = 8_000  # outputSpeech.ssml (and the reprompt's) length
@@ -57,9 +56,10 @@ class ResponseTooLarge(ValueError):
     """Even the emergency guidance and the say-more offer alone do not fit the limits given."""
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered reply, ready for the response builder (``speak``, ``ask``, ``set_card``)."""
+class Rendered(msgspec.Struct, frozen=True, weakref=True):
+    """A rendered reply, ready for the response builder (``speak``, ``ask``, ``set_card``).
+
+    Weak references allowed: the tests prove that no cache keeps a rendering beyond its reply."""
 
     ssml: str
     reprompt_ssml: str | None
@@ -424,8 +424,8 @@ def _cut_sentence(sentence: Sentence, chars: int) -> tuple[Sentence, Sentence]:
                 head.append(first)
                 tail.append(rest)
             else:
-                head.append(dataclasses.replace(part, text=first))
-                tail.append(dataclasses.replace(part, text=rest))
+                head.append(msgspec.structs.replace(part, text=first))
+                tail.append(msgspec.structs.replace(part, text=rest))
             tail.extend(parts[position + 1 :])
         else:
             tail.extend(parts[position:])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
+
+import msgspec
 
 from triage import evidence
 from triage.facts import Facts
@@ -65,8 +66,7 @@ SAFETY_NET_ORDER: tuple[Finding, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RankedCause:
+class RankedCause(msgspec.Struct, frozen=True):
     condition: Condition
     score: float
     #: Findings the user actually said (explicit answers or volunteered symptoms) that fit the cause;
@@ -75,8 +75,7 @@ class RankedCause:
     against: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(msgspec.Struct, frozen=True, dict=True):  # dict: ``questions_left`` is cached
     level: CareLevel
     flags: frozenset[Flag]
     rules: tuple[RuleId, ...]
@@ -88,11 +87,11 @@ class Assessment:
     urgent_flags: tuple[Flag, ...] = ()
     #: Under 16: no triage and no doses; see a doctor (the level is at least CONSULTATION_24).
     child: bool = False
-    #: What ``questions_left`` needs (the facts, the cause posterior and order), kept out of
-    #: comparisons: the count is worked out only when asked for.
-    _facts: Facts | None = field(default=None, compare=False, repr=False)
-    _post: tuple[float, ...] = field(default=(), compare=False, repr=False)
-    _order: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    #: What ``questions_left`` needs (the facts, the cause posterior and order): the count is worked
+    #: out only when asked for. Compared like the rest: every field follows from the facts.
+    _facts: Facts | None = None
+    _post: tuple[float, ...] = ()
+    _order: tuple[int, ...] = ()
 
     @cached_property
     def questions_left(self) -> int:

@@ -1,7 +1,7 @@
 """Facts: what the user has told us so far. Immutable, hashable, JSON round-trippable.
 
-``Facts`` keeps the explicit answers exactly as given, and resolves on construction the answers they
-imply (finding groups and a few obvious implications), so that rules and the interview read one
+``Facts`` keeps the explicit answers exactly as given, and resolves (once, on first use) the answers
+they imply (finding groups and a few obvious implications), so that rules and the interview read one
 lookup table. Explicit answers always win over implied ones, except that a present atom always makes
 its group present (safety first).
 """
@@ -9,8 +9,10 @@ its group present (safety first).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, cast
+
+import msgspec
 
 from triage.vocabulary import FINDING_GROUPS, GROUP_OF, Answer, Finding
 
@@ -71,11 +73,21 @@ def _closure(f: Finding) -> tuple[Finding, ...]:
 
 #: What a "yes" to each finding makes present (its broader findings and their groups, transitively).
 IMPLIED_PRESENT: dict[Finding, tuple[Finding, ...]] = {f: _closure(f) for f in Finding}
+
+
 #: Per finding: the findings whose "yes" makes it present (the narrower findings and, for a group,
 #: its atoms and theirs): a question about ``f`` screens all of them.
-SCREENS: dict[Finding, tuple[Finding, ...]] = {
-    f: tuple(x for x in Finding if f in IMPLIED_PRESENT[x]) for f in Finding
-}
+def _screens() -> dict[Finding, tuple[Finding, ...]]:
+    """``IMPLIED_PRESENT`` inverted, each tuple in finding declaration order (one pass, not one
+    pass over every finding per finding: that took ~5 ms of every cold start)."""
+    narrower: dict[Finding, list[Finding]] = {f: [] for f in Finding}
+    for x, implied in IMPLIED_PRESENT.items():
+        for f in implied:
+            narrower[f].append(x)
+    return {f: tuple(xs) for f, xs in narrower.items()}
+
+
+SCREENS: dict[Finding, tuple[Finding, ...]] = _screens()
 
 MIN_AGE = 0
 MAX_AGE = 130
@@ -181,52 +193,21 @@ def _clean_age(years: object) -> int | None:
     return years if MIN_AGE <= years <= MAX_AGE else None
 
 
-@dataclass(frozen=True)
-class Facts:
-    """Immutable facts about one user: answers to findings, and age (years) when known.
+class _Resolution:
+    """What one ``Facts``' answers resolve to: explicit plus implied answers, and the findings the
+    rules and the cause ranking read. Worked out once per ``Facts``, on first use."""
 
-    ``age_asked`` records that the age question was put, so "I don't know" is not asked again.
-    """
-
-    answers: Mapping[Finding, Answer] = field(default_factory=FrozenAnswers)
-    age: int | None = None
-    age_asked: bool = False
-    #: Findings implied by what the user was doing ("I was running" -> overuse). They count as present
-    #: for the rules and the ranking (unless answered explicitly), but are never spoken back as reasons.
-    inferred: frozenset[Finding] = frozenset()
-    _resolved: dict[Finding, Answer] = field(
-        init=False, repr=False, compare=False, hash=False, default_factory=dict
-    )
-    _present: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
-    _absent: tuple[Finding, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
-    _present_set: frozenset[Finding] = field(
-        init=False, repr=False, compare=False, hash=False, default=frozenset()
-    )
-    _evidence_present: tuple[Finding, ...] = field(
-        init=False, repr=False, compare=False, hash=False, default=()
-    )
-    _evidence_absent: tuple[Finding, ...] = field(
-        init=False, repr=False, compare=False, hash=False, default=()
-    )
-    _escalating: frozenset[Finding] = field(
-        init=False, repr=False, compare=False, hash=False, default=frozenset()
+    __slots__ = (
+        "absent",
+        "escalating",
+        "evidence_absent",
+        "evidence_present",
+        "present",
+        "present_set",
+        "resolved",
     )
 
-    _EMPTY: ClassVar[Facts]
-
-    def __post_init__(self) -> None:
-        answers = self.answers
-        if not isinstance(answers, FrozenAnswers):
-            answers = FrozenAnswers(answers)
-            object.__setattr__(self, "answers", answers)
-        age = _clean_age(self.age)
-        object.__setattr__(self, "age", age)
-        if age is not None and not self.age_asked:
-            object.__setattr__(self, "age_asked", True)
-        inferred = self.inferred
-        if not isinstance(inferred, frozenset):
-            inferred = frozenset(Finding(f) for f in inferred)
-            object.__setattr__(self, "inferred", inferred)
+    def __init__(self, answers: FrozenAnswers, inferred: frozenset[Finding]) -> None:
         explicit = answers._map  # the plain dict: Mapping.get is several times slower
         if inferred:
             explicit = {**{f: Answer.PRESENT for f in inferred}, **explicit}
@@ -235,26 +216,27 @@ class Facts:
         present = tuple([f for f, a in resolved.items() if a is pa])
         absent = tuple([f for f, a in resolved.items() if a is ab])
         present_set = frozenset(present)
-        setattr_ = object.__setattr__
-        setattr_(self, "_resolved", resolved)
-        setattr_(self, "_present", present)
-        setattr_(self, "_absent", absent)
-        setattr_(self, "_present_set", present_set)
+        self.resolved: dict[Finding, Answer] = resolved
+        self.present: tuple[Finding, ...] = present
+        self.absent: tuple[Finding, ...] = absent
+        self.present_set: frozenset[Finding] = present_set
         unclear = [f for f, a in resolved.items() if a is uc]
-        setattr_(self, "_escalating", present_set.union(unclear) if unclear else present_set)
+        self.escalating: frozenset[Finding] = present_set.union(unclear) if unclear else present_set
         # Evidence for the cause ranking: a present group counts only while none of its atoms is
         # present (otherwise the atoms carry it), so nothing is counted twice.
         groups = FINDING_GROUPS
+        self.evidence_present: tuple[Finding, ...]
         if present_set.isdisjoint(groups):
-            setattr_(self, "_evidence_present", present)
+            self.evidence_present = present
         else:
             shown = [f for f in present if f not in groups or present_set.isdisjoint(groups[f])]
-            setattr_(self, "_evidence_present", tuple(shown))
+            self.evidence_present = tuple(shown)
         # A group absent with every atom absent stands for its atoms (one evidence vector, same sum);
         # otherwise the atoms speak for themselves and the group is left out.
         absent_groups = _GROUP_SET.intersection(absent)
+        self.evidence_absent: tuple[Finding, ...]
         if not absent_groups:
-            setattr_(self, "_evidence_absent", absent)
+            self.evidence_absent = absent
         else:
             dropped: set[Finding] = set()
             for g in absent_groups:
@@ -263,52 +245,85 @@ class Facts:
                     dropped.update(atoms)  # the group stands for its atoms
                 else:
                     dropped.add(g)  # the atoms speak for themselves
-            setattr_(self, "_evidence_absent", tuple([f for f in absent if f not in dropped]))
+            self.evidence_absent = tuple([f for f in absent if f not in dropped])
+
+
+class Facts(msgspec.Struct, frozen=True, dict=True):
+    """Immutable facts about one user: answers to findings, and age (years) when known.
+
+    ``age_asked`` records that the age question was put, so "I don't know" is not asked again.
+    What the answers resolve to is worked out on first use and kept beside the fields, in the
+    instance dict (``_resolution``): never compared, hashed or shown.
+    """
+
+    answers: Mapping[Finding, Answer] = msgspec.field(default_factory=FrozenAnswers)
+    age: int | None = None
+    age_asked: bool = False
+    #: Findings implied by what the user was doing ("I was running" -> overuse). They count as present
+    #: for the rules and the ranking (unless answered explicitly), but are never spoken back as reasons.
+    inferred: frozenset[Finding] = frozenset()
+
+    _EMPTY: ClassVar[Facts]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.answers, FrozenAnswers):
+            msgspec.structs.force_setattr(self, "answers", FrozenAnswers(self.answers))
+        age = _clean_age(self.age)
+        msgspec.structs.force_setattr(self, "age", age)
+        if age is not None and not self.age_asked:
+            msgspec.structs.force_setattr(self, "age_asked", True)
+        inferred = self.inferred
+        if not isinstance(inferred, frozenset):
+            msgspec.structs.force_setattr(self, "inferred", frozenset(Finding(f) for f in inferred))
+
+    @cached_property
+    def _resolution(self) -> _Resolution:
+        return _Resolution(cast(FrozenAnswers, self.answers), self.inferred)  # __post_init__ made it one
 
     # --- reading ---------------------------------------------------------------
     def answer(self, f: Finding) -> Answer:
         """The answer for ``f`` including group implications; UNKNOWN when not asked."""
-        return self._resolved.get(f, Answer.UNKNOWN)
+        return self._resolution.resolved.get(f, Answer.UNKNOWN)
 
     def is_answered(self, f: Finding) -> bool:
         """True when ``f`` was answered (even "I don't know") or its answer is implied."""
-        return f in self._resolved
+        return f in self._resolution.resolved
 
     @property
     def resolved(self) -> Mapping[Finding, Answer]:
         """Explicit plus implied answers (treat as read-only)."""
-        return self._resolved
+        return self._resolution.resolved
 
     @property
     def present(self) -> tuple[Finding, ...]:
         """Findings resolved PRESENT (explicit or implied)."""
-        return self._present
+        return self._resolution.present
 
     @property
     def absent(self) -> tuple[Finding, ...]:
         """Findings resolved ABSENT (explicit or implied)."""
-        return self._absent
+        return self._resolution.absent
 
     @property
     def present_set(self) -> frozenset[Finding]:
         """``present`` as a set."""
-        return self._present_set
+        return self._resolution.present_set
 
     @property
     def escalating(self) -> frozenset[Finding]:
         """Findings the rules treat as present: PRESENT, or UNCLEAR (a second "not sure")."""
-        return self._escalating
+        return self._resolution.escalating
 
     @property
     def evidence_present(self) -> tuple[Finding, ...]:
         """``present`` without groups that have a present atom (evidence for the cause ranking)."""
-        return self._evidence_present
+        return self._resolution.evidence_present
 
     @property
     def evidence_absent(self) -> tuple[Finding, ...]:
         """``absent`` for the cause ranking: a group whose atoms are all absent replaces them; any
         other group is left out (its atoms carry the evidence)."""
-        return self._evidence_absent
+        return self._resolution.evidence_absent
 
     # --- building --------------------------------------------------------------
     def with_answer(self, f: Finding, a: Answer) -> Facts:

@@ -22,10 +22,12 @@ answers it is exact; a "yes" can only bring follow-ups, which a suspected red fl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from typing import cast
+
+import msgspec
+from msgspec.structs import replace
 
 from triage import evidence
 from triage.facts import (
@@ -60,8 +62,7 @@ class QuestionKind(StrEnum):
 AGE_QUESTION_ID = "age"
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     """One question. ``id`` is the finding's value, or ``"age"`` for the age question.
 
     ``rephrased``: the second, simpler wording of a red-flag question after a first "not sure".

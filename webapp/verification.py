@@ -29,12 +29,12 @@ import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import certifi
+import msgspec
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -224,8 +224,7 @@ def _short(error: Exception) -> str:
     return text[:120]
 
 
-@dataclass(frozen=True)
-class _CachedChain:
+class _CachedChain(msgspec.Struct, frozen=True):
     certificates: list[x509.Certificate]
     expires: datetime
 

@@ -6,6 +6,8 @@ boto3 is imported only for DynamoDB (it is the one DynamoDB client).
 
 from __future__ import annotations
 
+import os
+
 from kneeskill.settings import PersistenceKind, Settings
 from kneeskill.storage.model import (
     ICING_WINDOW,
@@ -42,7 +44,8 @@ def open_store(settings: Settings) -> UserStore | None:
     if settings.persistence is PersistenceKind.SQLITE:
         from kneeskill.storage.sqlite import DB_FILE_NAME, SqliteUserStore  # noqa: PLC0415  # one backend
 
-        return SqliteUserStore(settings.data_dir / DB_FILE_NAME, retention_days=settings.retention_days)
+        path = os.path.join(settings.data_dir, DB_FILE_NAME)
+        return SqliteUserStore(path, retention_days=settings.retention_days)
     if settings.persistence is PersistenceKind.DYNAMODB:
         from kneeskill.storage.dynamodb import DynamoDbUserStore  # noqa: PLC0415  # one backend
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
+
+import msgspec
 
 #: Environment variable holding the per-deployment secret used to key user records.
 KEY_SALT_ENV = "KNEE_HELPER_KEY_SALT"
@@ -34,8 +35,7 @@ class PermissionState(StrEnum):
     DENIED = "denied"
 
 
-@dataclass(frozen=True)
-class UserRecord:
+class UserRecord(msgspec.Struct, frozen=True):
     """Everything stored for one user (times are tz-aware UTC, kept to the second)."""
 
     price_step: str | None = None

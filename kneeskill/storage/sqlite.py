@@ -117,7 +117,7 @@ class SqliteUserStore:
 
     def __init__(
         self,
-        path: Path,
+        path: str | os.PathLike[str],
         *,
         retention_days: int,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS,

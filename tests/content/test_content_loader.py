@@ -62,7 +62,8 @@ def test_loading_never_imports_yaml_or_the_build_time_validator_in_a_fresh_proce
 
 
 def test_the_run_time_decoder_refuses_a_bundle_that_does_not_match_the_schema() -> None:
-    data = json.loads(compiled_path("en-US").read_text(encoding="utf-8"))
+    with open(compiled_path("en-US"), encoding="utf-8") as file:
+        data = json.load(file)
     data["conditions"]["bakers_cyst"]["summery"] = "a typo"
     with pytest.raises(msgspec.ValidationError, match="summery"):
         msgspec.json.decode(json.dumps(data), type=LocaleContent)

@@ -6,12 +6,12 @@ the conversation, in the mode it was in, handles the act instead of falling back
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from msgspec.structs import replace
 
 import content
 from dialogue.context import TurnContext

@@ -3,8 +3,9 @@ out. No skill, no server, no clock."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec.structs import replace
 
 import content
 from dialogue import icing

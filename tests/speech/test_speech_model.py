@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from speech import (
@@ -197,7 +196,7 @@ def test_with_emergency_attaches_guidance_and_leaves_the_rest_alone() -> None:
     reply = Reply((sentence("Hello."),), card_title="Hi")
     sticky = with_emergency(reply, guidance(PhoneNumber("911")))
     assert sticky.emergency == guidance(PhoneNumber("911"))
-    assert dataclasses.replace(sticky, emergency=None) == reply
+    assert msgspec.structs.replace(sticky, emergency=None) == reply
     assert with_emergency(reply, None) is reply
     assert with_emergency(sticky, guidance(PhoneNumber("911"))) is sticky
 
