@@ -213,6 +213,33 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
     return _Candidate(best[2], {}, 0.86 - 0.02 * best[0], Source.FUZZY)
 
 
+#: Most words the utterance may have that a sample lacks, for a bag-of-words match the other way
+#: round: a hedge or an intensifier said inside a sample ("I can't SEEM TO catch my breath").
+MAX_INSERTED_WORDS = 2
+
+
+def _words_within(model: VoiceModel, text: str) -> _Candidate | None:
+    """Every meaningful word of a slotless sample (two or more) in the utterance, which has at most
+    two more, none of them a negation: "i can't seem to catch my breath" holds "i can't catch my
+    breath". The sample with the most words wins."""
+    said = content_words(text)
+    if len(said) < 2:
+        return None
+    best: tuple[int, int, str] | None = None
+    for words, _length, intent in model.word_sets:
+        if len(words) < 2 or not words <= said or intent in _ANSWER_INTENTS or intent in _ENDING_INTENTS:
+            continue
+        extra = said - words
+        if len(extra) > MAX_INSERTED_WORDS or extra & _NEGATIONS:
+            continue
+        rank = (len(extra), -len(words), intent)
+        if best is None or rank < (best[0], best[1], best[2]):
+            best = (len(extra), -len(words), intent)
+    if best is None:
+        return None
+    return _Candidate(best[2], {}, 0.84 - 0.02 * best[0], Source.FUZZY)
+
+
 def _singular_words(text: str) -> str:
     from kneeskill.slots import match_key
 
@@ -751,7 +778,14 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
     # 5. near matches.
     candidates = [
         c
-        for c in (best, loose, _near_plain(model, text), _near_carrier(model, text), _near_words(model, text))
+        for c in (
+            best,
+            loose,
+            _near_plain(model, text),
+            _near_carrier(model, text),
+            _near_words(model, text),
+            _words_within(model, text),
+        )
         if c
     ]
     if plain != text:
@@ -907,10 +941,17 @@ def _bare_answer(model: VoiceModel, text: str, dialog: ElicitedSlot) -> _Candida
 def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
     from rapidfuzz import fuzz, process
 
-    near = process.extractOne(text, model.plain_texts, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF)
-    if near is None:
-        return None
-    return _Candidate(model.exact[near[0]], {}, float(near[1]) / 100.0, Source.FUZZY, near[0])
+    denied = _denials(text)
+    for sample, score, _ in process.extract(
+        text, model.plain_texts, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF, limit=5
+    ):
+        if _denials(sample) == denied:  # "i'm not short of breath" is no near "i'm short of breath"
+            return _Candidate(model.exact[sample], {}, float(score) / 100.0, Source.FUZZY, sample)
+    return None
+
+
+def _denials(text: str) -> frozenset[str]:
+    return frozenset(w for w in text.split() if w in _NEGATIONS or w.endswith("n't") or w == "cannot")
 
 
 def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
