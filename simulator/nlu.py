@@ -199,12 +199,13 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
     if not said:
         return None
     denial = bool(said & _NEGATIONS)
+    allowed = MAX_EXTRA_WORDS if len(said) >= 2 else 1  # one word alone ("swollen") is weak evidence
     best: tuple[int, int, str] | None = None
     for words, length, intent in model.word_sets:
         extra = words - said
         if intent in _ANSWER_INTENTS or extra & _REVERSING or (intent in _ENDING_INTENTS and denial):
             continue
-        if said <= words and len(extra) <= MAX_EXTRA_WORDS:
+        if said <= words and len(extra) <= allowed:
             rank = (len(words - said), length, intent)
             if best is None or rank < best:
                 best = rank
