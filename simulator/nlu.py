@@ -904,10 +904,34 @@ def _resolve_value(model: VoiceModel, name: str, type_name: str, heard: str) -> 
         return _matched(name, slot_type, heard, entries, 100.0)
     from rapidfuzz import fuzz, process
 
-    near = process.extractOne(key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF)
-    if near is not None:
-        return _matched(name, slot_type, heard, slot_type.by_key[near[0]], float(near[1]))
+    for value, score, _ in process.extract(
+        key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF, limit=3
+    ):
+        if _misspelt(key, value):
+            return _matched(name, slot_type, heard, slot_type.by_key[value], float(score))
     return SlotResult(name, type_name, heard, MatchStatus.NO_MATCH, score=0.0)
+
+
+def _misspelt(heard: str, value: str) -> bool:
+    """Whether ``heard`` may be ``value`` misspelt or misheard, not another word: a short word alone
+    must be exact ("rice" is not "ice"), and a differing word of one or two letters is another
+    word, added, left out or changed ("keep it on" and "keep it" are not "keep it up")."""
+    from difflib import SequenceMatcher
+
+    said, known = heard.split(), value.split()
+    if len(said) == 1 and len(known) == 1 and min(len(said[0]), len(known[0])) <= 4:
+        return False
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, said, known, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if any(len(w) <= 2 for w in (*said[a1:a2], *known[b1:b2])):
+            return False
+        if (
+            op == "replace"
+            and SequenceMatcher(None, " ".join(said[a1:a2]), " ".join(known[b1:b2])).ratio() < 0.5
+        ):
+            return False  # "ibuprofen all" is not "ibuprofen gel"
+    return True
 
 
 def _matched(
@@ -951,8 +975,8 @@ def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
     return None
 
 
-def _denials(text: str) -> frozenset[str]:
-    return frozenset(w for w in text.split() if w in _NEGATIONS or w.endswith("n't") or w == "cannot")
+def _denials(text: str) -> bool:
+    return any(w in _NEGATIONS or w.endswith("n't") or w == "cannot" for w in text.split())
 
 
 def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
