@@ -993,8 +993,10 @@ def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
         head = " ".join(words[:before])
         tail = " ".join(words[len(words) - after :]) if after else ""
         carrier = fuzz.ratio(f"{head}|{tail}", f"{sample.prefix}|{sample.suffix}")
-        if carrier < UTTERANCE_CUTOFF:
-            continue
+        if carrier < UTTERANCE_CUTOFF or _denials(f"{head} {tail}") != _denials(
+            f"{sample.prefix} {sample.suffix}"
+        ):
+            continue  # "there's no {symptom}" is no near "there's a {symptom}"
         value = " ".join(words[before : len(words) - after])
         name = sample.slot_names[0]
         type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")
