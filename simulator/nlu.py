@@ -214,6 +214,28 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
     return _Candidate(best[2], {}, 0.86 - 0.02 * best[0], Source.FUZZY)
 
 
+#: Plain yes and no words: a short reply that opens (or ends) with one, and matches nothing
+#: better, is that answer ("yeah righto", "nah I'm good", "sometimes yeah"), as Alexa's built-in
+#: YesIntent and NoIntent hear it.
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "aye", "yea", "definitely", "absolutely"})
+_NO_WORDS = frozenset({"no", "nope", "nah"})
+#: Most words such a reply has.
+_ANSWER_WORDS = 5
+
+
+def _plain_answer(text: str) -> _Candidate | None:
+    words = core(text).split()
+    if not 2 <= len(words) <= _ANSWER_WORDS:
+        return None
+    for word in (words[0], words[-1]):
+        rest = [w for w in words if w != word]
+        if word in _NO_WORDS:
+            return _Candidate("AMAZON.NoIntent", {}, 0.785, Source.FUZZY)
+        if word in _YES_WORDS and not any(w in _NEGATIONS or w.endswith("n't") for w in rest):
+            return _Candidate("AMAZON.YesIntent", {}, 0.785, Source.FUZZY)
+    return None
+
+
 #: Most words the utterance may have that a sample lacks, for a bag-of-words match the other way
 #: round: a hedge or an intensifier said inside a sample ("I can't SEEM TO catch my breath").
 MAX_INSERTED_WORDS = 2
@@ -786,6 +808,7 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
             _near_carrier(model, text),
             _near_words(model, text),
             _words_within(model, text),
+            _plain_answer(text) if "AMAZON.YesIntent" in model.intents else None,
         )
         if c
     ]
