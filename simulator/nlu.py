@@ -223,9 +223,17 @@ _NO_WORDS = frozenset({"no", "nope", "nah"})
 _ANSWER_WORDS = 5
 
 
+#: Words that make a yes or no a correction of an earlier answer ("no wait, I meant yes").
+_CORRECTING = frozenset(
+    {"meant", "mean", "said", "say", "answer", "answered", "told", "wrong", "change", "instead"}
+)
+
+
 def _plain_answer(text: str) -> _Candidate | None:
     words = core(text).split()
-    if not 2 <= len(words) <= _ANSWER_WORDS:
+    if not 2 <= len(words) <= _ANSWER_WORDS or _CORRECTING.intersection(words):
+        return None
+    if _YES_WORDS.intersection(words) and _NO_WORDS.intersection(words):
         return None
     for word in (words[0], words[-1]):
         rest = [w for w in words if w != word]
