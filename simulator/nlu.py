@@ -869,6 +869,10 @@ def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) ->
                 continue  # "{cause}" alone must not swallow every sentence
             if unknown_words > sample.literal_words:
                 continue  # mostly words the carrier does not know: not a reading of this carrier
+            if any(
+                _names_another_value(model, r) for r in filled.values() if r.status is MatchStatus.NO_MATCH
+            ):
+                continue  # "is {treatment} needed" with an x ray: the words name a test, not a treatment
             score = UNRESOLVED_SCORE  # an unknown value in a known carrier: a near match of a sample wins
         elif inside:
             score = 0.80 + 0.10 * min(inside)
@@ -881,6 +885,12 @@ def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) ->
             best_rank = rank
             best = _Candidate(sample.intent, filled, score, Source.SAMPLE, sample.text)
     return best
+
+
+def _names_another_value(model: VoiceModel, result: SlotResult) -> bool:
+    """Whether the words a slot could not resolve are a value of another slot type."""
+    key = _key(result.value or "")
+    return any(key in kind.by_key for name, kind in model.types.items() if name != result.slot_type)
 
 
 def _value_inside(

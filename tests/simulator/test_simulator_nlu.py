@@ -304,6 +304,8 @@ def test_a_value_after_a_negation_is_never_the_value(utterance: str) -> None:
 def test_a_carrier_whose_unknown_words_outnumber_its_own_does_not_win() -> None:
     # "i am {decade}" would take "not able to take breath properly" as an unknown decade
     assert resolve("I am not able to take breath properly", "en-IN").intent != "AgeIntent"
+    # words that name another slot's value are not an unknown value of this one
+    assert resolve("is X ray needed", "en-IN").intent != "TreatmentIntent"
     # a short unknown value in a known carrier still reaches the carrier's intent
     assert resolve("tell me about purple elephants", "en-US").intent == "ExplainCauseIntent"
 
