@@ -14,7 +14,13 @@ How it decides, in order:
 1. a launch phrase ("open knee helper", "launch") or a one-shot ("ask knee helper why ...");
 2. an exact carrier-phrase match: every sample utterance is compiled to an anchored regex at load,
    ``{slot}`` becoming a capture; the captured words are resolved against the slot type
-   (exactly, then with rapidfuzz for near matches such as "bakers sist");
+   (exactly, then with rapidfuzz for near matches such as "bakers sist", then a value inside the
+   captured words: "keeps buckling" holds "buckling", as Alexa tags carrier words around a value);
+   a carrier whose slot holds words that name no value is a weak reading: it is kept only when
+   the unknown words are no more than the carrier's own ("tell me about purple elephants"), and it
+   loses to any reading with a resolved value or a near match of a whole sample;
+   an emergency said inside a longer sentence ("my calf is swollen and I can't breathe") is read
+   as the emergency, unless a negation comes just before it;
 3. dialog: while the last response elicits a slot (``Dialog.ElicitSlot``), a bare answer ("forty
    two", "my calf", "yeah a bit") is matched against that intent's slot samples, as Alexa does;
 4. the same, with filler words left out on both sides ("okay so ...", "... please", "thanks a lot"),
@@ -163,6 +169,21 @@ _STOP = frozenset({
 _REVERSING = frozenset({"no", "not", "skip", "stop", "cancel", "never", "without", "nope", "nothing"})
 #: Most words a sample may have that the utterance lacks, for a bag-of-words match (step 5).
 MAX_EXTRA_WORDS = 3
+#: Intents that end the session: a bag-of-words match of a denial never reaches them ("nothing like
+#: that", said to a question, shares "nothing" with "nothing else" but must never end the session).
+_ENDING_INTENTS = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent"})
+#: Words that deny what follows them: a value found after one of them inside a slot's words is not
+#: the value ("not swollen"), and an emergency phrase right after one is not said ("not short of breath").
+_NEGATIONS = frozenset({
+    "no", "not", "never", "without", "nothing", "none", "nope", "nah", "isn't", "doesn't", "don't",
+    "didn't", "hasn't", "haven't", "wasn't", "aren't", "won't", "hardly", "neither", "nor",
+})  # fmt: skip
+#: The intent a red-flag phrase inside a longer sentence goes to, and the fewest words such a phrase has.
+EMERGENCY_INTENT = "EmergencyIntent"
+_EMERGENCY_PHRASE_WORDS = 3
+#: Score of a carrier whose slot words name no value (above THRESHOLD: a known carrier with an
+#: unknown value is still that intent), used only when those words are no more than the carrier's.
+UNRESOLVED_SCORE = 0.79
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -177,18 +198,77 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
     said = content_words(text)
     if not said:
         return None
+    denial = bool(said & _NEGATIONS)
+    allowed = MAX_EXTRA_WORDS if len(said) >= 2 else 1  # one word alone ("swollen") is weak evidence
     best: tuple[int, int, str] | None = None
     for words, length, intent in model.word_sets:
         extra = words - said
-        if intent in _ANSWER_INTENTS or extra & _REVERSING:
+        if intent in _ANSWER_INTENTS or extra & _REVERSING or (intent in _ENDING_INTENTS and denial):
             continue
-        if said <= words and len(extra) <= MAX_EXTRA_WORDS:
+        if said <= words and len(extra) <= allowed:
             rank = (len(words - said), length, intent)
             if best is None or rank < best:
                 best = rank
     if best is None:
         return None
     return _Candidate(best[2], {}, 0.86 - 0.02 * best[0], Source.FUZZY)
+
+
+#: Plain yes and no words: a short reply that opens (or ends) with one, and matches nothing
+#: better, is that answer ("yeah righto", "nah I'm good", "sometimes yeah"), as Alexa's built-in
+#: YesIntent and NoIntent hear it.
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "aye", "yea", "definitely", "absolutely"})
+_NO_WORDS = frozenset({"no", "nope", "nah"})
+#: Most words such a reply has.
+_ANSWER_WORDS = 5
+
+
+#: Words that make a yes or no a correction of an earlier answer ("no wait, I meant yes").
+_CORRECTING = frozenset(
+    {"meant", "mean", "said", "say", "answer", "answered", "told", "wrong", "change", "instead"}
+)
+
+
+def _plain_answer(text: str) -> _Candidate | None:
+    words = core(text).split()
+    if not 2 <= len(words) <= _ANSWER_WORDS or _CORRECTING.intersection(words):
+        return None
+    if _YES_WORDS.intersection(words) and _NO_WORDS.intersection(words):
+        return None
+    for word in (words[0], words[-1]):
+        rest = [w for w in words if w != word]
+        if word in _NO_WORDS:
+            return _Candidate("AMAZON.NoIntent", {}, 0.785, Source.FUZZY)
+        if word in _YES_WORDS and not any(w in _NEGATIONS or w.endswith("n't") for w in rest):
+            return _Candidate("AMAZON.YesIntent", {}, 0.785, Source.FUZZY)
+    return None
+
+
+#: Most words the utterance may have that a sample lacks, for a bag-of-words match the other way
+#: round: a hedge or an intensifier said inside a sample ("I can't SEEM TO catch my breath").
+MAX_INSERTED_WORDS = 2
+
+
+def _words_within(model: VoiceModel, text: str) -> _Candidate | None:
+    """Every meaningful word of a slotless sample (two or more) in the utterance, which has at most
+    two more, none of them a negation: "i can't seem to catch my breath" holds "i can't catch my
+    breath". The sample with the most words wins."""
+    said = content_words(text)
+    if len(said) < 2:
+        return None
+    best: tuple[int, int, str] | None = None
+    for words, _length, intent in model.word_sets:
+        if len(words) < 2 or not words <= said or intent in _ANSWER_INTENTS or intent in _ENDING_INTENTS:
+            continue
+        extra = said - words
+        if len(extra) > MAX_INSERTED_WORDS or extra & _NEGATIONS:
+            continue
+        rank = (len(extra), -len(words), intent)
+        if best is None or rank < (best[0], best[1], best[2]):
+            best = (len(extra), -len(words), intent)
+    if best is None:
+        return None
+    return _Candidate(best[2], {}, 0.84 - 0.02 * best[0], Source.FUZZY)
 
 
 def _singular_words(text: str) -> str:
@@ -371,6 +451,9 @@ class VoiceModel:
     core_carriers: _Carriers  # ``core_samples``, indexed
     launch: re.Pattern[str]
     one_shot: re.Pattern[str]
+    #: EmergencyIntent's slotless samples of three words or more, filler words left out: a red flag
+    #: said inside a longer sentence
+    emergency_phrases: tuple[str, ...] = ()
 
     def samples_of(self, intent: str) -> list[str]:
         """The model's own sample utterances of ``intent`` (not the built-in lists)."""
@@ -459,6 +542,16 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         core_carriers=_Carriers.of(core_samples),
         launch=launch,
         one_shot=one_shot,
+        emergency_phrases=tuple(
+            sorted(
+                {
+                    core(text)
+                    for text, name in exact.items()
+                    if name == EMERGENCY_INTENT and len(core(text).split()) >= _EMERGENCY_PHRASE_WORDS
+                },
+                key=lambda phrase: -len(phrase),
+            )
+        ),
     )
 
 
@@ -678,6 +771,10 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
         return _finish(model, utterance, _Candidate(intent, score=0.98, sample=text))
     if best is not None and best.score >= 0.95:
         return _finish(model, utterance, best)
+    # a red flag inside a longer sentence: "my calf's all swollen and tonight I'm short of breath"
+    emergency = _contained_emergency(model, text)
+    if emergency is not None:
+        return _finish(model, utterance, emergency)
     # 2. dialog: a bare answer to the slot the last response elicited.
     if dialog is not None:
         bare = _bare_answer(model, text, dialog)
@@ -688,11 +785,13 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
     intent = model.exact.get(plain) or model.core_exact.get(plain)
     if intent is not None:
         return _finish(model, utterance, _Candidate(intent, score=0.97, source=Source.FUZZY, sample=plain))
+    loose: _Candidate | None = None
     if plain != text or best is None:
         loose = _best_carrier(model, model.core_carriers.for_text(plain), plain)
         if loose is not None and loose.score >= 0.95 and (best is None or loose.score > best.score):
-            best = replace(loose, score=loose.score * 0.97, source=Source.FUZZY)
-            return _finish(model, utterance, best)
+            return _finish(model, utterance, replace(loose, score=loose.score * 0.97, source=Source.FUZZY))
+        if loose is not None:  # a weaker reading without the filler words: one candidate among the near ones
+            loose = replace(loose, score=loose.score * 0.99, source=Source.FUZZY)
     if dialog is not None and plain != text:
         bare = _bare_answer(model, plain, dialog)
         if bare is not None:
@@ -709,7 +808,17 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
         return _finish(model, utterance, _Candidate(intent, score=0.9, source=Source.FUZZY, sample=plain))
     # 5. near matches.
     candidates = [
-        c for c in (best, _near_plain(model, text), _near_carrier(model, text), _near_words(model, text)) if c
+        c
+        for c in (
+            best,
+            loose,
+            _near_plain(model, text),
+            _near_carrier(model, text),
+            _near_words(model, text),
+            _words_within(model, text),
+            _plain_answer(text) if "AMAZON.YesIntent" in model.intents else None,
+        )
+        if c
     ]
     if plain != text:
         candidates += [c for c in (_near_plain(model, plain), _near_carrier(model, plain)) if c]
@@ -721,6 +830,10 @@ def _resolve_text(model: VoiceModel, text: str, utterance: str, dialog: Elicited
 
 
 def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) -> _Candidate | None:
+    """The best reading of ``text`` by a carrier phrase: every slot's words resolved (score 0.85-1),
+    a value found inside a slot's words (0.80-0.90, the more of the words it is the better), or a
+    known carrier around words that name nothing (``UNRESOLVED_SCORE``, only when those words are no
+    more than the carrier's own); the most literal words break a tie."""
     best: _Candidate | None = None
     best_rank = (-1.0, -1)
     for sample in samples:
@@ -731,21 +844,38 @@ def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) ->
             continue
         filled: dict[str, SlotResult] = {}
         scores: list[float] = []
+        inside: list[float] = []  # for a value found inside its slot's words: the share of them it is
+        unknown_words = 0
         unresolved = False
         types = model.slot_types_of.get(sample.intent, {})
         for name in sample.slot_names:
-            result = _resolve_value(model, name, types.get(name, ""), found.group(name))
+            heard = found.group(name)
+            result = _resolve_value(model, name, types.get(name, ""), heard)
             if result is None:  # e.g. not a number
                 unresolved = True
                 break
+            if result.status is MatchStatus.NO_MATCH and sample.literal_words >= 2:
+                within = _value_inside(model, name, types.get(name, ""), heard)
+                if within is not None:
+                    result, share = within
+                    inside.append(share)
             filled[name] = result
             if result.status is MatchStatus.NO_MATCH:
                 unresolved = True
+                unknown_words += len(heard.split())
             scores.append(result.score / 100.0)
         if unresolved:
             if sample.literal_words < 2 or len(filled) < len(sample.slot_names):
                 continue  # "{cause}" alone must not swallow every sentence
-            score = 0.79  # an unknown value in a known carrier: a near match of a whole sample wins
+            if unknown_words > sample.literal_words:
+                continue  # mostly words the carrier does not know: not a reading of this carrier
+            if any(
+                _names_another_value(model, r) for r in filled.values() if r.status is MatchStatus.NO_MATCH
+            ):
+                continue  # "is {treatment} needed" with an x ray: the words name a test, not a treatment
+            score = UNRESOLVED_SCORE  # an unknown value in a known carrier: a near match of a sample wins
+        elif inside:
+            score = 0.80 + 0.10 * min(inside)
         else:
             score = 0.85 + 0.15 * min(scores) if scores else 1.0
             if min(scores) >= 1.0:
@@ -755,6 +885,49 @@ def _best_carrier(model: VoiceModel, samples: tuple[_Sample, ...], text: str) ->
             best_rank = rank
             best = _Candidate(sample.intent, filled, score, Source.SAMPLE, sample.text)
     return best
+
+
+def _names_another_value(model: VoiceModel, result: SlotResult) -> bool:
+    """Whether the words a slot could not resolve are a value of another slot type."""
+    key = _key(result.value or "")
+    return any(key in kind.by_key for name, kind in model.types.items() if name != result.slot_type)
+
+
+def _value_inside(
+    model: VoiceModel, name: str, type_name: str, heard: str
+) -> tuple[SlotResult, float] | None:
+    """A value of the slot type said inside the slot's words, with carrier words around it
+    ("keeps buckling", "sort of catches", "swollen and it's hot to touch"): the longest run of
+    words that is a value, the first of equals, and the share of the words it is. Never a value
+    after a negation ("not swollen", "no swelling")."""
+    slot_type = model.types.get(type_name)
+    words = heard.split()
+    if slot_type is None or len(words) < 2:
+        return None
+    for length in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - length + 1):
+            if _NEGATIONS.intersection(words[:start]):
+                break
+            span = " ".join(words[start : start + length])
+            entries = slot_type.by_key.get(_key(span))
+            if entries:
+                return _matched(name, slot_type, span, entries, 100.0), length / len(words)
+    return None
+
+
+def _contained_emergency(model: VoiceModel, text: str) -> _Candidate | None:
+    """A red flag inside a longer sentence: one of EmergencyIntent's samples of three words or more,
+    filler words left out, said as a run of the utterance's words and not right after a negation."""
+    said = f" {core(text)} "
+    for phrase in model.emergency_phrases:
+        at = said.find(f" {phrase} ")
+        if at < 0:
+            continue
+        before = said[:at].split()[-3:]
+        if _NEGATIONS.intersection(before) or any(w.endswith("n't") for w in before):
+            continue
+        return _Candidate(EMERGENCY_INTENT, {}, 0.93, Source.FUZZY, phrase)
+    return None
 
 
 def _resolve_value(model: VoiceModel, name: str, type_name: str, heard: str) -> SlotResult | None:
@@ -772,10 +945,34 @@ def _resolve_value(model: VoiceModel, name: str, type_name: str, heard: str) -> 
         return _matched(name, slot_type, heard, entries, 100.0)
     from rapidfuzz import fuzz, process
 
-    near = process.extractOne(key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF)
-    if near is not None:
-        return _matched(name, slot_type, heard, slot_type.by_key[near[0]], float(near[1]))
+    for value, score, _ in process.extract(
+        key, slot_type.keys, scorer=fuzz.ratio, score_cutoff=SLOT_CUTOFF, limit=3
+    ):
+        if _misspelt(key, value):
+            return _matched(name, slot_type, heard, slot_type.by_key[value], float(score))
     return SlotResult(name, type_name, heard, MatchStatus.NO_MATCH, score=0.0)
+
+
+def _misspelt(heard: str, value: str) -> bool:
+    """Whether ``heard`` may be ``value`` misspelt or misheard, not another word: a short word alone
+    must be exact ("rice" is not "ice"), and a differing word of one or two letters is another
+    word, added, left out or changed ("keep it on" and "keep it" are not "keep it up")."""
+    from difflib import SequenceMatcher
+
+    said, known = heard.split(), value.split()
+    if len(said) == 1 and len(known) == 1 and min(len(said[0]), len(known[0])) <= 4:
+        return False
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, said, known, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if any(len(w) <= 2 for w in (*said[a1:a2], *known[b1:b2])):
+            return False
+        if (
+            op == "replace"
+            and SequenceMatcher(None, " ".join(said[a1:a2]), " ".join(known[b1:b2])).ratio() < 0.5
+        ):
+            return False  # "ibuprofen all" is not "ibuprofen gel"
+    return True
 
 
 def _matched(
@@ -810,10 +1007,17 @@ def _bare_answer(model: VoiceModel, text: str, dialog: ElicitedSlot) -> _Candida
 def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
     from rapidfuzz import fuzz, process
 
-    near = process.extractOne(text, model.plain_texts, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF)
-    if near is None:
-        return None
-    return _Candidate(model.exact[near[0]], {}, float(near[1]) / 100.0, Source.FUZZY, near[0])
+    denied = _denials(text)
+    for sample, score, _ in process.extract(
+        text, model.plain_texts, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF, limit=5
+    ):
+        if _denials(sample) == denied:  # "i'm not short of breath" is no near "i'm short of breath"
+            return _Candidate(model.exact[sample], {}, float(score) / 100.0, Source.FUZZY, sample)
+    return None
+
+
+def _denials(text: str) -> bool:
+    return any(w in _NEGATIONS or w.endswith("n't") or w == "cannot" for w in text.split())
 
 
 def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
@@ -830,8 +1034,10 @@ def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
         head = " ".join(words[:before])
         tail = " ".join(words[len(words) - after :]) if after else ""
         carrier = fuzz.ratio(f"{head}|{tail}", f"{sample.prefix}|{sample.suffix}")
-        if carrier < UTTERANCE_CUTOFF:
-            continue
+        if carrier < UTTERANCE_CUTOFF or _denials(f"{head} {tail}") != _denials(
+            f"{sample.prefix} {sample.suffix}"
+        ):
+            continue  # "there's no {symptom}" is no near "there's a {symptom}"
         value = " ".join(words[before : len(words) - after])
         name = sample.slot_names[0]
         type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")

@@ -53,7 +53,8 @@ class Case:
     #: understood as the finding itself ("there's blood when I cough" -> coughing_blood)
     also: tuple[tuple[str, Mapping[str, str]], ...] = ()
     #: "fresh": written before the sample grammar existed, from the intents' meanings only, and
-    #: measured apart (a figure no sample was written for); None: the first corpus.
+    #: measured apart (a figure no sample was written for); "probe3": an independent probe's 200
+    #: phrasings (2026-11-30), seen while the grammar was fixed, measured apart; None: the first corpus.
     batch: str | None = None
 
 
@@ -75,6 +76,9 @@ def load_corpus(locale: str) -> list[Case]:
 
 
 REQUIRED_FILE = CORPUS_DIR / "required.yaml"
+#: The parts of the corpus, measured apart: the first corpus, the fresh batch (never tuned against)
+#: and the probe3 batch (seen while fixing the grammar).
+BATCHES = ("first", "fresh", "probe3")
 
 
 def load_required(locale: str) -> list[Case]:
@@ -189,7 +193,7 @@ class Figures:
 def measure(
     locales: Iterable[str] | None = None, *, with_virtual_alexa: bool = True, batch: str | None = None
 ) -> list[Figures]:
-    """Figures per locale; ``batch`` "first" or "fresh" measures that part of the corpus only."""
+    """Figures per locale; ``batch`` ("first", "fresh" or "probe3") measures that part of the corpus only."""
     results = []
     for locale in locales or corpus_locales():
         cases = [c for c in load_corpus(locale) if batch is None or (c.batch or "first") == batch]
@@ -230,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="list every utterance routed wrong")
     parser.add_argument("--no-virtual-alexa", action="store_true", help="measure the simulator only")
-    parser.add_argument("--batch", choices=("first", "fresh"), help="measure one part of the corpus only")
+    parser.add_argument("--batch", choices=BATCHES, help="measure one part of the corpus only")
     parser.add_argument("locales", nargs="*")
     args = parser.parse_args(argv)
     figures = measure(args.locales or None, with_virtual_alexa=not args.no_virtual_alexa, batch=args.batch)

@@ -94,9 +94,10 @@ def test_the_nlu_ignores_the_skill_s_session_attributes(simulator: Simulator) ->
 
 @pytest.mark.parametrize("locale", corpus_locales())
 def test_the_paraphrase_corpus_routes_right_at_least_nine_times_in_ten_in_the_simulator(locale: str) -> None:
+    """The first corpus: 95-99% per locale measured (README), held at 95%."""
     (figures,) = measure([locale], with_virtual_alexa=False, batch="first")
     missed = [case.say for _, _, case, _ in figures.misses]
-    assert figures.simulator >= 0.9 * figures.total, missed
+    assert figures.simulator >= 0.95 * figures.total, missed
 
 
 @pytest.mark.parametrize("locale", corpus_locales())
@@ -104,9 +105,21 @@ def test_the_fresh_held_out_paraphrases_route_right_at_least_three_times_in_five
     locale: str,
 ) -> None:
     """The fresh batch was written before the grammar and never tuned against: its figure is the
-    honest one for phrasings nobody wrote a sample for (60-98% per locale, see the README; the
-    issue's nine in ten is NOT met in en-AU, en-GB, en-IN and en-US); it must not fall below three
-    in five."""
+    honest one for phrasings nobody wrote a sample for (76-98% per locale, see the README; the
+    issue's nine in ten is NOT met in en-AU, en-IN and en-US); it must not fall below the measured
+    76%."""
     (figures,) = measure([locale], with_virtual_alexa=False, batch="fresh")
     missed = [case.say for _, _, case, _ in figures.misses]
-    assert figures.simulator >= 0.6 * figures.total, missed
+    assert figures.simulator >= 0.76 * figures.total, missed
+
+
+@pytest.mark.parametrize("locale", corpus_locales())
+def test_the_probe3_paraphrases_route_right_at_least_as_often_as_measured_in_the_simulator(
+    locale: str,
+) -> None:
+    """The probe3 batch (an independent probe's 200 phrasings, 2026-11-30) was SEEN while the
+    grammar and this NLU were fixed, so its figure (85-95% per locale, README) is no measure of
+    generalisation; it is held so the mechanisms fixed stay fixed."""
+    (figures,) = measure([locale], with_virtual_alexa=False, batch="probe3")
+    missed = [case.say for _, _, case, _ in figures.misses]
+    assert figures.simulator >= 0.85 * figures.total, missed

@@ -26,6 +26,15 @@ AGE = ElicitedSlot("AgeIntent", "age")
 ANSWER = ElicitedSlot("SymptomIntent", "answer")
 SYMPTOM = ElicitedSlot("SymptomIntent", "symptom")
 PLACE = ElicitedSlot("SymptomIntent", "bodyPlace")
+#: Findings that raise the emergency guidance whichever intent carries them.
+RED_FLAGS = {
+    "breathlessness",
+    "chest_pain",
+    "fainting",
+    "cold_pale_leg",
+    "sudden_numb_weak_leg",
+    "coughing_blood",
+}
 
 
 def filled_samples(locale: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -266,3 +275,76 @@ def test_numbers_are_read_as_digits_or_english_words(text: str, number: int | No
 def test_an_unknown_locale_is_refused() -> None:
     with pytest.raises(ValueError, match="no interaction model"):
         load_model("fr-FR")
+
+
+# --- how a reading with an unknown slot value competes (the phrasings3 probe's mechanisms) --------
+
+
+@pytest.mark.parametrize(
+    ("utterance", "symptoms"),
+    [
+        ("my knee keeps buckling on me", {"giving_way"}),
+        ("my calf is swollen and it feels hot to touch", {"swelling_calf", "warmth"}),
+        ("there's a horrible crunching when I go down stairs", {"grinding"}),
+    ],
+)
+def test_a_value_said_inside_a_slot_s_words_is_found(utterance: str, symptoms: set[str]) -> None:
+    resolution = resolve(utterance, "en-GB")
+    assert resolution.intent == "SymptomIntent"
+    found = resolution.slot("symptom")
+    assert found is not None and found.status is MatchStatus.MATCH and symptoms & set(found.ids)
+
+
+@pytest.mark.parametrize("utterance", ["my knee is not swollen", "there's no swelling in my calf"])
+def test_a_value_after_a_negation_is_never_the_value(utterance: str) -> None:
+    found = resolve(utterance, "en-GB").slot("symptom")
+    assert found is None or not {"swelling_knee", "swelling_calf"} & set(found.ids)
+
+
+def test_a_carrier_whose_unknown_words_outnumber_its_own_does_not_win() -> None:
+    # "i am {decade}" would take "not able to take breath properly" as an unknown decade
+    assert resolve("I am not able to take breath properly", "en-IN").intent != "AgeIntent"
+    # words that name another slot's value are not an unknown value of this one
+    assert resolve("is X ray needed", "en-IN").intent != "TreatmentIntent"
+    # a short unknown value in a known carrier still reaches the carrier's intent
+    assert resolve("tell me about purple elephants", "en-US").intent == "ExplainCauseIntent"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I had a knee operation last week and my calf is swollen and now I'm short of breath",
+        "I flew home yesterday and tonight I can't breathe properly",
+        "my leg has gone cold and white",
+        "I can't seem to catch my breath",
+        "I think I'm going to pass out",
+    ],
+)
+def test_an_emergency_said_inside_a_longer_sentence_is_the_emergency(locale: str, utterance: str) -> None:
+    """The emergency, or the red-flag finding itself (it raises the same emergency)."""
+    resolution = resolve(utterance, locale)
+    symptom = resolution.slot("symptom") if resolution.intent == "SymptomIntent" else None
+    assert resolution.intent == "EmergencyIntent" or (symptom is not None and RED_FLAGS & set(symptom.ids))
+
+
+@pytest.mark.parametrize("utterance", ["I'm not short of breath", "I don't feel faint", "no chest pain"])
+def test_a_denied_emergency_is_not_an_emergency(utterance: str) -> None:
+    assert resolve(utterance, "en-GB").intent != "EmergencyIntent"
+
+
+@pytest.mark.parametrize("dialog", [None, ANSWER])
+@pytest.mark.parametrize(
+    "utterance", ["nothing like that", "no nothing like that", "none of that", "no need"]
+)
+def test_a_denial_never_ends_the_session(utterance: str, dialog: ElicitedSlot | None) -> None:
+    assert resolve(utterance, "en-GB", dialog).intent not in ("AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+
+@pytest.mark.parametrize(
+    ("utterance", "wrong"),
+    [("how do I do rice", "ice"), ("how long should I keep it on", "elevation")],
+)
+def test_a_near_spelling_is_not_another_word(utterance: str, wrong: str) -> None:
+    found = resolve(utterance, "en-AU").slot("priceStep")
+    assert found is None or wrong not in found.ids

@@ -126,11 +126,12 @@ def test_on_the_emulator_a_question_elicits_its_slot_and_a_bare_answer_fills_it(
 def test_the_paraphrase_corpus_routes_right_through_the_emulator(locale: str) -> None:
     """virtual-alexa matches only what a sample plus slot values spells out exactly, and no corpus
     utterance is a sample (the build leaves them out of the grammar's expansions), so this is the
-    literal matcher's figure for phrasings it was never given. On the first corpus every utterance
-    it matches routes right and at least three in five route right (63-72% measured per locale);
-    on the fresh batch at least 18% (19-47%). The issue's target of nine in ten is NOT met
-    on this reader: a real Alexa NLU generalises from the samples, virtual-alexa does not (see the
-    README's Understanding section)."""
+    literal matcher's figure for phrasings it was never given. On the first corpus and the probe3
+    batch every utterance it matches routes right; at least 65% of the first corpus route right
+    (65-73% measured per locale), 28% of the fresh batch (29-47%) and 37% of the probe3 batch
+    (38-50%, seen while fixing). The issue's target of nine in ten is NOT met on this reader: a
+    real Alexa NLU generalises from the samples, virtual-alexa does not (see the README's
+    Understanding section)."""
     from voicemodel.measure import load_corpus, routed_right, virtual_alexa_reading
 
     cases = load_corpus(locale)
@@ -138,9 +139,12 @@ def test_the_paraphrase_corpus_routes_right_through_the_emulator(locale: str) ->
     outcomes = [reading[case.say] for case in cases]
     first = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.batch is None]
     fresh = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.batch == "fresh"]
-    wrong = [(c.say, o.intent) for c, o in first if o.intent and not routed_right(c, o)]
+    probe3 = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.batch == "probe3"]
+    wrong = [(c.say, o.intent) for c, o in (*first, *probe3) if o.intent and not routed_right(c, o)]
     assert wrong == []
     right_first = sum(routed_right(c, o) for c, o in first)
-    assert right_first >= 0.6 * len(first), [c.say for c, o in first if not routed_right(c, o)]
+    assert right_first >= 0.65 * len(first), [c.say for c, o in first if not routed_right(c, o)]
     right_fresh = sum(routed_right(c, o) for c, o in fresh)
-    assert right_fresh >= 0.18 * len(fresh), [c.say for c, o in fresh if not routed_right(c, o)]
+    assert right_fresh >= 0.28 * len(fresh), [c.say for c, o in fresh if not routed_right(c, o)]
+    right_probe3 = sum(routed_right(c, o) for c, o in probe3)
+    assert right_probe3 >= 0.37 * len(probe3), [c.say for c, o in probe3 if not routed_right(c, o)]
