@@ -418,11 +418,18 @@ def read_slot_list(
     Alexa's own resolution does. ``also``: other slots' catalogues whose values may be said in
     these words too (body places said within a symptom: "it aches behind my knee")."""
     whole = read_slot(handler_input, name, catalogue)
-    if not whole.unresolved:
-        return (whole,)
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None) or {}
     value = getattr(slots.get(name), "value", None)
+    if not whole.unresolved:
+        # Alexa resolved one value; the words heard may name more ("red warm and really tender"
+        # resolved as red): those count too.
+        if whole.ids and isinstance(value, str) and " " in value.strip():
+            place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
+            spotted = spot(value, name, catalogue, context=place if isinstance(place, str) else "", also=also)
+            more = tuple(r for r in spotted if not set(r.ids) & set(whole.ids))
+            return (whole, *more)
+        return (whole,)
     if isinstance(value, str):
         place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
         spotted, coverage = _spot(

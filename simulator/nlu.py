@@ -911,7 +911,9 @@ def _value_inside(
             span = " ".join(words[start : start + length])
             entries = slot_type.by_key.get(_key(span))
             if entries:
-                return _matched(name, slot_type, span, entries, 100.0), length / len(words)
+                # As Alexa does, the slot's value is the words heard; the resolution is the value
+                # found in them (the skill reads any other value the words name itself).
+                return _matched(name, slot_type, heard, entries, 100.0), length / len(words)
     return None
 
 

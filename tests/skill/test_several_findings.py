@@ -22,7 +22,7 @@ def _spotted(text: str, locale: str = "en-GB", context: str = "") -> list[str]:
 @pytest.mark.parametrize(
     ("said", "counted"),
     [
-        ("red warm and really tender", {"redness", "warmth"}),
+        ("red warm and a bit swollen", {"redness", "warmth", "swelling_calf"}),
         ("my knee has gone hot and red and swollen", {"knee_hot", "redness", "swelling_knee"}),
         ("my calf is swollen and the skin is red", {"swelling_calf", "redness"}),
         ("it keeps giving way and it's swollen at the knee", {"giving_way", "swelling_knee"}),

@@ -469,7 +469,7 @@ def test_a_word_several_symptoms_share_is_read_as_the_one_the_pending_question_a
     assert _act("en-US", "SymptomIntent", symptom=swollen).findings == (Finding.SWELLING_KNEE,)
 
 
-@pytest.mark.parametrize("heard", ["throbbing", "kind of weird", "tight"])
+@pytest.mark.parametrize("heard", ["throbbing", "kind of weird", "sort of funny"])
 def test_a_symptom_nobody_can_match_is_still_a_symptom_act_flagged_unresolved(heard: str) -> None:
     from dialogue.acts import Act
 
