@@ -540,9 +540,13 @@ def _spot(
             continue
         denied = _denied(words, i)
         if not denied:
-            place = _place_near(places, i) or default_place
-            readings.append(SlotReading(ids=_placed(ids, key, place, index, known), heard=True))
-            naming += size
+            # a phrase that names its own place ("behind my knee", "swollen calf") is read as said
+            own = any(w in _PLACES for w in key.split())
+            place = None if own else _place_near(places, i) or default_place
+            placed = _placed(ids, key, place, index, known)
+            if placed:
+                readings.append(SlotReading(ids=placed, heard=True))
+                naming += size
         i += size
     unique: dict[tuple[str, ...], SlotReading] = {r.ids: r for r in readings}
     said = sum(w not in _ARTICLES for w in words) or len(words)
@@ -594,7 +598,10 @@ def _placed(
         placed = index.get(said)
         if placed:
             return (*placed, *(i for i in ids if i not in placed))
-    return ids
+    # A finding of one place said of another it is not part of ("it feels tight" of the knee is not
+    # a tight calf): not that finding. The leg holds the calf and the thigh.
+    elsewhere = [i for i in ids if _PLACE_IDS.intersection(i.split("_")) and place != "leg"]
+    return tuple(i for i in ids if i not in elsewhere)
 
 
 #: The place words finding ids are named with (``swelling_knee``, ``pain_calf``, ``swelling_whole_leg``).

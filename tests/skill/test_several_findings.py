@@ -50,6 +50,14 @@ def test_what_a_negation_denies_is_never_counted(said: str, counted: set[str]) -
     assert set(_spotted(said)) == counted
 
 
+def test_a_finding_of_one_place_said_of_another_is_not_that_finding() -> None:
+    # "tight" of the knee is not a tight calf; of the leg it may be
+    assert "tight_calf" not in _spotted(
+        "a squishy lump at the back of my knee and it feels tight when I bend"
+    )
+    assert "tight_calf" in _spotted("my leg is swollen and tight")
+
+
 def test_the_body_place_slot_places_a_shared_word_when_the_words_name_none() -> None:
     assert _spotted("swollen", context="knee") == ["swelling_knee"]
     assert _spotted("swollen", context="calf") == ["swelling_calf"]
