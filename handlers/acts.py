@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest, Response
 
 import content
@@ -228,7 +227,7 @@ class LaunchHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("LaunchRequest")(handler_input))
+        return bool(handler_input.request_envelope.request.object_type == "LaunchRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
@@ -241,7 +240,7 @@ class UnknownIntentHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("IntentRequest")(handler_input))
+        return bool(handler_input.request_envelope.request.object_type == "IntentRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))

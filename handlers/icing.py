@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
@@ -44,7 +43,9 @@ class _IcingIntents(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(name)(handler_input) for name in self.intents)
+        # is_intent_name(name) for each name, in one look-up (no predicate built per name and request)
+        request = handler_input.request_envelope.request
+        return isinstance(request, IntentRequest) and request.intent.name in self.intents
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
@@ -78,7 +79,7 @@ class PermissionResponseHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("Connections.Response")(handler_input):
+        if handler_input.request_envelope.request.object_type != "Connections.Response":
             return False
         return getattr(handler_input.request_envelope.request, "name", None) == "AskFor"
 

@@ -6,7 +6,6 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 
 from kneeskill.turns import load_state, save_state
@@ -18,7 +17,7 @@ class SessionEndedHandler(AbstractRequestHandler):
     """The session is over: Alexa accepts no speech here, so the response is empty."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("SessionEndedRequest")(handler_input))
+        return bool(handler_input.request_envelope.request.object_type == "SessionEndedRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request

@@ -161,18 +161,27 @@ def _cut(value: object) -> object:
 
 
 def _depth_exceeds(value: object, limit: int) -> bool:
-    if not isinstance(value, dict | list):
+    """True when a container lies deeper than ``limit`` levels (level by level, no recursion)."""
+    if not isinstance(value, _CONTAINERS):
         return False
-    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        current, depth = pop()
+    level: list[Any] = [value]
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        for child in current.values() if isinstance(current, dict) else current:
-            if isinstance(child, dict | list):
-                push((child, depth + 1))
+        below: list[Any] = []
+        for current in level:
+            below += [
+                child
+                for child in (current.values() if isinstance(current, dict) else current)
+                if isinstance(child, _CONTAINERS)
+            ]
+        level = below
+        depth += 1
     return False
+
+
+_CONTAINERS = (dict, list)
 
 
 # ---------------------------------------------------------------------------------- timestamps
@@ -266,31 +275,30 @@ def _fields(model: type) -> tuple[dict[str, str | None], bool]:
 def _check_model_keys(event: dict[str, Any]) -> None:
     """Walk ``event`` with the SDK's own type map; refuse a key that collides with a model attribute."""
     stack: list[tuple[object, Any]] = [(event, RequestEnvelope)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        value, kind = stack.pop()
-        if value is None:
-            continue
-        if isinstance(kind, str):
-            shape, detail = _parse_kind(kind)
+        value, step = pop()
+        if type(step) is tuple:  # a list or a map of something checked (see _step)
+            shape, detail = step
             if shape == _LISTED:
                 if isinstance(value, list):
                     if len(detail) == 1:
-                        stack.extend((item, detail[0]) for item in value)
+                        item_step = detail[0]
+                        if item_step is not None:
+                            extend((item, item_step) for item in value if item is not None)
                     else:
-                        stack.extend(zip(value, detail, strict=False))
-                continue
-            if shape == _MAPPED:
-                if isinstance(value, dict):
-                    stack.extend((item, detail) for item in value.values())
-                continue
-            if shape == _OTHER:
-                continue
-            kind = detail
-        elif not _is_model(kind):
+                        extend(
+                            (v, d)
+                            for v, d in zip(value, detail, strict=False)
+                            if d is not None and v is not None
+                        )
+            elif isinstance(value, dict):
+                extend((item, detail) for item in value.values() if item is not None)
             continue
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
-        fields, polymorphic = _fields(kind)
+        kind = step
+        fields, polymorphic = _plan(kind)
         if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
@@ -299,12 +307,38 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-            fields = _fields(kind)[0]
+            fields = _plan(kind)[0]
         for key, child_value in value.items():
-            if key not in fields:
+            child_step = fields.get(key, _UNKNOWN)
+            if child_step is _UNKNOWN:
                 if _collides(kind, str(key)):
                     raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
-                continue
-            child_kind = fields[key]
-            if child_kind is not None and child_value is not None:
-                stack.append((child_value, child_kind))
+            elif child_step is not None and child_value is not None:
+                push((child_value, child_step))
+
+
+_UNKNOWN = object()
+
+
+@functools.cache
+def _plan(model: type) -> tuple[dict[str, Any], bool]:
+    """JSON key -> what the walk checks below it (:func:`_step`), as the SDK's deserializer maps
+    them; and whether the model picks a subtype per value. Built once per model class."""
+    fields, polymorphic = _fields(model)
+    return {name: None if kind is None else _step(kind) for name, kind in fields.items()}, polymorphic
+
+
+@functools.cache
+def _step(kind: str) -> Any:
+    """One type string of the SDK's type map as the walk uses it: a model type, ``(_LISTED, item
+    steps)``, ``(_MAPPED, value step)``, or None when nothing below it is checked."""
+    shape, detail = _parse_kind(kind)
+    if shape == _MODEL:
+        return detail
+    if shape == _LISTED:
+        items = tuple(_step(part) for part in detail)
+        return None if all(item is None for item in items) else (_LISTED, items)
+    if shape == _MAPPED:
+        value = _step(detail)
+        return None if value is None else (_MAPPED, value)
+    return None
