@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -227,7 +228,7 @@ class LaunchHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(handler_input.request_envelope.request.object_type == "LaunchRequest")
+        return bool(_request(handler_input).object_type == "LaunchRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
@@ -240,7 +241,12 @@ class UnknownIntentHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(handler_input.request_envelope.request.object_type == "IntentRequest")
+        return bool(_request(handler_input).object_type == "IntentRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))
+
+
+def _request(handler_input: HandlerInput) -> Any:
+    """The request, read as the SDK's predicates read it (no request: AttributeError, as theirs)."""
+    return handler_input.request_envelope.request
