@@ -323,7 +323,10 @@ def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
 
 
 def _plain_key(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+    return " ".join(_NOT_PLAIN.sub(" ", text.lower()).split())
+
+
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]+")
 
 
 def _prefixed(reply: Reply, first: Block) -> Reply:

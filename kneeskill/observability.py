@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -215,21 +215,35 @@ def metrics_enabled() -> bool:
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) or os.environ.get("KNEE_HELPER_METRICS") == "1"
 
 
-@contextmanager
-def request_scope(request_id: object) -> Iterator[None]:
+def request_scope(request_id: object) -> AbstractContextManager[None]:
     """One request: its correlation id for the logs, and its counts, written as EMF at the end;
     within it, equal facts are assessed once (``dialogue.urgency.one_request``)."""
-    request = _Request(correlation_id=escaped(request_id or "", limit=120))
-    token = _CURRENT.set(request)
-    try:
-        with one_request():
-            yield
-    finally:
-        _CURRENT.reset(token)
-        if request.counts and (_sinks or metrics_enabled()):
-            document = emf_document(request)
-            for sink in _sinks or [_stdout]:
-                sink(document)
+    return _RequestScope(_Request(correlation_id=escaped(request_id or "", limit=120)))
+
+
+class _RequestScope:
+    """:func:`request_scope` as a plain context manager (no generator frame per request)."""
+
+    __slots__ = ("_assessing", "_request", "_token")
+
+    def __init__(self, request: _Request) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        self._token = _CURRENT.set(self._request)
+        self._assessing = one_request()
+        self._assessing.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._assessing.__exit__(None, None, None)
+        finally:
+            _CURRENT.reset(self._token)
+            request = self._request
+            if request.counts and (_sinks or metrics_enabled()):
+                document = emf_document(request)
+                for sink in _sinks or [_stdout]:
+                    sink(document)
 
 
 def set_correlation_id(request_id: object) -> None:
