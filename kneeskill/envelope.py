@@ -298,7 +298,7 @@ def _check_model_keys(event: dict[str, Any]) -> None:
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
         kind = step
-        names, nested, polymorphic = _plan(kind)
+        fields, polymorphic = _plan(kind)
         if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
@@ -307,25 +307,25 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-            names, nested, _ = _plan(kind)
-        # Keys the model does not map (the SDK sets them as attributes): none may collide.
-        for key in value.keys() - names:
-            if _collides(kind, str(key)):
-                raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
-        for name in value.keys() & nested.keys():
-            child_value = value[name]
-            if child_value is not None:
-                push((child_value, nested[name]))
+            fields = _plan(kind)[0]
+        for key, child_value in value.items():
+            child_step = fields.get(key, _UNKNOWN)
+            if child_step is _UNKNOWN:
+                if _collides(kind, str(key)):
+                    raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
+            elif child_step is not None and child_value is not None:
+                push((child_value, child_step))
+
+
+_UNKNOWN = object()
 
 
 @functools.cache
-def _plan(model: type) -> tuple[frozenset[str], dict[str, Any], bool]:
-    """The model's JSON keys as the SDK's deserializer maps them; those with something to check
-    below them, with what (:func:`_step`); and whether the model picks a subtype per value. Built
-    once per model class."""
+def _plan(model: type) -> tuple[dict[str, Any], bool]:
+    """JSON key -> what the walk checks below it (:func:`_step`), as the SDK's deserializer maps
+    them; and whether the model picks a subtype per value. Built once per model class."""
     fields, polymorphic = _fields(model)
-    steps = ((name, None if kind is None else _step(kind)) for name, kind in fields.items())
-    return frozenset(fields), {name: step for name, step in steps if step is not None}, polymorphic
+    return {name: None if kind is None else _step(kind) for name, kind in fields.items()}, polymorphic
 
 
 @functools.cache
