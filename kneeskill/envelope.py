@@ -84,10 +84,15 @@ def admit(event: object) -> dict[str, Any]:
     return admitted
 
 
-def decode(serializer: Any, event: object) -> RequestEnvelope:
-    """The admitted event as a ``RequestEnvelope``, through whichever serializer the skill uses."""
+def decode(serializer: Any, event: object, payload: str | None = None) -> RequestEnvelope:
+    """The admitted event as a ``RequestEnvelope``, through whichever serializer the skill uses.
+
+    ``payload``, when given, is the JSON text ``event`` was parsed from: when admitting it changed
+    nothing, the serializer reads that text again instead of a new encoding of the same content."""
     admitted = admit(event)
-    envelope = serializer.deserialize(payload=json.dumps(admitted), obj_type=RequestEnvelope)
+    if payload is None or admitted != event:
+        payload = json.dumps(admitted)
+    envelope = serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
     if not isinstance(envelope, RequestEnvelope):
         raise EnvelopeRefused("the request is not an Alexa request envelope")
     return envelope
@@ -113,7 +118,7 @@ class GuardedSerializer(DefaultSerializer):
         except (ValueError, RecursionError) as error:
             raise SerializationException("the request is not JSON") from error
         try:
-            return decode(self.inner, event)
+            return decode(self.inner, event, payload)
         except EnvelopeRefused as error:
             raise SerializationException(str(error)) from error
 

@@ -109,10 +109,13 @@ def create_app(
     adapter.init_app(app)
 
     def alexa_endpoint() -> Response:
-        _check_envelope()
+        envelope = _check_envelope()
         try:
             # One budget for every outbound call of this request, the certificate download included.
-            with observability.request_scope(_request_id()), request_budget(DEFAULT_SECONDS) as spent:
+            with (
+                observability.request_scope(envelope["request"]["requestId"]),
+                request_budget(DEFAULT_SECONDS) as spent,
+            ):
                 result: Response = adapter.dispatch_request()
                 if spent.cut_short:
                     observability.count(observability.Metric.BUDGET_EXHAUSTED)
@@ -132,14 +135,8 @@ def create_app(
     return app
 
 
-def _request_id() -> object:
-    envelope = request.get_json(silent=True, cache=True)
-    inner = envelope.get("request") if isinstance(envelope, dict) else None
-    return inner.get("requestId") if isinstance(inner, dict) else None
-
-
-def _check_envelope() -> None:
-    """Refuse what is not a JSON object shaped like an Alexa request envelope."""
+def _check_envelope() -> dict[str, Any]:
+    """The body, refused unless it is a JSON object shaped like an Alexa request envelope."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
     raw = request.get_data(cache=True)  # raises 413 over MAX_CONTENT_LENGTH (a declared length)
@@ -168,6 +165,7 @@ def _check_envelope() -> None:
             raise BadRequest(f"missing or invalid field {'.'.join(path)}")
     if parse_timestamp(envelope["request"]["timestamp"]) is None:
         raise BadRequest("request.timestamp is not an ISO 8601 time")
+    return envelope
 
 
 def _http_error(error: HTTPException) -> Response:
