@@ -46,7 +46,17 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
         # Every field escaped (kneeskill.observability): a newline or NUL in an id forges nothing.
         escaped = observability.escaped
         extra = {f"alexa_{k}": escaped(v) for k, v in summary.items()}
-        _log.info("request %s", " ".join([f"{k[6:]}={v}" for k, v in extra.items()]), extra=extra)
+        line = " ".join([f"{k[6:]}={v}" for k, v in extra.items()])
+        # _log.info("request %s", line, extra=extra), with the caller named here instead of found
+        # by walking the stack: the one record every request writes.
+        _log.handle(
+            _log.makeRecord(
+                _log.name, logging.INFO, __file__, _LINE, "request %s", (line,), None, "process", extra
+            )
+        )
+
+
+_LINE = RequestLogInterceptor.process.__code__.co_firstlineno
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):
