@@ -29,6 +29,8 @@ import importlib
 import json
 import re
 from collections import deque
+from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -113,14 +115,41 @@ class GuardedSerializer(DefaultSerializer):
     def deserialize(self, payload: str | None, obj_type: Any) -> Any:
         if obj_type is not RequestEnvelope:
             return self.inner.deserialize(payload, obj_type)
-        try:
-            event = json.loads(payload or "")
-        except (ValueError, RecursionError) as error:
-            raise SerializationException("the request is not JSON") from error
+        known = _PARSED.get()
+        if known is not None and payload is not None and known[0] == payload:
+            event: object = known[1]  # the same text, already parsed by the caller (``parsed``)
+        else:
+            try:
+                event = json.loads(payload or "")
+            except (ValueError, RecursionError) as error:
+                raise SerializationException("the request is not JSON") from error
         try:
             return decode(self.inner, event, payload)
         except EnvelopeRefused as error:
             raise SerializationException(str(error)) from error
+
+
+#: The body the web app's view has already parsed (its text and ``json.loads`` of it), for this request.
+_PARSED: ContextVar[tuple[str, object] | None] = ContextVar("knee_helper_parsed_body", default=None)
+
+
+def parsed(text: str, event: object) -> AbstractContextManager[None]:
+    """Within the block, :class:`GuardedSerializer` takes ``event`` for a payload equal to ``text``
+    instead of parsing that text again (``event`` must be ``json.loads(text)``, unchanged)."""
+    return _Parsed((text, event))
+
+
+class _Parsed:
+    __slots__ = ("_body", "_token")
+
+    def __init__(self, body: tuple[str, object]) -> None:
+        self._body = body
+
+    def __enter__(self) -> None:
+        self._token = _PARSED.set(self._body)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _PARSED.reset(self._token)
 
 
 # --------------------------------------------------------------------------------- depth and size

@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 from composition import build_skill
 from kneeskill import observability
 from kneeskill.budget import DEFAULT_SECONDS, request_budget
-from kneeskill.envelope import GuardedSerializer, parse_timestamp
+from kneeskill.envelope import GuardedSerializer, parse_timestamp, parsed
 from kneeskill.settings import Settings
 from webapp.ask_compat import load_skill_adapter
 from webapp.verification import (
@@ -109,12 +109,14 @@ def create_app(
     adapter.init_app(app)
 
     def alexa_endpoint() -> Response:
-        envelope = _check_envelope()
+        text, envelope = _check_envelope()
         try:
             # One budget for every outbound call of this request, the certificate download included.
+            # The serializer takes the envelope parsed here for the same body (one parse a request).
             with (
                 observability.request_scope(envelope["request"]["requestId"]),
                 request_budget(DEFAULT_SECONDS) as spent,
+                parsed(text, envelope),
             ):
                 result: Response = adapter.dispatch_request()
                 if spent.cut_short:
@@ -135,8 +137,9 @@ def create_app(
     return app
 
 
-def _check_envelope() -> dict[str, Any]:
-    """The body, refused unless it is a JSON object shaped like an Alexa request envelope."""
+def _check_envelope() -> tuple[str, dict[str, Any]]:
+    """The body's text and its JSON, refused unless it is an object shaped like an Alexa request
+    envelope."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
     raw = request.get_data(cache=True)  # raises 413 over MAX_CONTENT_LENGTH (a declared length)
@@ -146,7 +149,8 @@ def _check_envelope() -> dict[str, Any]:
     if chunked_at_cap and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
     try:
-        envelope = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        envelope = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest("body is not UTF-8 JSON") from None
     if not isinstance(envelope, dict):
@@ -165,7 +169,7 @@ def _check_envelope() -> dict[str, Any]:
             raise BadRequest(f"missing or invalid field {'.'.join(path)}")
     if parse_timestamp(envelope["request"]["timestamp"]) is None:
         raise BadRequest("request.timestamp is not an ISO 8601 time")
-    return envelope
+    return text, envelope
 
 
 def _http_error(error: HTTPException) -> Response:
