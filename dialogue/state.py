@@ -287,10 +287,18 @@ class SessionState:
 
 
 def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
+    """``kind(value)``, or ``default`` when ``value`` is none of its values."""
+    members = _MEMBERS.get(kind)
+    if members is None:
+        # Each member by its value and by itself (what ``kind(value)`` accepts), built once per enum.
+        members = _MEMBERS[kind] = {**{m.value: m for m in kind}, **{m: m for m in kind}}
     try:
-        return kind(value)
-    except ValueError:
+        return members.get(value, default)  # type: ignore[return-value]
+    except TypeError:  # unhashable: no member's value
         return default
+
+
+_MEMBERS: dict[type[Enum], dict[object, Enum]] = {}
 
 
 def _text(value: object) -> str:
