@@ -73,16 +73,8 @@ def admit(event: object) -> dict[str, Any]:
     Returns a new top-level dict (the caller's event is not changed); only the session attributes
     are replaced by their bounded form.
     """
-    if not isinstance(event, dict):
-        raise EnvelopeRefused("the request is not a JSON object")
-    admitted = dict(event)
-    session = admitted.get("session")
-    if isinstance(session, dict) and "attributes" in session:
-        admitted["session"] = {**session, "attributes": _bounded_attributes(session["attributes"])}
-    if _depth_exceeds(admitted, MAX_DEPTH):
-        raise EnvelopeRefused("the request is nested too deeply")
-    _check_timestamp(admitted.get("request"))
-    _check_model_keys(admitted)
+    admitted = _bounded(event)
+    _check(admitted, None)
     return admitted
 
 
@@ -91,13 +83,47 @@ def decode(serializer: Any, event: object, payload: str | None = None) -> Reques
 
     ``payload``, when given, is the JSON text ``event`` was parsed from: when admitting it changed
     nothing, the serializer reads that text again instead of a new encoding of the same content."""
-    admitted = admit(event)
-    if payload is None or admitted != event:
-        payload = json.dumps(admitted)
-    envelope = serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
+    admitted = _bounded(event)
+    text = payload if payload is not None and admitted == event else _encoded(admitted)
+    _check(admitted, text)
+    envelope = serializer.deserialize(
+        payload=text if text is not None else json.dumps(admitted), obj_type=RequestEnvelope
+    )
     if not isinstance(envelope, RequestEnvelope):
         raise EnvelopeRefused("the request is not an Alexa request envelope")
     return envelope
+
+
+def _bounded(event: object) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise EnvelopeRefused("the request is not a JSON object")
+    admitted = dict(event)
+    session = admitted.get("session")
+    if isinstance(session, dict) and "attributes" in session:
+        admitted["session"] = {**session, "attributes": _bounded_attributes(session["attributes"])}
+    return admitted
+
+
+def _check(admitted: dict[str, Any], text: str | None) -> None:
+    """Refuse ``admitted`` (bounded) when it is too deep, has an unusable timestamp or a key that
+    collides with a model attribute. ``text``: JSON that encodes it, or more (None: unknown)."""
+    # A container can lie no deeper than the number of containers, and that is at most the number
+    # of brackets in the JSON text: with no more brackets than MAX_DEPTH, the walk is not needed.
+    if (text is None or text.count("{") + text.count("[") > MAX_DEPTH) and _depth_exceeds(
+        admitted, MAX_DEPTH
+    ):
+        raise EnvelopeRefused("the request is nested too deeply")
+    _check_timestamp(admitted.get("request"))
+    _check_model_keys(admitted)
+
+
+def _encoded(admitted: dict[str, Any]) -> str | None:
+    """``json.dumps(admitted)``, or None when it cannot be encoded (the checks say why, or the
+    encoding is tried again after them and raises as it always did)."""
+    try:
+        return json.dumps(admitted)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 class GuardedSerializer(DefaultSerializer):
