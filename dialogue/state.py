@@ -310,6 +310,8 @@ def _short(value: object, limit: int = 64) -> str | None:
 
 
 def _small_int(value: object, low: int, high: int) -> int:
+    if type(value) is int:  # the usual case, decided in one comparison or two
+        return low if value < low else high if value > high else value
     if isinstance(value, bool) or not isinstance(value, int):
         return low
     return max(low, min(high, value))
