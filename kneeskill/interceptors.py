@@ -14,7 +14,7 @@ from dialogue.say import para
 from kneeskill import observability
 from kneeskill.settings import Settings
 from kneeskill.turns import load_state, locale_content
-from speech import Reply, heard, opens_with, render
+from speech import EmergencyGuidance, Reply, heard, opens_with, render
 
 _log = observability.logger("knee_helper.requests")
 
@@ -89,10 +89,20 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
         locale = locale_content(handler_input)
         full = guidance(locale, state.emergency)
         observability.count(observability.Metric.EMERGENCY_GUIDANCE_SPOKEN)
+        if _rendered_first(ssml, full, guidance(locale, state.emergency, short=True)):
+            return  # opens with the guidance exactly as turns.send renders it: nothing to read back
         if not opens_with(ssml, full.full_text, full.short_text):
             _log.error("a spoken response lacked the emergency guidance; it was put back")
             # Said again through the speech model, the guidance first: never edited as a string.
             speech.ssml = render(Reply(blocks=(para(heard(ssml) or ""),), emergency=full)).ssml
+
+
+def _rendered_first(ssml: str, full: EmergencyGuidance, short: EmergencyGuidance) -> bool:
+    """True when ``ssml`` opens with the full guidance, or the short one, exactly as rendered: its
+    words then open with that guidance, and the SSML need not be parsed to hear them."""
+    if ssml.startswith("<speak>" + full.full_ssml):
+        return True
+    return short.full_text == full.short_text and ssml.startswith("<speak>" + short.full_ssml)
 
 
 def request_interceptors(settings: Settings) -> list[Any]:
