@@ -19,7 +19,7 @@ from dialogue.catalogue import catalogue
 from dialogue.say import essential, para, sentences, with_number
 from dialogue.state import EmergencyKind, Said, SaidKind
 from dialogue.urgency import clot_suspected, is_child, urgent_flags
-from dialogue.wording import CARD_TITLE, numbered, reply, skill, with_numbers
+from dialogue.wording import CARD_TITLE, kept, numbered, reply, skill, with_numbers
 from dialogue.wording import joined as _and
 from speech import Block, Paragraph, Priority, Reply
 from triage import Assessment, Facts, RankedCause
@@ -382,7 +382,11 @@ def relief_page(c: LocaleContent, topic: str, index: int, context: MedicineConte
 
 def words_of(sent: Reply) -> Said:
     """A reply with no address remembered by its words (each block's priority and plain text),
-    for Repeat to render again: never its SSML."""
+    for Repeat to render again: never its SSML. Worked out once per reply object."""
+    return kept(sent, "_words_of", None, lambda: _words_of(sent))
+
+
+def _words_of(sent: Reply) -> Said:
     reprompt = " ".join(block.text() for block in sent.reprompt or ())
     return Said(
         SaidKind.WORDS,

@@ -50,7 +50,7 @@ from dialogue.catalogue import (
 )
 from dialogue.say import essential, para
 from dialogue.state import EmergencyKind, Mode
-from dialogue.wording import CARD_TITLE, fill, numbered, skill
+from dialogue.wording import CARD_TITLE, fill, kept, numbered, skill
 from dialogue.wording import reply as _reply
 from speech import Block, EmergencyGuidance, Paragraph, Priority, Reply, Sentence
 from triage import Question, QuestionKind
@@ -313,6 +313,12 @@ def prefixed(reply: Reply, texts: Sequence[str]) -> Reply:
 def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
     """The reply with no sentence said twice: a sentence already in ``said`` (the emergency guidance
     that opens it) or earlier in the reply is left out (issue 14 item 4)."""
+    if not said:  # depends on the reply alone: worked out once per reply object
+        return kept(reply, "_without_repeats", None, lambda: _without_repeats(reply, ()))
+    return _without_repeats(reply, said)
+
+
+def _without_repeats(reply: Reply, said: Sequence[Sentence]) -> Reply:
     seen = {_plain_key(x.text()) for x in said}
     blocks: list[Block] = []
     changed = False
@@ -340,7 +346,10 @@ def without_repeats(reply: Reply, said: Sequence[Sentence] = ()) -> Reply:
 
 
 def _plain_key(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+    return " ".join(_NOT_PLAIN.sub(" ", text.lower()).split())
+
+
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]+")
 
 
 def _prefixed(reply: Reply, first: Block) -> Reply:
@@ -348,7 +357,14 @@ def _prefixed(reply: Reply, first: Block) -> Reply:
 
 
 def add_note(reply: Reply, note: str) -> Reply:
-    """The same reply with a short note after its first block (say, that something was not saved)."""
+    """The same reply with a short note after its first block (say, that something was not saved).
+
+    ``note`` is a skill text (content): the noted reply is kept on ``reply``, so a reply of the
+    catalogue with its note is built, and rendered, once."""
+    return kept(reply, "_noted", note, lambda: _with_note(reply, note))
+
+
+def _with_note(reply: Reply, note: str) -> Reply:
     blocks = (*reply.blocks[:1], para(note, priority=Priority.HIGH), *reply.blocks[1:])
     return replace(reply, blocks=blocks)
 

@@ -286,10 +286,18 @@ class SessionState(msgspec.Struct, frozen=True):
 
 
 def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:
+    """``kind(value)``, or ``default`` when ``value`` is none of its values."""
+    members = _MEMBERS.get(kind)
+    if members is None:
+        # Each member by its value and by itself (what ``kind(value)`` accepts), built once per enum.
+        members = _MEMBERS[kind] = {**{m.value: m for m in kind}, **{m: m for m in kind}}
     try:
-        return kind(value)
-    except ValueError:
+        return members.get(value, default)  # type: ignore[return-value]
+    except TypeError:  # unhashable: no member's value
         return default
+
+
+_MEMBERS: dict[type[Enum], dict[object, Enum]] = {}
 
 
 def _text(value: object) -> str:
@@ -301,6 +309,8 @@ def _short(value: object, limit: int = 64) -> str | None:
 
 
 def _small_int(value: object, low: int, high: int) -> int:
+    if type(value) is int:  # the usual case, decided in one comparison or two
+        return low if value < low else high if value > high else value
     if isinstance(value, bool) or not isinstance(value, int):
         return low
     return max(low, min(high, value))

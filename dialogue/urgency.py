@@ -11,8 +11,7 @@ facts whenever a state is loaded, so a missing or damaged marker can never silen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from enum import StrEnum
 
@@ -81,16 +80,23 @@ def emergency_kind(assessment: Assessment) -> EmergencyKind | None:
 _ASSESSED: ContextVar[dict[Facts, Assessment] | None] = ContextVar("knee_helper_assessed", default=None)
 
 
-@contextmanager
-def one_request() -> Iterator[None]:
+def one_request() -> AbstractContextManager[None]:
     """Within the block (one request), equal facts are assessed once: loading the state, the
     conversation, home care's safety check and the metrics share one assessment. The memo ends
     with the block; nothing about anyone outlives the request."""
-    token = _ASSESSED.set({})
-    try:
-        yield
-    finally:
-        _ASSESSED.reset(token)
+    return _OneRequest()
+
+
+class _OneRequest:
+    """:func:`one_request` as a plain context manager (no generator frame per request)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _ASSESSED.set({})
+
+    def __exit__(self, *exc_info: object) -> None:
+        _ASSESSED.reset(self._token)
 
 
 def assessed(facts: Facts) -> Assessment:

@@ -8,7 +8,8 @@ Shared by the reply catalogue (``dialogue.catalogue``), the replies built from a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from content import LocaleContent
 from dialogue.say import helplines, para, sentences
@@ -84,3 +85,26 @@ def with_numbers(c: LocaleContent, text: str, priority: Priority) -> Paragraph:
         ]
         found.append(Sentence(tuple(parts)))
     return Paragraph(tuple(found), priority)
+
+
+_T = TypeVar("_T")
+_MISSING = object()
+_ITSELF = object()  # stands for the reply itself, never stored on it (no reference cycle)
+
+
+def kept(reply: Reply, name: str, key: Hashable, build: Callable[[], _T]) -> _T:
+    """``build()``, remembered on ``reply`` itself, as ``speech.render`` remembers renderings.
+
+    ``build`` must depend on nothing but ``reply`` and ``key`` (content, never answers). A reply
+    of the catalogue (content only, built once per locale) then computes it once; a reply built
+    from someone's answers is new each turn and takes what it kept with it: nothing outlives it.
+    """
+    memo: dict[Hashable, Any] = reply.__dict__.setdefault(name, {})
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        if len(memo) >= 8:
+            memo.clear()
+        found = build()
+        memo[key] = _ITSELF if found is reply else found
+        return found
+    return reply if found is _ITSELF else found  # type: ignore[return-value]

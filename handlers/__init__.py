@@ -20,17 +20,19 @@ from kneeskill.settings import Settings
 def request_handlers(settings: Settings, runtime: Runtime | None = None) -> list[Any]:
     """Every request handler, most specific first; the last ones catch whatever is left."""
     runtime = runtime or Runtime(settings)
-    handlers: list[Any] = [
+    # The intents of IntentActHandler and of the icing handlers are disjoint, so the most common
+    # requests (intents mapped to acts) are tried second, before the rarer request types.
+    return [
         LaunchHandler(runtime),
+        IntentActHandler(runtime),
         SessionEndedHandler(),
         IcingHandler(runtime),
         IcingStatusHandler(runtime),
         PermissionResponseHandler(runtime),
         DeleteDataHandler(runtime),
+        UnknownIntentHandler(runtime),
+        OtherRequestHandler(),
     ]
-    handlers.append(IntentActHandler(runtime))
-    handlers.extend([UnknownIntentHandler(runtime), OtherRequestHandler()])
-    return handlers
 
 
 def exception_handlers() -> list[Any]:

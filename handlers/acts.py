@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentRequest, Response
 
 import content
@@ -229,7 +229,7 @@ class LaunchHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("LaunchRequest")(handler_input))
+        return bool(_request(handler_input).object_type == "LaunchRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.LAUNCH))
@@ -242,7 +242,12 @@ class UnknownIntentHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("IntentRequest")(handler_input))
+        return bool(_request(handler_input).object_type == "IntentRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return run_turn(handler_input, self.runtime, UserAct(Act.FALLBACK))
+
+
+def _request(handler_input: HandlerInput) -> Any:
+    """The request, read as the SDK's predicates read it (no request: AttributeError, as theirs)."""
+    return handler_input.request_envelope.request

@@ -8,11 +8,11 @@ away from ``kneeskill.storage`` and ``kneeskill.alexa_services``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 
 from dialogue.acts import Act, UserAct
 from kneeskill.runtime import Runtime
@@ -44,7 +44,12 @@ class _IcingIntents(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(name)(handler_input) for name in self.intents)
+        # is_intent_name(name) for each name, in one look-up (no predicate built per name and request)
+        request = _request(handler_input)
+        if not isinstance(request, IntentRequest):
+            return False
+        intent: Any = request.intent  # no intent: AttributeError, as the SDK's predicate
+        return bool(intent.name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
@@ -78,7 +83,7 @@ class PermissionResponseHandler(AbstractRequestHandler):
         self.runtime = runtime
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("Connections.Response")(handler_input):
+        if _request(handler_input).object_type != "Connections.Response":
             return False
         return getattr(handler_input.request_envelope.request, "name", None) == "AskFor"
 
@@ -93,3 +98,8 @@ class PermissionResponseHandler(AbstractRequestHandler):
             topic=token if isinstance(token, str) and len(token) < 64 else None,
         )
         return run_turn(handler_input, self.runtime, act)
+
+
+def _request(handler_input: HandlerInput) -> Any:
+    """The request, read as the SDK's predicates read it (no request: AttributeError, as theirs)."""
+    return handler_input.request_envelope.request

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 
 from kneeskill.turns import load_state, save_state
@@ -18,7 +18,7 @@ class SessionEndedHandler(AbstractRequestHandler):
     """The session is over: Alexa accepts no speech here, so the response is empty."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("SessionEndedRequest")(handler_input))
+        return bool(_request(handler_input).object_type == "SessionEndedRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
@@ -38,3 +38,8 @@ class OtherRequestHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         save_state(handler_input, load_state(handler_input))  # echo only our own, bounded state
         return handler_input.response_builder.response
+
+
+def _request(handler_input: HandlerInput) -> Any:
+    """The request, read as the SDK's predicates read it (no request: AttributeError, as theirs)."""
+    return handler_input.request_envelope.request

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -85,15 +85,26 @@ def lambda_seconds(context: Any, *, default: float = DEFAULT_SECONDS) -> float:
     return max(0.0, min(default, left - LAMBDA_MARGIN_SECONDS))
 
 
-@contextmanager
-def request_budget(seconds: float = DEFAULT_SECONDS) -> Iterator[Budget]:
+def request_budget(seconds: float = DEFAULT_SECONDS) -> AbstractContextManager[Budget]:
     """Make a budget of ``seconds`` from now the current one for this request (thread/context)."""
-    budget = Budget(deadline=time.monotonic() + max(0.0, seconds))
-    token = _CURRENT.set(budget)
-    try:
-        yield budget
-    finally:
-        _CURRENT.reset(token)
+    return _BudgetScope(seconds)
+
+
+class _BudgetScope:
+    """:func:`request_budget` as a plain context manager (no generator frame per request)."""
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> Budget:
+        budget = Budget(deadline=time.monotonic() + max(0.0, self._seconds))
+        self._token = _CURRENT.set(budget)
+        return budget
+
+    def __exit__(self, *exc_info: object) -> None:
+        _CURRENT.reset(self._token)
 
 
 def current() -> Budget | None:

@@ -48,6 +48,7 @@ _log = observability.logger("knee_helper.effects")
 _PROFILE = frozenset(
     {EffectKind.MARK_DISCLAIMER_HEARD, EffectKind.SAVE_PRICE_STEP, EffectKind.CLEAR_PRICE_STEP}
 )
+_PROFILE_KINDS = frozenset(kind.value for kind in _PROFILE)
 _TOKENS = {PermissionScope.TIMERS.value: TIMER_TOKEN, PermissionScope.REMINDERS.value: REMINDER_TOKEN}
 _SCOPES = {
     PermissionScope.TIMERS.value: services.TIMER_SCOPE,
@@ -114,7 +115,8 @@ def carry_out(
         results.append(_carry_out_one(handler_input, runtime, effect))
     if act.act is Act.PERMISSION and act.topic == TIMER_TOKEN and act.answer is Answer.ABSENT:
         observability.count(observability.Metric.TIMER_PERMISSION_DENIED)
-    if results:
+    if any(r.kind not in _PROFILE_KINDS or r.outcome is Outcome.FAILED for r in results):
+        # (a profile effect that did not fail is never worded: nothing for the core to say)
         turn = icing.after_effects(act, turn, tuple(results), ctx)
     for effect in turn.effects:
         if effect.kind is EffectKind.ASK_PERMISSION and effect.detail in _SCOPES:

@@ -29,6 +29,8 @@ import importlib
 import json
 import re
 from collections import deque
+from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -71,26 +73,57 @@ def admit(event: object) -> dict[str, Any]:
     Returns a new top-level dict (the caller's event is not changed); only the session attributes
     are replaced by their bounded form.
     """
+    admitted = _bounded(event)
+    _check(admitted, None)
+    return admitted
+
+
+def decode(serializer: Any, event: object, payload: str | None = None) -> RequestEnvelope:
+    """The admitted event as a ``RequestEnvelope``, through whichever serializer the skill uses.
+
+    ``payload``, when given, is the JSON text ``event`` was parsed from: when admitting it changed
+    nothing, the serializer reads that text again instead of a new encoding of the same content."""
+    admitted = _bounded(event)
+    text = payload if payload is not None and admitted == event else _encoded(admitted)
+    _check(admitted, text)
+    envelope = serializer.deserialize(
+        payload=text if text is not None else json.dumps(admitted), obj_type=RequestEnvelope
+    )
+    if not isinstance(envelope, RequestEnvelope):
+        raise EnvelopeRefused("the request is not an Alexa request envelope")
+    return envelope
+
+
+def _bounded(event: object) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise EnvelopeRefused("the request is not a JSON object")
     admitted = dict(event)
     session = admitted.get("session")
     if isinstance(session, dict) and "attributes" in session:
         admitted["session"] = {**session, "attributes": _bounded_attributes(session["attributes"])}
-    if _depth_exceeds(admitted, MAX_DEPTH):
-        raise EnvelopeRefused("the request is nested too deeply")
-    _check_timestamp(admitted.get("request"))
-    _check_model_keys(admitted)
     return admitted
 
 
-def decode(serializer: Any, event: object) -> RequestEnvelope:
-    """The admitted event as a ``RequestEnvelope``, through whichever serializer the skill uses."""
-    admitted = admit(event)
-    envelope = serializer.deserialize(payload=json.dumps(admitted), obj_type=RequestEnvelope)
-    if not isinstance(envelope, RequestEnvelope):
-        raise EnvelopeRefused("the request is not an Alexa request envelope")
-    return envelope
+def _check(admitted: dict[str, Any], text: str | None) -> None:
+    """Refuse ``admitted`` (bounded) when it is too deep, has an unusable timestamp or a key that
+    collides with a model attribute. ``text``: JSON that encodes it, or more (None: unknown)."""
+    # A container can lie no deeper than the number of containers, and that is at most the number
+    # of brackets in the JSON text: with no more brackets than MAX_DEPTH, the walk is not needed.
+    if (text is None or text.count("{") + text.count("[") > MAX_DEPTH) and _depth_exceeds(
+        admitted, MAX_DEPTH
+    ):
+        raise EnvelopeRefused("the request is nested too deeply")
+    _check_timestamp(admitted.get("request"))
+    _check_model_keys(admitted)
+
+
+def _encoded(admitted: dict[str, Any]) -> str | None:
+    """``json.dumps(admitted)``, or None when it cannot be encoded (the checks say why, or the
+    encoding is tried again after them and raises as it always did)."""
+    try:
+        return json.dumps(admitted)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 class GuardedSerializer(DefaultSerializer):
@@ -108,14 +141,41 @@ class GuardedSerializer(DefaultSerializer):
     def deserialize(self, payload: str | None, obj_type: Any) -> Any:
         if obj_type is not RequestEnvelope:
             return self.inner.deserialize(payload, obj_type)
+        known = _PARSED.get()
+        if known is not None and payload is not None and known[0] == payload:
+            event: object = known[1]  # the same text, already parsed by the caller (``parsed``)
+        else:
+            try:
+                event = json.loads(payload or "")
+            except (ValueError, RecursionError) as error:
+                raise SerializationException("the request is not JSON") from error
         try:
-            event = json.loads(payload or "")
-        except (ValueError, RecursionError) as error:
-            raise SerializationException("the request is not JSON") from error
-        try:
-            return decode(self.inner, event)
+            return decode(self.inner, event, payload)
         except EnvelopeRefused as error:
             raise SerializationException(str(error)) from error
+
+
+#: The body the web app's view has already parsed (its text and ``json.loads`` of it), for this request.
+_PARSED: ContextVar[tuple[str, object] | None] = ContextVar("knee_helper_parsed_body", default=None)
+
+
+def parsed(text: str, event: object) -> AbstractContextManager[None]:
+    """Within the block, :class:`GuardedSerializer` takes ``event`` for a payload equal to ``text``
+    instead of parsing that text again (``event`` must be ``json.loads(text)``, unchanged)."""
+    return _Parsed((text, event))
+
+
+class _Parsed:
+    __slots__ = ("_body", "_token")
+
+    def __init__(self, body: tuple[str, object]) -> None:
+        self._body = body
+
+    def __enter__(self) -> None:
+        self._token = _PARSED.set(self._body)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _PARSED.reset(self._token)
 
 
 # --------------------------------------------------------------------------------- depth and size
@@ -161,18 +221,27 @@ def _cut(value: object) -> object:
 
 
 def _depth_exceeds(value: object, limit: int) -> bool:
-    if not isinstance(value, dict | list):
+    """True when a container lies deeper than ``limit`` levels (level by level, no recursion)."""
+    if not isinstance(value, _CONTAINERS):
         return False
-    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        current, depth = pop()
+    level: list[Any] = [value]
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        for child in current.values() if isinstance(current, dict) else current:
-            if isinstance(child, dict | list):
-                push((child, depth + 1))
+        below: list[Any] = []
+        for current in level:
+            below += [
+                child
+                for child in (current.values() if isinstance(current, dict) else current)
+                if isinstance(child, _CONTAINERS)
+            ]
+        level = below
+        depth += 1
     return False
+
+
+_CONTAINERS = (dict, list)
 
 
 # ---------------------------------------------------------------------------------- timestamps
@@ -266,31 +335,30 @@ def _fields(model: type) -> tuple[dict[str, str | None], bool]:
 def _check_model_keys(event: dict[str, Any]) -> None:
     """Walk ``event`` with the SDK's own type map; refuse a key that collides with a model attribute."""
     stack: list[tuple[object, Any]] = [(event, RequestEnvelope)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        value, kind = stack.pop()
-        if value is None:
-            continue
-        if isinstance(kind, str):
-            shape, detail = _parse_kind(kind)
+        value, step = pop()
+        if type(step) is tuple:  # a list or a map of something checked (see _step)
+            shape, detail = step
             if shape == _LISTED:
                 if isinstance(value, list):
                     if len(detail) == 1:
-                        stack.extend((item, detail[0]) for item in value)
+                        item_step = detail[0]
+                        if item_step is not None:
+                            extend((item, item_step) for item in value if item is not None)
                     else:
-                        stack.extend(zip(value, detail, strict=False))
-                continue
-            if shape == _MAPPED:
-                if isinstance(value, dict):
-                    stack.extend((item, detail) for item in value.values())
-                continue
-            if shape == _OTHER:
-                continue
-            kind = detail
-        elif not _is_model(kind):
+                        extend(
+                            (v, d)
+                            for v, d in zip(value, detail, strict=False)
+                            if d is not None and v is not None
+                        )
+            elif isinstance(value, dict):
+                extend((item, detail) for item in value.values() if item is not None)
             continue
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
-        fields, polymorphic = _fields(kind)
+        kind = step
+        fields, polymorphic = _plan(kind)
         if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
@@ -299,12 +367,38 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-            fields = _fields(kind)[0]
+            fields = _plan(kind)[0]
         for key, child_value in value.items():
-            if key not in fields:
+            child_step = fields.get(key, _UNKNOWN)
+            if child_step is _UNKNOWN:
                 if _collides(kind, str(key)):
                     raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
-                continue
-            child_kind = fields[key]
-            if child_kind is not None and child_value is not None:
-                stack.append((child_value, child_kind))
+            elif child_step is not None and child_value is not None:
+                push((child_value, child_step))
+
+
+_UNKNOWN = object()
+
+
+@functools.cache
+def _plan(model: type) -> tuple[dict[str, Any], bool]:
+    """JSON key -> what the walk checks below it (:func:`_step`), as the SDK's deserializer maps
+    them; and whether the model picks a subtype per value. Built once per model class."""
+    fields, polymorphic = _fields(model)
+    return {name: None if kind is None else _step(kind) for name, kind in fields.items()}, polymorphic
+
+
+@functools.cache
+def _step(kind: str) -> Any:
+    """One type string of the SDK's type map as the walk uses it: a model type, ``(_LISTED, item
+    steps)``, ``(_MAPPED, value step)``, or None when nothing below it is checked."""
+    shape, detail = _parse_kind(kind)
+    if shape == _MODEL:
+        return detail
+    if shape == _LISTED:
+        items = tuple(_step(part) for part in detail)
+        return None if all(item is None for item in items) else (_LISTED, items)
+    if shape == _MAPPED:
+        value = _step(detail)
+        return None if value is None else (_MAPPED, value)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -14,7 +15,7 @@ from dialogue.say import para
 from kneeskill import observability
 from kneeskill.settings import Settings
 from kneeskill.turns import load_state, locale_content
-from speech import Reply, heard, opens_with, render
+from speech import EmergencyGuidance, Reply, heard, opens_with, render
 
 _log = observability.logger("knee_helper.requests")
 
@@ -41,13 +42,24 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
         session = handler_input.request_envelope.session
         if session is not None and getattr(session, "new", False) is True:
             observability.count(observability.Metric.SESSIONS)
+        if not _log.isEnabledFor(logging.INFO):
+            return  # (the local server below INFO): nothing to build
         # Every field escaped (kneeskill.observability): a newline or NUL in an id forges nothing.
-        fields = {k: observability.escaped(v) for k, v in summary.items()}
-        _log.info(
-            "request %s",
-            " ".join(f"{k}={v}" for k, v in fields.items()),
-            extra={f"alexa_{k}": v for k, v in fields.items()},
+        # (Each field is already within observability.escaped's limit: escaping is all it does.)
+        extra = {_EXTRA[k]: _ENCODE_ASCII(v)[1:-1] for k, v in summary.items()}
+        line = " ".join([f"{k[6:]}={v}" for k, v in extra.items()])
+        # _log.info("request %s", line, extra=extra), with the caller named here instead of found
+        # by walking the stack: the one record every request writes.
+        _log.handle(
+            _log.makeRecord(
+                _log.name, logging.INFO, __file__, _LINE, "request %s", (line,), None, "process", extra
+            )
         )
+
+
+_LINE = RequestLogInterceptor.process.__code__.co_firstlineno
+_EXTRA = {k: f"alexa_{k}" for k in ("request_id", "type", "locale", "intent")}
+_ENCODE_ASCII = json.encoder.encode_basestring_ascii  # what observability.escaped applies
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):
@@ -80,10 +92,20 @@ class EmergencyGuardInterceptor(AbstractResponseInterceptor):
         locale = locale_content(handler_input)
         full = guidance(locale, state.emergency)
         observability.count(observability.Metric.EMERGENCY_GUIDANCE_SPOKEN)
+        if _rendered_first(ssml, full, guidance(locale, state.emergency, short=True)):
+            return  # opens with the guidance exactly as turns.send renders it: nothing to read back
         if not opens_with(ssml, full.full_text, full.short_text):
             _log.error("a spoken response lacked the emergency guidance; it was put back")
             # Said again through the speech model, the guidance first: never edited as a string.
             speech.ssml = render(Reply(blocks=(para(heard(ssml) or ""),), emergency=full)).ssml
+
+
+def _rendered_first(ssml: str, full: EmergencyGuidance, short: EmergencyGuidance) -> bool:
+    """True when ``ssml`` opens with the full guidance, or the short one, exactly as rendered: its
+    words then open with that guidance, and the SSML need not be parsed to hear them."""
+    if ssml.startswith("<speak>" + full.full_ssml):
+        return True
+    return short.full_text == full.short_text and ssml.startswith("<speak>" + short.full_ssml)
 
 
 def request_interceptors(settings: Settings) -> list[Any]:

@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
@@ -124,17 +124,59 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, correlation id (all escaped)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        document: dict[str, Any] = {
-            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "correlation_id": getattr(record, "correlation_id", ""),
-        }
-        if record.exc_info and record.exc_info[0] is not None:
-            document["exception"] = record.exc_info[0].__name__  # the type only: messages may quote input
-        return json.dumps(document, ensure_ascii=True)
+        message = record.getMessage()
+        correlation_id = getattr(record, "correlation_id", "")
+        level, name = record.levelname, record.name
+        kind = record.exc_info[0] if record.exc_info else None
+        exception = kind.__name__ if kind is not None else None  # the type only: messages may quote input
+        if not (type(message) is type(correlation_id) is type(level) is type(name) is str):
+            return _json_document(record, message, correlation_id, exception)
+        # Exactly what json.dumps(document, ensure_ascii=True) writes for these strings (its C
+        # escaper, its ", " and ": " separators), without building the dict and the encoder pass.
+        line = (
+            '{"timestamp": "'
+            + _timestamp(record)
+            + '", "level": '
+            + _ENCODE_ASCII(level)
+            + ', "logger": '
+            + _ENCODE_ASCII(name)
+            + ', "message": '
+            + _ENCODE_ASCII(message)
+            + ', "correlation_id": '
+            + _ENCODE_ASCII(correlation_id)
+        )
+        if exception is not None:
+            line += ', "exception": ' + _ENCODE_ASCII(exception)
+        return line + "}"
+
+
+def _json_document(
+    record: logging.LogRecord, message: object, correlation_id: object, exception: str | None
+) -> str:
+    document: dict[str, Any] = {
+        "timestamp": _timestamp(record),
+        "level": record.levelname,
+        "logger": record.name,
+        "message": message,
+        "correlation_id": correlation_id,
+    }
+    if exception is not None:
+        document["exception"] = exception
+    return json.dumps(document, ensure_ascii=True)
+
+
+#: The last whole second formatted and its text, swapped as one tuple (threads may format at once).
+_LAST_SECOND: list[tuple[int, str]] = [(-1, "")]
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    """``2026-11-30T09:15:43.123Z``: the part up to the second formatted once per second."""
+    second = int(record.created)
+    cached = _LAST_SECOND[0]
+    if cached[0] != second:
+        cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)))
+        _LAST_SECOND[0] = cached
+    return f"{cached[1]}.{int(record.msecs):03d}Z"
 
 
 def configure_lambda_logging() -> None:
@@ -173,21 +215,35 @@ def metrics_enabled() -> bool:
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) or os.environ.get("KNEE_HELPER_METRICS") == "1"
 
 
-@contextmanager
-def request_scope(request_id: object) -> Iterator[None]:
+def request_scope(request_id: object) -> AbstractContextManager[None]:
     """One request: its correlation id for the logs, and its counts, written as EMF at the end;
     within it, equal facts are assessed once (``dialogue.urgency.one_request``)."""
-    request = _Request(correlation_id=escaped(request_id or "", limit=120))
-    token = _CURRENT.set(request)
-    try:
-        with one_request():
-            yield
-    finally:
-        _CURRENT.reset(token)
-        if request.counts and (_sinks or metrics_enabled()):
-            document = emf_document(request)
-            for sink in _sinks or [_stdout]:
-                sink(document)
+    return _RequestScope(_Request(correlation_id=escaped(request_id or "", limit=120)))
+
+
+class _RequestScope:
+    """:func:`request_scope` as a plain context manager (no generator frame per request)."""
+
+    __slots__ = ("_assessing", "_request", "_token")
+
+    def __init__(self, request: _Request) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        self._token = _CURRENT.set(self._request)
+        self._assessing = one_request()
+        self._assessing.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._assessing.__exit__(None, None, None)
+        finally:
+            _CURRENT.reset(self._token)
+            request = self._request
+            if request.counts and (_sinks or metrics_enabled()):
+                document = emf_document(request)
+                for sink in _sinks or [_stdout]:
+                    sink(document)
 
 
 def set_correlation_id(request_id: object) -> None:

@@ -7,6 +7,7 @@ guidance is put first in the speech, the card and the reprompt — on every path
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
@@ -53,7 +54,14 @@ def load_state(handler_input: HandlerInput) -> SessionState:
 
 def locale_content(handler_input: HandlerInput) -> content.LocaleContent:
     locale = getattr(handler_input.request_envelope.request, "locale", None)
-    return content.load(locale if isinstance(locale, str) else content.DEFAULT_LOCALE)
+    return _content_for(locale if isinstance(locale, str) else content.DEFAULT_LOCALE)
+
+
+@functools.lru_cache(maxsize=64)
+def _content_for(locale: str) -> content.LocaleContent:
+    """``content.load`` by the locale as the request spells it (content only; a request's handlers
+    ask for it several times)."""
+    return content.load(locale)
 
 
 def user_id(handler_input: HandlerInput) -> str | None:

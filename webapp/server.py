@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 from composition import build_skill
 from kneeskill import observability
 from kneeskill.budget import DEFAULT_SECONDS, request_budget
-from kneeskill.envelope import GuardedSerializer, parse_timestamp
+from kneeskill.envelope import GuardedSerializer, parse_timestamp, parsed
 from kneeskill.settings import Settings
 from webapp.ask_compat import load_skill_adapter
 from webapp.verification import (
@@ -109,10 +109,15 @@ def create_app(
     adapter.init_app(app)
 
     def alexa_endpoint() -> Response:
-        _check_envelope()
+        text, envelope = _check_envelope()
         try:
             # One budget for every outbound call of this request, the certificate download included.
-            with observability.request_scope(_request_id()), request_budget(DEFAULT_SECONDS) as spent:
+            # The serializer takes the envelope parsed here for the same body (one parse a request).
+            with (
+                observability.request_scope(envelope["request"]["requestId"]),
+                request_budget(DEFAULT_SECONDS) as spent,
+                parsed(text, envelope),
+            ):
                 result: Response = adapter.dispatch_request()
                 if spent.cut_short:
                     observability.count(observability.Metric.BUDGET_EXHAUSTED)
@@ -132,14 +137,9 @@ def create_app(
     return app
 
 
-def _request_id() -> object:
-    envelope = request.get_json(silent=True, cache=True)
-    inner = envelope.get("request") if isinstance(envelope, dict) else None
-    return inner.get("requestId") if isinstance(inner, dict) else None
-
-
-def _check_envelope() -> None:
-    """Refuse what is not a JSON object shaped like an Alexa request envelope."""
+def _check_envelope() -> tuple[str, dict[str, Any]]:
+    """The body's text and its JSON, refused unless it is an object shaped like an Alexa request
+    envelope."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
     raw = request.get_data(cache=True)  # raises 413 over MAX_CONTENT_LENGTH (a declared length)
@@ -149,11 +149,37 @@ def _check_envelope() -> None:
     if chunked_at_cap and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
     try:
-        envelope = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        envelope = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest("body is not UTF-8 JSON") from None
     if not isinstance(envelope, dict):
         raise BadRequest("body must be a JSON object")
+    if not _has_required_fields(envelope):
+        _refuse_missing_field(envelope)
+    if parse_timestamp(envelope["request"]["timestamp"]) is None:
+        raise BadRequest("request.timestamp is not an ISO 8601 time")
+    return text, envelope
+
+
+def _has_required_fields(envelope: dict[str, Any]) -> bool:
+    """The usual case, read directly: every required field a non-empty string."""
+    try:
+        request_part = envelope["request"]
+        fields = (
+            envelope["version"],
+            envelope["context"]["System"]["application"]["applicationId"],
+            request_part["type"],
+            request_part["requestId"],
+            request_part["timestamp"],
+        )
+    except (KeyError, TypeError, IndexError):
+        return False
+    return all(isinstance(value, str) and value for value in fields)
+
+
+def _refuse_missing_field(envelope: dict[str, Any]) -> None:
+    """Refuse with the first required field that is missing or not a non-empty string."""
     for path in (
         ("version",),
         ("context", "System", "application", "applicationId"),
@@ -166,8 +192,7 @@ def _check_envelope() -> None:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, str) or not value:
             raise BadRequest(f"missing or invalid field {'.'.join(path)}")
-    if parse_timestamp(envelope["request"]["timestamp"]) is None:
-        raise BadRequest("request.timestamp is not an ISO 8601 time")
+    raise BadRequest("body does not match the Alexa request format")  # pragma: no cover - unreachable
 
 
 def _http_error(error: HTTPException) -> Response:
