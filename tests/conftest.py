@@ -73,6 +73,17 @@ def _scale_own_example_counts(items: list[pytest.Item]) -> None:
 # module fixtures are cheap (an in-process server, a re-import) and whose cases are the most work:
 SPREAD_MODULES = frozenset({"tests/skill/test_conversation_scripts.py"})
 SPREAD_FROM = 30  # tests in a module
+#: Tests in different modules that read one expensive result cached per process run on one worker,
+#: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
+#: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
+SHARED_WORK = {
+    "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
+        "virtual-alexa reading"
+    ),
+    "tests/skill/test_voice_model.py::test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": (
+        "virtual-alexa reading"
+    ),
+}
 
 
 def _group_by_module(items: list[pytest.Item]) -> None:
@@ -87,10 +98,13 @@ def _group_by_module(items: list[pytest.Item]) -> None:
             for fixtures in item._fixtureinfo.name2fixturedefs.values()
             for fixture in fixtures
         )
-        if module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture):
-            continue
+        spread = module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture)
         for item in members:
-            item.add_marker(pytest.mark.xdist_group(module))
+            group = SHARED_WORK.get(item.nodeid.split("[", 1)[0])
+            if group is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+            elif not spread:
+                item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
