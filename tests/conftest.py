@@ -76,13 +76,13 @@ SPREAD_FROM = 30  # tests in a module
 #: Tests in different modules that read one expensive result cached per process run on one worker,
 #: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
 #: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
+_VIRTUAL_ALEXA_READING = "virtual-alexa reading"
 SHARED_WORK = {
     "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
-        "virtual-alexa reading"
+        _VIRTUAL_ALEXA_READING
     ),
-    "tests/skill/test_voice_model.py::test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": (
-        "virtual-alexa reading"
-    ),
+    "tests/skill/test_voice_model.py::"
+    "test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": _VIRTUAL_ALEXA_READING,
 }
 
 
@@ -107,10 +107,34 @@ def _group_by_module(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.xdist_group(module))
 
 
+def _write_groups_into_node_ids(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """pytest-xdist's loadgroup reads a test's group from its node id (``path::test@group``), which
+    its own hook writes to ``item._nodeid``; pytest 9 keeps the node id in ``item._id`` instead, so
+    that write no longer lands and every test was its own group: modules were split over all the
+    workers, and their module fixtures (gunicorn, moto, Chromium, node servers) started in each.
+    On a worker of a loadgroup run, write the group where pytest keeps the node id."""
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9: xdist's own hook does it
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and isinstance(getattr(item, "_id", None), NodeId) and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _scale_own_example_counts(items)
     _group_by_module(items)
+    _write_groups_into_node_ids(config, items)
 
 
 @pytest.hookimpl(tryfirst=True)
