@@ -76,7 +76,15 @@ SPREAD_FROM = 30  # tests in a module
 #: Tests in different modules that read one expensive result cached per process run on one worker,
 #: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
 #: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
+#: And the modules that resolve hundreds of utterances per locale with the simulator's NLU, whose
+#: five compiled models (simulator.nlu.load_model, half a second a locale) are cached per process.
 _VIRTUAL_ALEXA_READING = "virtual-alexa reading"
+_SIMULATOR_NLU = "simulator NLU models"
+SHARED_WORK_MODULES = {
+    "tests/simulator/test_simulator_nlu.py": _SIMULATOR_NLU,
+    "tests/simulator/test_prompt_replies.py": _SIMULATOR_NLU,
+    "tests/simulator/test_simulator_dialog.py": _SIMULATOR_NLU,
+}
 SHARED_WORK = {
     "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
         _VIRTUAL_ALEXA_READING
@@ -100,7 +108,7 @@ def _group_by_module(items: list[pytest.Item]) -> None:
         )
         spread = module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture)
         for item in members:
-            group = SHARED_WORK.get(item.nodeid.split("[", 1)[0])
+            group = SHARED_WORK.get(item.nodeid.split("[", 1)[0]) or SHARED_WORK_MODULES.get(module)
             if group is not None:
                 item.add_marker(pytest.mark.xdist_group(group))
             elif not spread:
