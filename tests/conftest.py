@@ -115,14 +115,47 @@ def _group_by_module(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.xdist_group(module))
 
 
-def _write_groups_into_node_ids(config: pytest.Config, items: list[pytest.Item]) -> None:
+#: The groups that take longest (CPU, or waiting on purpose), longest first, as measured with
+#: ``--durations``: a worker takes them first, so the short ones and the tests spread one by one
+#: fill in around them instead of one long group starting last and running on alone.
+LONGEST_GROUPS = (
+    _SIMULATOR_NLU,
+    "tests/reliability/test_load.py",
+    "tests/triage/test_interview_length.py",
+    _VIRTUAL_ALEXA_READING,
+    "tests/reliability/test_fuzz.py",
+    "tests/reliability/test_deadlines.py",
+    "tests/storage/test_storage_dynamodb.py",
+    "tests/simulator/test_simulator_browser.py",
+    "tests/speech/test_speech_properties.py",
+    "tests/speech/test_speech_ssml_check.py",
+    "tests/reliability/test_writes.py",
+    "tests/triage/test_speed_equivalence.py",
+    "tests/skill/test_virtual_alexa.py",
+    "tests/reliability/test_faults.py",
+    "tests/skill/test_template.py",
+)
+
+
+def _longest_groups_first(items: list[pytest.Item]) -> None:
+    """Reorder the collection (the same on every worker) so the longest groups come first: with
+    ``--no-loadscope-reorder`` pytest-xdist hands out groups in the order of the collection. Tests
+    keep their order within a group."""
+    rank = {group: number for number, group in enumerate(LONGEST_GROUPS)}
+
+    def key(item: pytest.Item) -> int:
+        marks = [m.args[0] for m in item.iter_markers("xdist_group") if m.args]
+        return min((rank.get(str(m), len(rank)) for m in marks), default=len(rank))
+
+    items.sort(key=key)  # stable: the rest keeps the collection order
+
+
+def _write_groups_into_node_ids(items: list[pytest.Item]) -> None:
     """pytest-xdist's loadgroup reads a test's group from its node id (``path::test@group``), which
     its own hook writes to ``item._nodeid``; pytest 9 keeps the node id in ``item._id`` instead, so
     that write no longer lands and every test was its own group: modules were split over all the
     workers, and their module fixtures (gunicorn, moto, Chromium, node servers) started in each.
-    On a worker of a loadgroup run, write the group where pytest keeps the node id."""
-    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
-        return
+    Write the group where pytest keeps the node id."""
     try:
         from _pytest.nodeid import NodeId
     except ImportError:  # pytest before 9: xdist's own hook does it
@@ -142,7 +175,9 @@ def _write_groups_into_node_ids(config: pytest.Config, items: list[pytest.Item])
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _scale_own_example_counts(items)
     _group_by_module(items)
-    _write_groups_into_node_ids(config, items)
+    if hasattr(config, "workerinput") and config.getvalue("loadgroup"):  # a worker of a loadgroup run
+        _longest_groups_first(items)
+        _write_groups_into_node_ids(items)
 
 
 @pytest.hookimpl(tryfirst=True)
