@@ -51,7 +51,8 @@ browser: $(SYSTEM_BINARIES)
 # pytest-xdist with two workers more than there are cores: a fifth of the suite's time is tests
 # waiting on purpose (late and dripping servers, deadlines, timers), and the extra workers run other
 # tests meanwhile. loadgroup: a module runs whole on one worker, so its server fixtures start once;
-# big modules of small cases are spread test by test (tests/conftest.py). Hypothesis runs its "ci"
+# big modules of small cases are spread test by test, and the longest groups are handed out first
+# (--no-loadscope-reorder keeps the order tests/conftest.py gives them). Hypothesis runs its "ci"
 # profile (tests/conftest.py): fewer examples in a fixed sequence; `make stress` runs "thorough".
 # The suite starts some 40 Python processes (workers, gunicorn, subprocesses) that import the same
 # modules: bytecode caches (__pycache__, gitignored) are written even where the environment says not to.

@@ -73,6 +73,25 @@ def _scale_own_example_counts(items: list[pytest.Item]) -> None:
 # module fixtures are cheap (an in-process server, a re-import) and whose cases are the most work:
 SPREAD_MODULES = frozenset({"tests/skill/test_conversation_scripts.py"})
 SPREAD_FROM = 30  # tests in a module
+#: Tests in different modules that read one expensive result cached per process run on one worker,
+#: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
+#: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
+#: And the modules that resolve hundreds of utterances per locale with the simulator's NLU, whose
+#: five compiled models (simulator.nlu.load_model, half a second a locale) are cached per process.
+_VIRTUAL_ALEXA_READING = "virtual-alexa reading"
+_SIMULATOR_NLU = "simulator NLU models"
+SHARED_WORK_MODULES = {
+    "tests/simulator/test_simulator_nlu.py": _SIMULATOR_NLU,
+    "tests/simulator/test_prompt_replies.py": _SIMULATOR_NLU,
+    "tests/simulator/test_simulator_dialog.py": _SIMULATOR_NLU,
+}
+SHARED_WORK = {
+    "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
+        _VIRTUAL_ALEXA_READING
+    ),
+    "tests/skill/test_voice_model.py::"
+    "test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": _VIRTUAL_ALEXA_READING,
+}
 
 
 def _group_by_module(items: list[pytest.Item]) -> None:
@@ -87,16 +106,78 @@ def _group_by_module(items: list[pytest.Item]) -> None:
             for fixtures in item._fixtureinfo.name2fixturedefs.values()
             for fixture in fixtures
         )
-        if module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture):
-            continue
+        spread = module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture)
         for item in members:
-            item.add_marker(pytest.mark.xdist_group(module))
+            group = SHARED_WORK.get(item.nodeid.split("[", 1)[0]) or SHARED_WORK_MODULES.get(module)
+            if group is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+            elif not spread:
+                item.add_marker(pytest.mark.xdist_group(module))
+
+
+#: The groups that take longest (CPU, or waiting on purpose), longest first, as measured with
+#: ``--durations``: a worker takes them first, so the short ones and the tests spread one by one
+#: fill in around them instead of one long group starting last and running on alone.
+LONGEST_GROUPS = (
+    _SIMULATOR_NLU,
+    "tests/reliability/test_load.py",
+    "tests/triage/test_interview_length.py",
+    _VIRTUAL_ALEXA_READING,
+    "tests/reliability/test_fuzz.py",
+    "tests/reliability/test_deadlines.py",
+    "tests/storage/test_storage_dynamodb.py",
+    "tests/simulator/test_simulator_browser.py",
+    "tests/speech/test_speech_properties.py",
+    "tests/speech/test_speech_ssml_check.py",
+    "tests/reliability/test_writes.py",
+    "tests/triage/test_speed_equivalence.py",
+    "tests/skill/test_virtual_alexa.py",
+    "tests/reliability/test_faults.py",
+    "tests/skill/test_template.py",
+)
+
+
+def _longest_groups_first(items: list[pytest.Item]) -> None:
+    """Reorder the collection (the same on every worker) so the longest groups come first: with
+    ``--no-loadscope-reorder`` pytest-xdist hands out groups in the order of the collection. Tests
+    keep their order within a group."""
+    rank = {group: number for number, group in enumerate(LONGEST_GROUPS)}
+
+    def key(item: pytest.Item) -> int:
+        marks = [m.args[0] for m in item.iter_markers("xdist_group") if m.args]
+        return min((rank.get(str(m), len(rank)) for m in marks), default=len(rank))
+
+    items.sort(key=key)  # stable: the rest keeps the collection order
+
+
+def _write_groups_into_node_ids(items: list[pytest.Item]) -> None:
+    """pytest-xdist's loadgroup reads a test's group from its node id (``path::test@group``), which
+    its own hook writes to ``item._nodeid``; pytest 9 keeps the node id in ``item._id`` instead, so
+    that write no longer lands and every test was its own group: modules were split over all the
+    workers, and their module fixtures (gunicorn, moto, Chromium, node servers) started in each.
+    Write the group where pytest keeps the node id."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9: xdist's own hook does it
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and isinstance(getattr(item, "_id", None), NodeId) and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _scale_own_example_counts(items)
     _group_by_module(items)
+    if hasattr(config, "workerinput") and config.getvalue("loadgroup"):  # a worker of a loadgroup run
+        _longest_groups_first(items)
+        _write_groups_into_node_ids(items)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,5 +1,10 @@
-"""Every conversation script in tests/golden/conversations, in every locale it names, both ways:
-through the real ``lambda_handler`` and over real HTTP to the real Flask app."""
+"""Every conversation script in tests/golden/conversations, both ways: through the real
+``lambda_handler`` in every locale it names, and over real HTTP to the real Flask app in one of them.
+
+Over HTTP a script plays once, in one of its locales, the scripts taking the locales in turn so every
+locale is served over HTTP too: the web layer (the WSGI server, Flask, flask-ask-sdk, the request
+checks) never reads the locale, and what each locale says is checked through ``lambda_handler``.
+(Playing all five over HTTP as well doubled this module's time for the same web code path.)"""
 
 from __future__ import annotations
 
@@ -19,6 +24,11 @@ CASES = [
     pytest.param(script, locale, id=f"{script.path.stem}-{locale}")
     for script in SCRIPTS
     for locale in script.locales
+]
+HTTP_CASES = [
+    pytest.param(script, locale, id=f"{script.path.stem}-{locale}")
+    for number, script in enumerate(SCRIPTS)
+    for locale in [script.locales[number % len(script.locales)]]
 ]
 
 
@@ -58,7 +68,7 @@ def test_the_script_plays_through_lambda_handler(script: Script, locale: str, vi
     play(script, locale, via_lambda)
 
 
-@pytest.mark.parametrize(("script", "locale"), CASES)
+@pytest.mark.parametrize(("script", "locale"), HTTP_CASES)
 def test_the_script_plays_over_http_to_the_flask_app(
     script: Script, locale: str, via_http: Transport
 ) -> None:

@@ -21,8 +21,11 @@ TIMERS = "/v1/alerts/timers"
 REMINDERS = "/v1/alerts/reminders"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def standin() -> Iterator[StandIn]:
+    """A stand-in of the test's own (it starts in a few milliseconds): on a loaded machine a timer
+    an earlier test's turn gave up waiting for could reach a shared one after that test ended, and
+    be counted as this test's."""
     with StandIn.start() as server:
         yield server
 

@@ -48,19 +48,21 @@ def _kept_text(reply: Reply, rendered: Rendered) -> str:
     return text
 
 
+# Properties of one rendering are checked together, on one drawn reply and one rendering: drawing
+# and rendering the large replies is most of the work, and each property still sees every example.
+
+
 @PROPERTY_SETTINGS
 @given(reply=replies, session=SESSION_SIZES)
-def test_speech_always_parses_as_ssml_with_only_allowed_tags_and_values(reply: Reply, session: int) -> None:
+def test_speech_always_parses_as_ssml_with_only_allowed_tags_and_values_and_respects_alexa_limits(
+    reply: Reply, session: int
+) -> None:
     rendered = render(reply, session_attributes_json_size=session)
+    # Only allowed markup, in speech and reprompt.
     assert disallowed_markup(rendered.ssml) == []
     if rendered.reprompt_ssml is not None:
         assert disallowed_markup(rendered.reprompt_ssml) == []
-
-
-@PROPERTY_SETTINGS
-@given(reply=replies, session=SESSION_SIZES)
-def test_a_rendered_reply_always_respects_alexa_limits(reply: Reply, session: int) -> None:
-    rendered = render(reply, session_attributes_json_size=session)
+    # Alexa's limits.
     assert len(rendered.ssml) < 8_000
     assert rendered.reprompt_ssml is None or len(rendered.reprompt_ssml) < 8_000
     assert len(rendered.card_title or "") + len(rendered.card_text) < 8_000
@@ -98,19 +100,15 @@ def test_emergency_guidance_always_opens_speech_card_and_reprompt_complete(
 
 @PROPERTY_SETTINGS
 @given(reply=replies, session=SESSION_SIZES)
-def test_trimming_loses_nothing_what_is_not_said_is_in_the_overflow(reply: Reply, session: int) -> None:
-    rendered = render(reply, session_attributes_json_size=session)
-    assert _letters(_kept_text(reply, rendered)) + _letters(_said(rendered.overflow)) == _letters(
-        _said(reply.blocks)
-    )
-
-
-@PROPERTY_SETTINGS
-@given(reply=replies, session=SESSION_SIZES)
-def test_the_least_important_blocks_are_dropped_first_and_later_ones_before_earlier(
+def test_trimming_loses_nothing_and_drops_the_least_important_blocks_first_and_later_ones_before_earlier(
     reply: Reply, session: int
 ) -> None:
     rendered = render(reply, session_attributes_json_size=session)
+    # Nothing is lost: what is not said is in the overflow.
+    assert _letters(_kept_text(reply, rendered)) + _letters(_said(rendered.overflow)) == _letters(
+        _said(reply.blocks)
+    )
+    # The least important blocks are dropped first, and later ones before earlier ones.
     dropped = {id(block) for block in rendered.overflow}
     ranked = [(block.priority, -index) for index, block in enumerate(reply.blocks)]
     optional = [i for i, b in enumerate(reply.blocks) if b.priority < Priority.ESSENTIAL and b.text()]
