@@ -248,13 +248,22 @@ class StandIn:
                     self._scripts.remove(chosen)
             return chosen
 
-    def _record(self, request: RecordedRequest) -> None:
+    def _current(self) -> _State:
         with self._lock:
-            self._requests.append(request)
+            return self._state
 
-    def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+    def _record(self, request: RecordedRequest, state: _State) -> None:
+        """Record ``request`` unless a reset came after it arrived (a late request of an earlier
+        test, say one its client gave up on, is never counted as a later one's)."""
         with self._lock:
-            return _default_answer(self._state, self.time_zone, method, path, body)
+            if state is self._state:
+                self._requests.append(request)
+
+    def _answer(self, method: str, path: str, body: Any, state: _State) -> tuple[int, Any]:
+        """Answer from the state the request arrived in: after a reset, a late request changes only
+        the state that was forgotten."""
+        with self._lock:
+            return _default_answer(state, self.time_zone, method, path, body)
 
 
 def _error(status: int, message: str | None = None) -> tuple[int, dict[str, str]]:
@@ -406,6 +415,7 @@ class _Handler(BaseHTTPRequestHandler):
         bearer = authorization.startswith("Bearer ") and bool(authorization[7:].strip())
         headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
 
+        state = standin._current()
         scripted = standin._pick_script(method, parts.path)
         if scripted is not None and scripted.delay > 0 and standin._stopping.wait(scripted.delay):
             return
@@ -417,8 +427,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif not bearer:
             status, answer = _error(401, "Missing bearer token")
         else:
-            status, answer = standin._answer(method, parts.path, body)
-        standin._record(RecordedRequest(method, parts.path, parts.query, headers, bearer, body, status))
+            status, answer = standin._answer(method, parts.path, body, state)
+        standin._record(
+            RecordedRequest(method, parts.path, parts.query, headers, bearer, body, status), state
+        )
         self._send(status, answer)
 
     def _send(self, status: int, answer: Any) -> None:

@@ -347,3 +347,21 @@ def test_a_slow_or_failing_timer_read_reports_it(
     standin.script("/v1/alerts/timers", status=status, delay=delay, method="GET")
     read = read_timer(make_factory(standin.url, timeout=0.5), None, datetime.now(UTC))
     assert read.outcome.value == expected and read.remaining_seconds is None
+
+
+def test_a_request_that_arrives_before_a_reset_and_ends_after_it_changes_nothing_after_it(
+    standin: StandIn,
+) -> None:
+    # A client that gave up on a slow timer POST must not leave the timer, or the request, in the
+    # next test's stand-in (the stand-in answers from the state the request arrived in).
+    standin.script("/v1/alerts/timers", delay=2.0, times=1)
+    late = threading.Thread(
+        target=start_ice_timer,
+        args=(make_factory(standin.url, timeout=5.0),),
+        kwargs={"minutes": 20, "locale": "en-US", "announce_text": "x"},
+    )
+    late.start()
+    time.sleep(0.8)  # the POST has arrived and waits in its delay
+    standin.reset()
+    late.join()
+    assert standin.timers == [] and standin.requests == []
