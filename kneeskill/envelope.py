@@ -374,18 +374,20 @@ def _check_model_keys(event: dict[str, Any]) -> None:
                 if _collides(kind, str(key)):
                     raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
             elif child_step is not None and child_value is not None:
-                push((child_value, child_step))
+                resolved = _step(child_step)
+                if resolved is not None:
+                    push((child_value, resolved))
 
 
 _UNKNOWN = object()
 
 
-@functools.cache
-def _plan(model: type) -> tuple[dict[str, Any], bool]:
-    """JSON key -> what the walk checks below it (:func:`_step`), as the SDK's deserializer maps
-    them; and whether the model picks a subtype per value. Built once per model class."""
-    fields, polymorphic = _fields(model)
-    return {name: None if kind is None else _step(kind) for name, kind in fields.items()}, polymorphic
+def _plan(model: type) -> tuple[dict[str, str | None], bool]:
+    """JSON key -> the type string below it (None: nothing to check), and whether the model picks a
+    subtype per value. A type string becomes a step (:func:`_step`) only when its key is present:
+    resolving every field's type would import the SDK's model modules for whatever an envelope
+    could hold (APL, the audio player...), which the SDK itself imports only when they come."""
+    return _fields(model)
 
 
 @functools.cache
