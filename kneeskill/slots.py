@@ -515,16 +515,13 @@ def _spot(
     before it (or after it, or in ``context``, the body-place slot's words): "my knee is swollen",
     "swollen calf". A place-free word said of a place is read as that place's value when the
     catalogue has one ("hot" of the knee: a hot knee, not warm skin on the calf)."""
-    index: dict[str, tuple[str, ...]] = {}
-    for slot_name, values in {**(also or {}), name: catalogue}.items():
-        index.update(_recognition_index(slot_name))
-        index.update(_index(tuple(values)))
-    known = {i for ids in index.values() for i in ids}
+    index, known, longest = _spot_index(
+        name, tuple(catalogue), tuple((k, tuple(v)) for k, v in (also or {}).items())
+    )
     words = match_key(text).split()
     if not words or not index:
         return (), 0.0
     naming = 0
-    longest = max(len(k.split()) for k in index)
     places = [(i, _PLACES[w]) for i, w in enumerate(words) if w in _PLACES]
     default_place = next((_PLACES[w] for w in match_key(context).split() if w in _PLACES), None)
     readings: list[SlotReading] = []
@@ -541,7 +538,7 @@ def _spot(
         denied = _denied(words, i)
         if not denied:
             # a phrase that names its own place ("behind my knee", "swollen calf") is read as said
-            own = any(w in _PLACES for w in key.split())
+            own = any(w in _PLACES or w in _PLACE_IDS for w in key.split())
             place = None if own else _place_near(places, i) or default_place
             placed = _placed(ids, key, place, index, known)
             if placed:
@@ -551,6 +548,24 @@ def _spot(
     unique: dict[tuple[str, ...], SlotReading] = {r.ids: r for r in readings}
     said = sum(w not in _ARTICLES for w in words) or len(words)
     return tuple(unique.values()), naming / said
+
+
+@functools.cache
+def _spot_index(
+    name: str,
+    catalogue: tuple[SlotValue, ...],
+    also: tuple[tuple[str, Sequence[SlotValue]], ...],
+) -> tuple[dict[str, tuple[str, ...]], frozenset[str], int]:
+    """The words ``_spot`` looks for (recognition words, then names, synonyms and variants, of
+    ``also``'s slots and then this one), the ids they name and the longest phrase's length in
+    words: worked out once per catalogue."""
+    index: dict[str, tuple[str, ...]] = {}
+    for slot_name, values in (*also, (name, catalogue)):
+        index.update(_recognition_index(slot_name))
+        index.update(_index(tuple(values)))
+    known = frozenset(i for ids in index.values() for i in ids)
+    longest = max((len(k.split()) for k in index), default=0)
+    return index, known, longest
 
 
 def _denied(words: list[str], at: int) -> bool:

@@ -58,6 +58,10 @@ def test_a_finding_of_one_place_said_of_another_is_not_that_finding() -> None:
     assert "tight_calf" in _spotted("my leg is swollen and tight")
 
 
+def test_a_place_said_by_its_own_name_is_never_moved_to_another() -> None:
+    assert set(_spotted("my knee hurts and my thigh hurts")) >= {"pain_thigh"}
+
+
 def test_the_body_place_slot_places_a_shared_word_when_the_words_name_none() -> None:
     assert _spotted("swollen", context="knee") == ["swelling_knee"]
     assert _spotted("swollen", context="calf") == ["swelling_calf"]
