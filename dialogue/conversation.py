@@ -368,7 +368,13 @@ def _take_back(state: SessionState, ctx: TurnContext, answer: Act | None) -> Tur
     if answer is None:
         return _ask_again(restored, ctx)
     turn = respond(restored, UserAct(answer), ctx)
-    return replace(turn, reply=p.acknowledged(ctx.content, turn.reply, answer is Act.YES), said=None)
+    if p.reads_back(ctx.content, turn.reply):
+        return replace(turn, said=None)  # "You said yes to ..." says what the answer now is
+    ack = p.acknowledgement(ctx.content, answer is Act.YES)
+    if turn.said is not None and turn.said.kind is SaidKind.RESULT:
+        # worded again with the acknowledgement inside the result's word budget
+        return replace(_result(turn.state, ctx, assess(turn.state.facts), lead=(ack,)), said=None)
+    return replace(turn, reply=p.prefixed(turn.reply, (ack,)), said=None)
 
 
 def _ask_again(state: SessionState, ctx: TurnContext) -> Turn:

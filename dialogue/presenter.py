@@ -292,17 +292,18 @@ def went_back(c: LocaleContent, prompt: str) -> Reply:
     return _reply(c, essential(c.skill["went_back"]), para(prompt, priority=Priority.HIGH), reprompt=prompt)
 
 
-def acknowledged(c: LocaleContent, reply: Reply, yes: bool) -> Reply:
-    """The reply to a corrected answer, opening with what the answer now is, unless the reply
-    already reads the answer back ("You said yes to ..."): nothing said twice, and a result keeps
-    the words it was fitted to."""
+def acknowledgement(c: LocaleContent, yes: bool) -> str:
+    """What a corrected answer now is ("Got it: yes.")."""
+    return c.skill["acknowledged_yes" if yes else "acknowledged_no"]
+
+
+def reads_back(c: LocaleContent, reply: Reply) -> bool:
+    """The reply reads an answer back ("You said yes to ... If I misheard, say go back.")."""
     undo = _plain_key(c.skill["readback_undo"])
-    if any(
+    return any(
         isinstance(b, Paragraph) and any(_plain_key(x.text()) == undo for x in b.sentences)
         for b in reply.blocks
-    ):
-        return reply
-    return _prefixed(reply, essential(c.skill["acknowledged_yes" if yes else "acknowledged_no"]))
+    )
 
 
 def prefixed(reply: Reply, texts: Sequence[str]) -> Reply:
