@@ -323,7 +323,10 @@ def _is_model(kind: object) -> bool:
 @functools.cache
 def _fields(model: type) -> tuple[dict[str, str | None], bool]:
     """JSON key -> the type string of its value, as the SDK's deserializer maps them (None for a
-    native type: nothing below it to check); and whether the model picks a subtype per value."""
+    native type: nothing below it to check); and whether the model picks a subtype per value.
+    A type string becomes a step (:func:`_step`) only when its key is present: resolving every
+    field's type would import the SDK's model modules for whatever an envelope could hold (APL,
+    the audio player...), which the SDK itself imports only when they come."""
     types: dict[str, str] = getattr(model, "deserialized_types", None) or {}
     fields: dict[str, str | None] = {}
     for json_name, python_name in _json_names(model).items():
@@ -358,7 +361,7 @@ def _check_model_keys(event: dict[str, Any]) -> None:
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
         kind = step
-        fields, polymorphic = _plan(kind)
+        fields, polymorphic = _fields(kind)
         if polymorphic:
             try:
                 child = kind.get_real_child_model(value)
@@ -367,7 +370,7 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-            fields = _plan(kind)[0]
+            fields = _fields(kind)[0]
         for key, child_value in value.items():
             child_step = fields.get(key, _UNKNOWN)
             if child_step is _UNKNOWN:
@@ -380,14 +383,6 @@ def _check_model_keys(event: dict[str, Any]) -> None:
 
 
 _UNKNOWN = object()
-
-
-def _plan(model: type) -> tuple[dict[str, str | None], bool]:
-    """JSON key -> the type string below it (None: nothing to check), and whether the model picks a
-    subtype per value. A type string becomes a step (:func:`_step`) only when its key is present:
-    resolving every field's type would import the SDK's model modules for whatever an envelope
-    could hold (APL, the audio player...), which the SDK itself imports only when they come."""
-    return _fields(model)
 
 
 @functools.cache
