@@ -188,6 +188,8 @@ def _singular(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("xes", "ches", "shes")):
         return word[:-2]
+    if len(word) > 4 and word.endswith("lves"):  # calves, halves
+        return word[:-3] + "f"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
         return word[:-1]
     return word
@@ -421,25 +423,22 @@ def read_slot_list(
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None) or {}
     value = getattr(slots.get(name), "value", None)
+    if not isinstance(value, str):
+        return (whole,)
+    place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
+    spotted, coverage = spot(
+        value, name, catalogue, context=place if isinstance(place, str) else "", also=also
+    )
     if not whole.unresolved:
         # Alexa resolved one value; the words heard may name more ("red warm and really tender"
         # resolved as red): those count too.
-        if whole.ids and isinstance(value, str) and " " in value.strip():
-            place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
-            spotted = spot(value, name, catalogue, context=place if isinstance(place, str) else "", also=also)
-            more = tuple(r for r in spotted if not set(r.ids) & set(whole.ids))
-            return (whole, *more)
-        return (whole,)
-    if isinstance(value, str):
-        place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
-        spotted, coverage = _spot(
-            value, name, catalogue, context=place if isinstance(place, str) else "", also=also
-        )
-        if len(spotted) > 1 or (spotted and coverage >= _MOSTLY):
+        return (whole, *(r for r in spotted if whole.ids and not set(r.ids) & set(whole.ids)))
+    if spotted:
+        if len(spotted) > 1 or coverage >= _MOSTLY:
             return spotted
-        if spotted:  # one value among many other words: a guess to ask about ("did you mean ...?")
-            return (SlotReading(ids=spotted[0].ids, heard=True, guessed=True),)
-    parts = re.split(_LIST_SEPARATOR, value) if isinstance(value, str) else []
+        # one value among many other words: a guess to ask about ("did you mean ...?")
+        return (SlotReading(ids=spotted[0].ids, heard=True, guessed=True),)
+    parts = re.split(_LIST_SEPARATOR, value)
     items = [item for item in parts if item.strip()]
     if len(items) < 2:
         return (whole,)
@@ -480,7 +479,11 @@ _NEGATION_REACH = 3
 #: Words that end what a negator denies ("not swollen but red": red is said).
 _CLAUSE_BREAKS = frozenset({"but", "though", "although", "just", "only", "yet", "and", "except"})
 #: Body places that tell apart values sharing a word ("swollen": the knee, the calf or the whole leg).
-_PLACES: dict[str, str] = {"knee": "knee", "kneecap": "knee", "calf": "calf", "calve": "calf", "leg": "leg"}
+_PLACES: dict[str, str] = {"knee": "knee", "kneecap": "knee", "calf": "calf", "leg": "leg"}
+
+
+#: One value named by at least this share of the words said is what was said; less is a guess.
+_MOSTLY = 0.6
 
 
 def spot(
@@ -490,26 +493,11 @@ def spot(
     *,
     context: str = "",
     also: Mapping[str, Sequence[SlotValue]] | None = None,
-) -> tuple[SlotReading, ...]:
-    """Every value whose name, synonym or recognition word is said in ``text`` (see ``_spot``)."""
-    return _spot(text, name, catalogue, context=context, also=also)[0]
-
-
-#: One value named by at least this share of the words said is what was said; less is a guess.
-_MOSTLY = 0.6
-
-
-def _spot(
-    text: str,
-    name: str,
-    catalogue: Sequence[SlotValue],
-    *,
-    context: str = "",
-    also: Mapping[str, Sequence[SlotValue]] | None = None,
 ) -> tuple[tuple[SlotReading, ...], float]:
     """Every value whose name, synonym or recognition word is said in ``text``, longest phrase
     first and each word used once, skipping what a "no", "not" or "without" just before denies;
-    and the share of the words said that name them.
+    and the share of the words said that name them (one value named by less than ``_MOSTLY`` of
+    them is only a guess).
 
     A word several values share ("swollen") is read as the one of the body place said nearest
     before it (or after it, or in ``context``, the body-place slot's words): "my knee is swollen",
@@ -556,7 +544,7 @@ def _spot_index(
     catalogue: tuple[SlotValue, ...],
     also: tuple[tuple[str, Sequence[SlotValue]], ...],
 ) -> tuple[dict[str, tuple[str, ...]], frozenset[str], int]:
-    """The words ``_spot`` looks for (recognition words, then names, synonyms and variants, of
+    """The words ``spot`` looks for (recognition words, then names, synonyms and variants, of
     ``also``'s slots and then this one), the ids they name and the longest phrase's length in
     words: worked out once per catalogue."""
     index: dict[str, tuple[str, ...]] = {}

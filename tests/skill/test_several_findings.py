@@ -14,7 +14,7 @@ from kneeskill.slots import catalogues, spot
 def _spotted(text: str, locale: str = "en-GB", context: str = "") -> list[str]:
     every = catalogues(content.load(locale))
     places = {"bodyPlace": tuple(every["body_places"])}
-    readings = spot(text, "symptom", tuple(every["symptoms"]), context=context, also=places)
+    readings, _ = spot(text, "symptom", tuple(every["symptoms"]), context=context, also=places)
     return [reading.ids[0] for reading in readings]
 
 
