@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 #: Connections.SendRequest tokens: which permission Alexa asked for.
 TIMER_TOKEN = "ice-timer"
@@ -78,23 +79,24 @@ class EffectResult(msgspec.Struct, frozen=True):
     detail: str | None = None  # the effect's own detail, to tell two timers apart
 
 
+#: A timer id as the Timers API gives it (the bounds ``from_json`` keeps).
+_TimerId = Annotated[str, Meta(min_length=1, max_length=80)]
+
+
 class IcingState(msgspec.Struct, frozen=True):
-    """What icing remembers during one Alexa session (never symptoms: only the check was done)."""
+    """What icing remembers during one Alexa session (never symptoms: only the check was done).
+    The field names and bounds are also its JSON form in the session state."""
 
     screened: bool = False  # the calf / breathing question was answered "no" in this session
-    unsure: int = 0  # "not sure" answers to that question so far
-    timer_ids: tuple[str, ...] = ()  # the skin-check and ice-off timers this session started
-    last_start: int | None = None  # epoch seconds of this session's last icing start
-    walkthrough: bool = False  # a side trip from the PRICE walk-through: go back to its step
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "screened": self.screened,
-            "unsure": self.unsure,
-            "timers": list(self.timer_ids),
-            "last": self.last_start,
-            "walk": self.walkthrough,
-        }
+    unsure: Annotated[int, Meta(ge=0, le=1)] = 0  # "not sure" answers to that question so far
+    #: the skin-check and ice-off timers this session started
+    timer_ids: Annotated[tuple[_TimerId, ...], Meta(max_length=_MAX_TIMERS)] = msgspec.field(
+        default=(), name="timers"
+    )
+    #: epoch seconds of this session's last icing start
+    last_start: Annotated[int, Meta(gt=0)] | None = msgspec.field(default=None, name="last")
+    #: a side trip from the PRICE walk-through: go back to its step
+    walkthrough: bool = msgspec.field(default=False, name="walk")
 
     @classmethod
     def from_json(cls, data: object) -> IcingState:

@@ -3,15 +3,23 @@
 The state is a frozen msgspec Struct with a tolerant JSON round-trip: whatever arrives in the session
 attributes (stale, hostile or from an older version) turns into a valid state or a fresh one.
 Symptom answers live here only for the session; they are never persisted.
+
+Two readers, one result. :meth:`SessionState.decode` reads the string the skill itself wrote in
+one typed pass (msgspec, in C, against the bounds declared on the fields below); anything else
+(damaged, hostile, out of bounds, an older session's dict) takes the tolerant
+:meth:`SessionState.from_json`, which keeps every field it can. Wherever the typed pass succeeds it
+gives exactly what the tolerant reader gives (``tests/skill/test_state_codec.py`` holds that on
+generated and mutated states).
 """
 
 from __future__ import annotations
 
 import json
 from enum import Enum, StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from msgspec import Meta
 from msgspec.structs import replace
 
 from dialogue.acts import Act
@@ -19,6 +27,7 @@ from dialogue.icing_state import IcingState
 from dialogue.modes import STATE_KEY, Mode, state_data
 from dialogue.urgency import EmergencyKind, assessed, kind_from_facts, self_care_unsafe, stronger
 from triage import Facts
+from triage.facts import FrozenAnswers
 
 __all__ = [
     "STATE_KEY",
@@ -37,8 +46,21 @@ _MAX_TEXT = 9000
 _MAX_MORE = 40
 # What the skill itself remembers (last speech + overflow) always fits in a 24 KB response; more is hostile.
 _MAX_REMEMBERED_JSON = 20_000
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps builds one per call
 _escaped = json.encoder.encode_basestring_ascii  # the exact escaped form json.dumps writes (C)
+
+# The bounds the tolerant reader clamps or drops to, declared for the typed reader: a value outside
+# them fails the typed pass, and the tolerant reader then decides (the same way it always has).
+_Id = Annotated[str, Meta(max_length=63)]  # a content id (question, topic, guess)
+_Title = Annotated[str, Meta(max_length=199)]
+_Text = Annotated[str, Meta(max_length=_MAX_TEXT)]
+_Priority = Annotated[int, Meta(ge=1, le=4)]
+_Count = Annotated[int, Meta(ge=0, le=100)]  # questions asked or promised
+_Misses = Annotated[int, Meta(ge=0, le=10)]
+_Page = Annotated[int, Meta(ge=0, le=50)]
+_PriceStep = Annotated[int, Meta(ge=0, le=4)]
+_TimerMinutes = Annotated[int, Meta(ge=0, le=60)]
+_Words = Annotated[tuple[tuple[_Priority, _Text], ...], Meta(max_length=_MAX_MORE)]
+_More = Annotated[tuple[_Text, ...], Meta(max_length=_MAX_MORE)]
 
 
 class SaidKind(StrEnum):
@@ -52,7 +74,7 @@ class SaidKind(StrEnum):
     WORDS = "words"  # a reply with no address (an icing outcome, a correction): ``Said.words``
 
 
-class Said(msgspec.Struct, frozen=True):
+class Said(msgspec.Struct, frozen=True, omit_defaults=True):
     """What the last reply said, so Repeat says it again (per session, never persisted): the act
     it answered and where it was (topic, page, question), which the presenter renders again from
     the content and this session's facts; or, for a reply with no such address, its sentences as
@@ -61,35 +83,16 @@ class Said(msgspec.Struct, frozen=True):
 
     kind: SaidKind = SaidKind.NOTHING
     act: Act | None = None
-    topic: str | None = None
-    page: int = 0
-    question: str | None = None
-    variant: str = ""
+    topic: _Id | None = None
+    page: _Page = 0
+    question: _Id | None = None
+    variant: _Id = ""
     #: the turn opened with the full emergency guidance (a repeat opens with the same form)
     full: bool = False
-    words: tuple[tuple[int, str], ...] = ()  # (priority, plain text) per block, for WORDS
-    reprompt: str = ""  # for WORDS: what the reprompt said
-    title: str = ""  # for WORDS: the card title
+    words: _Words = ()  # (priority, plain text) per block, for WORDS
+    reprompt: _Text = ""  # for WORDS: what the reprompt said
+    title: _Title = ""  # for WORDS: the card title
     end: bool = False  # for WORDS: the reply ended the session
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind.value}
-        if self.act is not None:
-            data["act"] = self.act.value
-        for name in ("topic", "question"):
-            if getattr(self, name) is not None:
-                data[name] = getattr(self, name)
-        if self.page:
-            data["page"] = self.page
-        if self.variant:
-            data["variant"] = self.variant
-        if self.full:
-            data["full"] = True
-        if self.kind is SaidKind.WORDS:
-            data.update(words=[list(w) for w in self.words], reprompt=self.reprompt, title=self.title)
-            if self.end:
-                data["end"] = True
-        return data
 
     @classmethod
     def from_json(cls, data: object) -> Said:
@@ -133,19 +136,10 @@ class Undo(msgspec.Struct, frozen=True):
     back", "I meant no"). Kept in the session only, a few deep, never persisted."""
 
     facts: Facts = msgspec.field(default_factory=Facts.empty)
-    question: str | None = None
-    asked: int = 0
+    question: _Id | None = None
+    asked: _Count = 0
     mode: Mode = Mode.IDLE
     emergency: EmergencyKind | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "facts": self.facts.to_json(),
-            "question": self.question,
-            "asked": self.asked,
-            "mode": self.mode.value,
-            "emergency": self.emergency.value if self.emergency else None,
-        }
 
     @classmethod
     def from_json(cls, data: object) -> Undo | None:
@@ -165,25 +159,27 @@ class Undo(msgspec.Struct, frozen=True):
 MAX_UNDO = 3
 
 
-class SessionState(msgspec.Struct, frozen=True):
-    """Everything the skill remembers during one Alexa session."""
+class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION):
+    """Everything the skill remembers during one Alexa session (on the wire: ``"v"``, the format's
+    version, then the fields in this order)."""
 
     mode: Mode = Mode.IDLE
     facts: Facts = msgspec.field(default_factory=Facts.empty)
-    question: str | None = None  # id of the interview question awaiting an answer
-    asked: int = 0  # questions asked so far in this interview
-    promised: int = 0  # the last "about N more" said in this interview (0: none yet); never goes up
-    misses: int = 0  # consecutive misunderstandings
+    question: _Id | None = None  # id of the interview question awaiting an answer
+    asked: _Count = 0  # questions asked so far in this interview
+    promised: _Count = 0  # the last "about N more" said in this interview (0: none yet); never goes up
+    misses: _Misses = 0  # consecutive misunderstandings
     emergency: EmergencyKind | None = None  # sticky; a cache of what the facts call for
-    topic: str | None = None  # explainer topic id, e.g. "cause:bakers_cyst"
-    page: int = 0  # explainer page within the topic
-    price_step: int = 0  # PRICE walk-through position (0..4)
-    more: tuple[str, ...] = ()  # plain sentences waiting behind "say more"
+    topic: _Id | None = None  # explainer topic id, e.g. "cause:bakers_cyst"
+    page: _Page = 0  # explainer page within the topic
+    price_step: _PriceStep = 0  # PRICE walk-through position (0..4)
+    more: _More = ()  # plain sentences waiting behind "say more"
     said: Said = msgspec.field(default_factory=Said)  # what the last reply said (for Repeat)
-    offered_timer_minutes: int = 0
+    offered_timer_minutes: _TimerMinutes = msgspec.field(default=0, name="timer_minutes")
     icing: IcingState = msgspec.field(default_factory=IcingState)
-    undo: tuple[Undo, ...] = ()  # the last few answers' "before", newest last (session only)
-    guess: str | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
+    #: the last few answers' "before", newest last (session only)
+    undo: Annotated[tuple[Undo, ...], Meta(max_length=MAX_UNDO)] = ()
+    guess: _Id | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
 
     def snapshot(self) -> Undo:
         """This state as the "before" of the next answer."""
@@ -208,28 +204,42 @@ class SessionState(msgspec.Struct, frozen=True):
 
     def encode(self) -> str:
         """The state as the compact JSON string stored in the session attributes."""
-        return _ENCODER.encode(self.to_json())
+        try:
+            return _ENCODER.encode(self).decode()
+        except UnicodeEncodeError:  # a lone surrogate (which a JSON escape can carry in): escaped
+            return json.dumps(self.to_json(), separators=(",", ":"))
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "v": STATE_VERSION,
-            "mode": self.mode.value,
-            "facts": self.facts.to_json(),
-            "question": self.question,
-            "asked": self.asked,
-            "promised": self.promised,
-            "misses": self.misses,
-            "emergency": self.emergency.value if self.emergency else None,
-            "topic": self.topic,
-            "page": self.page,
-            "price_step": self.price_step,
-            "more": list(self.more),
-            "said": self.said.to_json(),
-            "timer_minutes": self.offered_timer_minutes,
-            "icing": self.icing.to_json(),
-            "undo": [step.to_json() for step in self.undo],
-            "guess": self.guess,
-        }
+        """The state as the JSON object ``encode`` writes (built-in types only)."""
+        data = msgspec.to_builtins(self, enc_hook=_enc_hook, order="deterministic")
+        assert isinstance(data, dict)
+        return data
+
+    @classmethod
+    def decode(cls, value: object) -> SessionState:
+        """The state from its session attribute: the string ``encode`` wrote, in one typed pass;
+        anything else (damaged, hostile, out of bounds, an older dict) through :meth:`from_json`."""
+        if not isinstance(value, str):
+            return cls.from_json(value)
+        try:
+            state = _DECODER.decode(value)
+        except (msgspec.DecodeError, RecursionError):
+            return cls.from_json(value)
+        return state._settled()
+
+    def _settled(self) -> SessionState:
+        """A state the typed pass read, with what ``from_json`` works out after reading the fields:
+        words with no sentences are nothing said, an oversized memory is dropped, and the
+        emergency marker is derived again from the facts (the stronger of the two wins)."""
+        said, more = self.said, self.more
+        if said.kind is SaidKind.WORDS and not said.words:
+            said = replace(said, kind=SaidKind.NOTHING)
+        if (said.words or said.reprompt or more) and _remembered_size(said, more) > _MAX_REMEMBERED_JSON:
+            said, more = Said(), ()
+        emergency = stronger(self.emergency, kind_from_facts(self.facts))
+        if said is self.said and more is self.more and emergency is self.emergency:
+            return self
+        return replace(self, said=said, more=more, emergency=emergency)
 
     @classmethod
     def from_json(cls, data: object) -> SessionState:
@@ -254,7 +264,7 @@ class SessionState(msgspec.Struct, frozen=True):
             if isinstance(more_raw, list)
             else ()
         )
-        if said.size() + sum(len(_escaped(text)) for text in more) > _MAX_REMEMBERED_JSON:
+        if _remembered_size(said, more) > _MAX_REMEMBERED_JSON:
             said, more = Said(), ()
         question = data.get("question")
         topic = data.get("topic")
@@ -283,6 +293,22 @@ class SessionState(msgspec.Struct, frozen=True):
             undo=undo,
             guess=guess if isinstance(guess, str) and len(guess) < 64 else None,
         )
+
+
+def _remembered_size(said: Said, more: tuple[str, ...]) -> int:
+    """The JSON size of what a state remembers to say again (its last words and the overflow)."""
+    return said.size() + sum(len(_escaped(text)) for text in more)
+
+
+def _enc_hook(value: object) -> object:
+    if isinstance(value, FrozenAnswers):
+        return dict(value)
+    raise NotImplementedError(type(value).__name__)
+
+
+#: Sets and mappings written in a fixed order: equal states always encode to the same string.
+_ENCODER = msgspec.json.Encoder(enc_hook=_enc_hook, order="deterministic")
+_DECODER = msgspec.json.Decoder(SessionState)
 
 
 def _enum(kind: type[_E], value: object, default: _E | None) -> _E | None:

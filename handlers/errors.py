@@ -46,7 +46,7 @@ def _fixed_reply(handler_input: HandlerInput) -> Response:
     try:
         locale = locale_content(handler_input)
         attributes = handler_input.attributes_manager.session_attributes or {}
-        state = SessionState.from_json(attributes.get(STATE_KEY))
+        state = SessionState.decode(attributes.get(STATE_KEY))
     except Exception:
         state = SessionState()
     texts: list[str] = []

@@ -25,7 +25,6 @@ from dialogue.state import STATE_KEY, Mode, SessionState
 from kneeskill import effects, observability
 from kneeskill.runtime import Runtime
 from kneeskill.slots import elicit_slot_directive
-from kneeskill.state_attribute import state_data_of
 from speech import DEFAULT_LIMITS, Rendered, Reply, render, response_size_ok, with_emergency
 
 _log = logging.getLogger("knee_helper.turns")
@@ -46,7 +45,11 @@ def load_state(handler_input: HandlerInput) -> SessionState:
     cached = cache.get(_STATE_CACHE) if isinstance(cache, dict) else None
     if isinstance(cached, SessionState):
         return cached
-    state = SessionState.from_json(state_data_of(handler_input))
+    attributes = handler_input.attributes_manager.session_attributes
+    if handler_input.request_envelope.session is None or not isinstance(attributes, dict):
+        state = SessionState()
+    else:
+        state = SessionState.decode(attributes.get(STATE_KEY))
     if isinstance(cache, dict):
         cache[_STATE_CACHE] = state
     return state

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cached_property
-from typing import Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, cast
 
 import msgspec
 
@@ -142,6 +142,8 @@ class FrozenAnswers(Mapping[Finding, Answer]):
         return f"FrozenAnswers({inner})"
 
 
+_NO_ANSWERS = FrozenAnswers()
+
 #: (group, atoms) pairs, precomputed for ``_resolve``.
 _GROUPS: tuple[tuple[Finding, tuple[Finding, ...]], ...] = tuple(FINDING_GROUPS.items())
 _GROUP_SET: frozenset[Finding] = frozenset(FINDING_GROUPS)
@@ -257,7 +259,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
     """
 
     answers: Mapping[Finding, Answer] = msgspec.field(default_factory=FrozenAnswers)
-    age: int | None = None
+    age: Annotated[int, msgspec.Meta(ge=MIN_AGE, le=MAX_AGE)] | None = None
     age_asked: bool = False
     #: Findings implied by what the user was doing ("I was running" -> overuse). They count as present
     #: for the rules and the ranking (unless answered explicitly), but are never spoken back as reasons.
@@ -266,14 +268,20 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
     _EMPTY: ClassVar[Facts]
 
     def __post_init__(self) -> None:
-        if not isinstance(self.answers, FrozenAnswers):
-            msgspec.structs.force_setattr(self, "answers", FrozenAnswers(self.answers))
-        age = _clean_age(self.age)
-        msgspec.structs.force_setattr(self, "age", age)
-        if age is not None and not self.age_asked:
-            msgspec.structs.force_setattr(self, "age_asked", True)
+        # Only what needs normalising is touched: a Facts is built on every answer and every
+        # "what if" of the interview, and for each session state read.
+        answers = self.answers
+        if type(answers) is not FrozenAnswers:
+            msgspec.structs.force_setattr(self, "answers", FrozenAnswers(answers) if answers else _NO_ANSWERS)
+        age = self.age
+        if age is not None:
+            clean = _clean_age(age)
+            if clean is not age:
+                msgspec.structs.force_setattr(self, "age", clean)
+            if clean is not None and not self.age_asked:
+                msgspec.structs.force_setattr(self, "age_asked", True)
         inferred = self.inferred
-        if not isinstance(inferred, frozenset):
+        if type(inferred) is not frozenset:
             msgspec.structs.force_setattr(self, "inferred", frozenset(Finding(f) for f in inferred))
 
     @cached_property
@@ -380,7 +388,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
         age_asked = data.get("age_asked") is True or age is not None
         inferred: set[Finding] = set()
         raw_inferred: Any = data.get("inferred")
-        if isinstance(raw_inferred, list) and len(raw_inferred) <= _MAX_JSON_ANSWERS:
+        if isinstance(raw_inferred, list):  # (the request body is bounded; repeats count once)
             for value in raw_inferred:
                 finding = _FINDING_BY_VALUE.get(value) if isinstance(value, str) else None
                 if finding is not None:
