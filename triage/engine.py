@@ -13,6 +13,7 @@ from triage.interview import (
     REPHRASE_FINDINGS,
     Question,
     QuestionKind,
+    certainly_left,
     count_left,
     first_question,
 )
@@ -269,6 +270,8 @@ def countdown(facts: Facts, assessment: Assessment | None = None) -> int | None:
     ``assess(facts)``, when the caller has it.
     """
     result = assessment if assessment is not None else assess(facts)
+    if result.next_question is None or certainly_left(facts, result.level) > COUNTDOWN_MAX:
+        return None  # (early on, the screens and the age alone are more than is ever counted down)
     promised = result.questions_left_within(COUNTDOWN_MAX + 1)
     if result.next_question is None or promised > COUNTDOWN_MAX:
         return None

@@ -1048,6 +1048,64 @@ def count_left(
     return left
 
 
+#: The screens asked before anything but a re-ask, whose gate is always open and which no other
+#: "no" can answer (no group holds them, nothing absent implies them absent): ``certainly_left``.
+_CERTAIN_SCREENS: tuple[Finding, ...] = tuple(
+    f
+    for f, _, gate in SAFETY_PLAN[:_SCREEN_END]
+    if gate is _always
+    and f not in GROUP_OF
+    and all(f is not b for _, b in ABSENT_IMPLIES_ABSENT)
+    and all(f is not b for _, b in PRESENT_IMPLIES_ABSENT)
+)
+assert len(_CERTAIN_SCREENS) == _SCREEN_END  # every screen, as the plan stands
+
+
+def _ruled_out_by_no(f: Finding) -> frozenset[Finding]:
+    """What a "no" to ``f`` can rule out: its atoms, and what their absence implies, transitively."""
+    out = {f, *FINDING_GROUPS.get(f, ())}
+    grew = True
+    while grew:
+        more = {b for a, b in ABSENT_IMPLIES_ABSENT if a in out} - out
+        out |= more
+        grew = bool(more)
+    return frozenset(out)
+
+
+#: Per screen (in ``_CERTAIN_SCREENS`` order): the level-sensitive findings a "no" to the screens
+#: before it can rule out by the time its turn comes.
+_RULED_OUT_BEFORE: tuple[frozenset[Finding], ...] = tuple(
+    frozenset().union(*(_ruled_out_by_no(g) & _LEVEL_SENSITIVE for g in _CERTAIN_SCREENS[:i]))
+    for i in range(len(_CERTAIN_SCREENS))
+)
+
+
+def certainly_left(facts: Facts, level: CareLevel) -> int:
+    """A lower bound on ``count_left`` (uncapped) that walks nothing: the questions no run of "no"
+    answers can skip.
+
+    They are the screens not answered yet whose "yes" alone raises ``level`` from any facts of this
+    age, and the age question while the level is below same day (a child is always seen the same
+    day). The plan asks the screens before anything but a re-ask (which only adds questions), then
+    the age; a "no" never raises the level (the rules are monotone in what is present and read
+    anything else as "not ruled out", which a "no" can only settle), answers no other screen, and
+    leaves the age as it is, so each of them is still asked when its turn comes."""
+    if level >= CareLevel.EMERGENCY_AMBULANCE:
+        return 0
+    r, age = facts.resolved, facts.age
+    # What may be ruled out by the time each screen is asked: what is now, and what a "no" to the
+    # screens before it can add; a re-ask first ("not sure" once) could rule out anything.
+    pending = _U in facts.answers.values()
+    now = _ruled_out(r)
+    left = 0
+    for f, before in zip(_CERTAIN_SCREENS, _RULED_OUT_BEFORE, strict=True):
+        if f not in r and _solo_level(f, age, _LEVEL_SENSITIVE if pending else now | before) > level:
+            left += 1
+    if not facts.age_asked and level < CareLevel.CONSULTATION_24:
+        left += 1
+    return left
+
+
 def next_question(
     facts: Facts,
     level: CareLevel,

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from triage_strategies import facts_strategy
 
 from bench.interview_lengths import Played, play_all
-from triage import Answer, CareLevel, Facts, Question, QuestionKind, answer_question, assess
+from triage import Answer, CareLevel, Facts, Finding, Question, QuestionKind, answer_question, assess
 from triage.engine import COUNTDOWN_MAX, COUNTDOWN_SLACK, countdown
-from triage.interview import ALL_QUESTIONS, _level
+from triage.interview import _CERTAIN_SCREENS as SCREEN_SET
+from triage.interview import ALL_QUESTIONS, _level, certainly_left
 
 P, A, U = Answer.PRESENT, Answer.ABSENT, Answer.UNKNOWN
 
@@ -250,3 +251,49 @@ def test_no_countdown_is_promised_far_from_the_end() -> None:
     result = assess(facts)
     assert result.questions_left > COUNTDOWN_MAX
     assert countdown(facts, result) is None
+
+
+def test_the_cheap_bound_never_counts_more_questions_than_an_all_no_interview_asks() -> None:
+    """``certainly_left`` lets ``countdown`` skip playing the plan early on, so it must never be more
+    than ``questions_left``: on every stored case of the speed snapshot (the golden vignettes'
+    interviews, random facts, random interviews), and it must spare the walk where it is meant to."""
+    from test_speed_equivalence import _load
+
+    over: list[str] = []
+    spared = 0
+    for data, _ in _load():
+        facts = Facts.from_json(data)
+        result = assess(facts)
+        if result.next_question is None:
+            continue
+        bound = certainly_left(facts, result.level)
+        if bound > result.questions_left:
+            over.append(f"{data}: {bound} > {result.questions_left}")
+        spared += bound > COUNTDOWN_MAX
+    assert over == []
+    assert spared >= 100  # the first questions of an interview: the screens and the age alone
+
+
+#: Facts near the end of an interview with some screens left open: everything but the screens and
+#: the age answered at random, then the screens left open or answered at random.
+_late_facts = st.builds(
+    lambda rest, screens, age: (
+        Facts({**rest, **screens}).with_age(age) if age is not None else Facts({**rest, **screens})
+    ),
+    st.dictionaries(
+        st.sampled_from([f for f in Finding if f not in SCREEN_SET]),
+        st.sampled_from([P, A, A, A, U]),
+        min_size=10,
+        max_size=60,
+    ),
+    st.dictionaries(st.sampled_from(sorted(SCREEN_SET)), st.sampled_from([P, A, U]), max_size=3),
+    st.one_of(st.none(), st.integers(0, 100)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(facts_strategy, _late_facts))
+def test_the_cheap_bound_holds_for_facts_late_in_an_interview(facts: Facts) -> None:
+    result = assess(facts)
+    if result.next_question is not None:
+        assert certainly_left(facts, result.level) <= result.questions_left
