@@ -16,7 +16,6 @@ This is simpler than a loop of ask-and-answer phases: every turn is at most read
 and each of the two core functions is pure, so tests call them with plain data.
 """
 
-from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
@@ -99,7 +98,7 @@ class IcingState(msgspec.Struct, frozen=True):
     walkthrough: bool = msgspec.field(default=False, name="walk")
 
     @classmethod
-    def from_json(cls, data: object) -> IcingState:
+    def from_json(cls, data: object) -> "IcingState":
         """Tolerant: anything malformed becomes the default (never screened)."""
         if not isinstance(data, dict):
             return cls()

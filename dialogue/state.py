@@ -12,7 +12,6 @@ gives exactly what the tolerant reader gives (``tests/skill/test_state_codec.py`
 generated and mutated states).
 """
 
-from __future__ import annotations
 
 import json
 from enum import Enum, StrEnum
@@ -95,7 +94,7 @@ class Said(msgspec.Struct, frozen=True, omit_defaults=True):
     end: bool = False  # for WORDS: the reply ended the session
 
     @classmethod
-    def from_json(cls, data: object) -> Said:
+    def from_json(cls, data: object) -> "Said":
         """Tolerant: anything malformed is "nothing said" (Repeat then says so)."""
         if not isinstance(data, dict):
             return cls()
@@ -142,7 +141,7 @@ class Undo(msgspec.Struct, frozen=True):
     emergency: EmergencyKind | None = None
 
     @classmethod
-    def from_json(cls, data: object) -> Undo | None:
+    def from_json(cls, data: object) -> "Undo | None":
         if not isinstance(data, dict):
             return None
         question = data.get("question")
@@ -181,15 +180,15 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
     undo: Annotated[tuple[Undo, ...], Meta(max_length=MAX_UNDO)] = ()
     guess: _Id | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
 
-    def snapshot(self) -> Undo:
+    def snapshot(self) -> "Undo":
         """This state as the "before" of the next answer."""
         return Undo(self.facts, self.question, self.asked, self.mode, self.emergency)
 
-    def remembering(self, before: Undo) -> SessionState:
+    def remembering(self, before: "Undo") -> "SessionState":
         """The state with ``before`` on its undo trail (the oldest dropped past ``MAX_UNDO``)."""
         return replace(self, undo=(*self.undo, before)[-MAX_UNDO:])
 
-    def with_emergency(self, kind: EmergencyKind | None) -> SessionState:
+    def with_emergency(self, kind: EmergencyKind | None) -> "SessionState":
         """Make the emergency guidance sticky; a stronger kind is never replaced by a weaker one."""
         chosen = stronger(self.emergency, kind)
         return self if chosen is self.emergency else replace(self, emergency=chosen)
@@ -216,7 +215,7 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
         return data
 
     @classmethod
-    def decode(cls, value: object) -> SessionState:
+    def decode(cls, value: object) -> "SessionState":
         """The state from its session attribute: the string ``encode`` wrote, in one typed pass;
         anything else (damaged, hostile, out of bounds, an older dict) through :meth:`from_json`."""
         if not isinstance(value, str):
@@ -227,7 +226,7 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
             return cls.from_json(value)
         return state._settled()
 
-    def _settled(self) -> SessionState:
+    def _settled(self) -> "SessionState":
         """A state the typed pass read, with what ``from_json`` works out after reading the fields:
         words with no sentences are nothing said, an oversized memory is dropped, and the
         emergency marker is derived again from the facts (the stronger of the two wins)."""
@@ -242,7 +241,7 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
         return replace(self, said=said, more=more, emergency=emergency)
 
     @classmethod
-    def from_json(cls, data: object) -> SessionState:
+    def from_json(cls, data: object) -> "SessionState":
         """Read state from session attributes (the ``encode`` string, or its dict); anything
         malformed falls back to safe defaults.
 

@@ -6,7 +6,6 @@ lookup table. Explicit answers always win over implied ones, except that a prese
 its group present (safety first).
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -109,7 +108,7 @@ class FrozenAnswers(Mapping[Finding, Answer]):
         self._items: tuple[tuple[Finding, Answer], ...] = tuple(pairs)
         self._map: dict[Finding, Answer] = dict(pairs)
 
-    def with_item(self, f: Finding, a: Answer) -> FrozenAnswers:
+    def with_item(self, f: Finding, a: Answer) -> "FrozenAnswers":
         """A copy with ``f`` set to ``a``."""
         items = self._map.copy()
         items[f] = a
@@ -265,7 +264,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
     #: for the rules and the ranking (unless answered explicitly), but are never spoken back as reasons.
     inferred: frozenset[Finding] = frozenset()
 
-    _EMPTY: ClassVar[Facts]
+    _EMPTY: ClassVar["Facts"]
 
     def __post_init__(self) -> None:
         # Only what needs normalising is touched: a Facts is built on every answer and every
@@ -285,7 +284,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
             msgspec.structs.force_setattr(self, "inferred", frozenset(Finding(f) for f in inferred))
 
     @cached_property
-    def _resolution(self) -> _Resolution:
+    def _resolution(self) -> "_Resolution":
         return _Resolution(cast(FrozenAnswers, self.answers), self.inferred)  # __post_init__ made it one
 
     # --- reading ---------------------------------------------------------------
@@ -334,15 +333,15 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
         return self._resolution.evidence_absent
 
     # --- building --------------------------------------------------------------
-    def with_answer(self, f: Finding, a: Answer) -> Facts:
+    def with_answer(self, f: Finding, a: Answer) -> "Facts":
         answers = cast(FrozenAnswers, self.answers)  # __post_init__ guarantees it
         return Facts(answers.with_item(Finding(f), Answer(a)), self.age, self.age_asked, self.inferred)
 
-    def with_inferred(self, *findings: Finding) -> Facts:
+    def with_inferred(self, *findings: Finding) -> "Facts":
         """Findings implied by an activity: present for rules and ranking, never spoken back."""
         return Facts(self.answers, self.age, self.age_asked, self.inferred.union(findings))
 
-    def with_age(self, years: int | None) -> Facts:
+    def with_age(self, years: int | None) -> "Facts":
         return Facts(self.answers, _clean_age(years), True, self.inferred)
 
     def said(self, f: Finding) -> bool:
@@ -350,7 +349,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
         return self.answers.get(f) is Answer.PRESENT
 
     @classmethod
-    def empty(cls) -> Facts:
+    def empty(cls) -> "Facts":
         return cls._EMPTY
 
     # --- JSON (Alexa session attributes) -----------------------------------------
@@ -363,7 +362,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
         }
 
     @classmethod
-    def from_json(cls, data: object) -> Facts:
+    def from_json(cls, data: object) -> "Facts":
         """Rebuild from ``to_json`` output. Never raises: unknown keys and bad values are ignored."""
         try:
             return cls._from_json(data)
@@ -371,7 +370,7 @@ class Facts(msgspec.Struct, frozen=True, dict=True):
             return cls._EMPTY
 
     @classmethod
-    def _from_json(cls, data: object) -> Facts:
+    def _from_json(cls, data: object) -> "Facts":
         if not isinstance(data, dict):
             return cls._EMPTY
         items: dict[Finding, Answer] = {}
