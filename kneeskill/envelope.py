@@ -361,8 +361,10 @@ def _check_model_keys(event: dict[str, Any]) -> None:
         if not isinstance(value, dict):
             continue  # the SDK refuses a wrong type itself (SerializationException)
         kind = step
-        fields, polymorphic = _fields(kind)
-        if polymorphic:
+        steps = _STEPS.get(kind)
+        if steps is None:
+            steps = _steps(kind)
+        if steps is _POLYMORPHIC:
             try:
                 child = kind.get_real_child_model(value)
             except Exception:
@@ -370,16 +372,41 @@ def _check_model_keys(event: dict[str, Any]) -> None:
             kind = _load(child) if isinstance(child, str) else None
             if not isinstance(kind, type):
                 continue
-            fields = _fields(kind)[0]
+            steps = _STEPS.get(kind)
+            if steps is None:
+                steps = _steps(kind)
         for key, child_value in value.items():
-            child_step = fields.get(key, _UNKNOWN)
+            child_step = steps.get(key, _UNKNOWN)
             if child_step is _UNKNOWN:
-                if _collides(kind, str(key)):
-                    raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
-            elif child_step is not None and child_value is not None:
-                resolved = _step(child_step)
-                if resolved is not None:
-                    push((child_value, resolved))
+                child_step = _learn(kind, steps, key)
+            if child_step is not None and child_value is not None:
+                push((child_value, child_step))
+
+
+#: Per model type: JSON key -> its walk step (``_step`` of the field's type; None: nothing below
+#: it is checked), filled as keys are met (only the model's own keys: never a key a request made
+#: up); ``_POLYMORPHIC`` for a model that picks a subtype per value.
+_STEPS: dict[type, dict[str, Any]] = {}
+_POLYMORPHIC: dict[str, Any] = {}
+
+
+def _steps(model: type) -> dict[str, Any]:
+    found: dict[str, Any] = _POLYMORPHIC if _fields(model)[1] else {}
+    _STEPS[model] = found
+    return found
+
+
+def _learn(model: type, steps: dict[str, Any], key: object) -> Any:
+    """The step of ``key`` in ``model`` (remembered when it is one of the model's own keys), or
+    EnvelopeRefused when an unknown key collides with something of the model."""
+    fields = _fields(model)[0]
+    if not isinstance(key, str) or key not in fields:
+        if _collides(model, str(key)):
+            raise EnvelopeRefused("the request has a field that is not part of the Alexa format")
+        return None
+    kind = fields[key]
+    step = steps[key] = None if kind is None else _step(kind)
+    return step
 
 
 _UNKNOWN = object()
