@@ -16,6 +16,7 @@ alarm in ``template.yaml`` watches). Only metric names, counts and the care leve
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -211,7 +212,9 @@ def json_handler(stream: Any = None) -> logging.Handler:
 # --------------------------------------------------------------------------------------- metrics
 
 
+@functools.cache
 def metrics_enabled() -> bool:
+    """On Lambda, or locally with KNEE_HELPER_METRICS=1 (read once, as every setting is)."""
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) or os.environ.get("KNEE_HELPER_METRICS") == "1"
 
 
