@@ -16,7 +16,6 @@ This is simpler than a loop of ask-and-answer phases: every turn is at most read
 and each of the two core functions is pure, so tests call them with plain data.
 """
 
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated

@@ -12,7 +12,6 @@ gives exactly what the tolerant reader gives (``tests/skill/test_state_codec.py`
 generated and mutated states).
 """
 
-
 import json
 from enum import Enum, StrEnum
 from typing import Annotated, Any, TypeVar

@@ -6,7 +6,6 @@ lookup table. Explicit answers always win over implied ones, except that a prese
 its group present (safety first).
 """
 
-
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, cast
