@@ -117,23 +117,35 @@ def _group_by_module(items: list[pytest.Item]) -> None:
 
 #: The groups that take longest (CPU, or waiting on purpose), longest first, as measured with
 #: ``--durations``: a worker takes them first, so the short ones and the tests spread one by one
-#: fill in around them instead of one long group starting last and running on alone.
+#: fill in around them instead of one long group starting last and running on alone (every group
+#: of five seconds or more, measured 2026-11-30 under -n 4).
 LONGEST_GROUPS = (
+    "tests/triage/test_interview_length.py",
     _SIMULATOR_NLU,
     "tests/reliability/test_load.py",
-    "tests/triage/test_interview_length.py",
-    _VIRTUAL_ALEXA_READING,
-    "tests/reliability/test_fuzz.py",
     "tests/reliability/test_deadlines.py",
+    _VIRTUAL_ALEXA_READING,
     "tests/storage/test_storage_dynamodb.py",
-    "tests/simulator/test_simulator_browser.py",
-    "tests/speech/test_speech_properties.py",
-    "tests/speech/test_speech_ssml_check.py",
     "tests/reliability/test_writes.py",
-    "tests/triage/test_speed_equivalence.py",
-    "tests/skill/test_virtual_alexa.py",
     "tests/reliability/test_faults.py",
+    "tests/reliability/test_fuzz.py",
+    "tests/triage/test_speed_equivalence.py",
+    "tests/simulator/test_simulator_browser.py",
+    "tests/skill/test_virtual_alexa.py",
     "tests/skill/test_template.py",
+    "tests/triage/test_interview_plan.py",
+    "tests/reliability/test_privacy.py",
+    "tests/reliability/test_serving.py",
+    "tests/storage/test_storage_sqlite.py",
+    "tests/reliability/test_operations.py",
+    "tests/content/test_content_compile.py",
+    "tests/skill/test_icing_and_price_flows.py",
+    "tests/speech/test_speech_ssml_check.py",
+    "tests/content/test_content_schema.py",
+    "tests/capacity/test_capacity_load.py",
+    "tests/speech/test_speech_xml.py",
+    "tests/reliability/test_security.py",
+    "tests/speech/test_speech_properties.py",
 )
 
 
