@@ -48,15 +48,17 @@ $(SYSTEM_BINARIES) &:
 
 browser: $(SYSTEM_BINARIES)
 
-# pytest-xdist with two workers more than there are cores: a fifth of the suite's time is tests
-# waiting on purpose (late and dripping servers, deadlines, timers), and the extra workers run other
-# tests meanwhile. loadgroup: a module runs whole on one worker, so its server fixtures start once;
-# big modules of small cases are spread test by test, and the longest groups are handed out first
-# (--no-loadscope-reorder keeps the order tests/conftest.py gives them). Hypothesis runs its "ci"
-# profile (tests/conftest.py): fewer examples in a fixed sequence; `make stress` runs "thorough".
+# pytest-xdist with one worker more than there are cores: the modules that mostly wait on purpose
+# (late and dripping servers, deadlines) are one group that one worker works through while the
+# others keep the cores busy (a further worker only added start-up and contention: 240 s of CPU
+# instead of 220 s, no sooner done). loadgroup: a module runs whole on one worker, so its server
+# fixtures start once; big modules of small cases are spread test by test, and the longest groups
+# are handed out first (--no-loadscope-reorder keeps the order tests/conftest.py gives them).
+# Hypothesis runs its "ci" profile (tests/conftest.py): fewer examples in a fixed sequence; `make
+# stress` runs "thorough".
 # The suite starts some 40 Python processes (workers, gunicorn, subprocesses) that import the same
 # modules: bytecode caches (__pycache__, gitignored) are written even where the environment says not to.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: $(STAMP) $(NODE_STAMP) $(SYSTEM_BINARIES)
 	$(TEST_ENV) HYPOTHESIS_PROFILE=ci PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 

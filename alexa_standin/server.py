@@ -28,6 +28,9 @@ from urllib.parse import urlsplit
 from kneeskill.outbound import is_loopback_host  # the same rule the skill's API client uses
 
 _MAX_BODY = 256 * 1024
+#: How often the serving thread checks whether it is asked to stop: :meth:`StandIn.stop` waits up
+#: to this long (``serve_forever``'s default, half a second, was paid by every test that starts one).
+_POLL_SECONDS = 0.05
 _DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
     400: ("INVALID_REQUEST", "Bad Request"),
     401: ("UNAUTHORIZED", "Unauthorized"),
@@ -131,7 +134,12 @@ class StandIn:
         server = ThreadingHTTPServer((host, port), _Handler)
         server.daemon_threads = True
         server.block_on_close = False
-        thread = threading.Thread(target=server.serve_forever, name="alexa-standin", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": _POLL_SECONDS},
+            name="alexa-standin",
+            daemon=True,
+        )
         standin = cls(server, thread)
         server.standin = standin  # type: ignore[attr-defined]
         thread.start()

@@ -135,6 +135,7 @@ class Source(StrEnum):
     FALLBACK = "fallback"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Lower case, plain apostrophes, words and digits only, single spaces."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").replace(".", " ")
@@ -271,6 +272,7 @@ def _words_within(model: VoiceModel, text: str) -> _Candidate | None:
     return _Candidate(best[2], {}, 0.84 - 0.02 * best[0], Source.FUZZY)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _singular_words(text: str) -> str:
     from kneeskill.slots import match_key
 
@@ -580,6 +582,7 @@ def _slot_type(data: Mapping[str, Any]) -> SlotType:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _sample(intent: str, text: str) -> _Sample:
     tokens: list[str] = []
     words: list[str] = []  # literal words since the last slot, normalised together

@@ -85,6 +85,22 @@ SHARED_WORK_MODULES = {
     "tests/simulator/test_prompt_replies.py": _SIMULATOR_NLU,
     "tests/simulator/test_simulator_dialog.py": _SIMULATOR_NLU,
 }
+#: The modules that spend most of their time waiting on purpose, on the skill's own deadlines (late,
+#: dripping and failing servers: DynamoDB, the Alexa APIs, SQLite locks), run one after another on
+#: one worker, so at most one worker waits at a time and the others keep every core busy (make test
+#: runs one worker more than there are cores). Measured under -n 3 on a quiet 2-core machine: about
+#: 100 s of wall time, 20 s of it CPU, while the rest takes about 110 s on the other two (more
+#: waiting modules here made this group the last to finish); as separate groups, three of them at
+#: once left a core idle for half a minute.
+_WAITING = "waiting on deadlines"
+WAITING_MODULES = {
+    "tests/reliability/test_deadlines.py": _WAITING,
+    "tests/reliability/test_faults.py": _WAITING,
+    "tests/reliability/test_writes.py": _WAITING,
+    "tests/storage/test_storage_dynamodb.py": _WAITING,
+    "tests/alexa_services/test_alexa_services.py": _WAITING,
+    "tests/reliability/test_outbound.py": _WAITING,
+}
 SHARED_WORK = {
     "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
         _VIRTUAL_ALEXA_READING
@@ -108,7 +124,11 @@ def _group_by_module(items: list[pytest.Item]) -> None:
         )
         spread = module in SPREAD_MODULES or (len(members) >= SPREAD_FROM and not shares_a_module_fixture)
         for item in members:
-            group = SHARED_WORK.get(item.nodeid.split("[", 1)[0]) or SHARED_WORK_MODULES.get(module)
+            group = (
+                SHARED_WORK.get(item.nodeid.split("[", 1)[0])
+                or SHARED_WORK_MODULES.get(module)
+                or WAITING_MODULES.get(module)
+            )
             if group is not None:
                 item.add_marker(pytest.mark.xdist_group(group))
             elif not spread:
@@ -117,23 +137,32 @@ def _group_by_module(items: list[pytest.Item]) -> None:
 
 #: The groups that take longest (CPU, or waiting on purpose), longest first, as measured with
 #: ``--durations``: a worker takes them first, so the short ones and the tests spread one by one
-#: fill in around them instead of one long group starting last and running on alone.
+#: fill in around them instead of one long group starting last and running on alone (every group
+#: of five seconds or more, measured 2026-11-30 under -n 4).
 LONGEST_GROUPS = (
+    _WAITING,
+    "tests/triage/test_interview_length.py",
     _SIMULATOR_NLU,
     "tests/reliability/test_load.py",
-    "tests/triage/test_interview_length.py",
     _VIRTUAL_ALEXA_READING,
     "tests/reliability/test_fuzz.py",
-    "tests/reliability/test_deadlines.py",
-    "tests/storage/test_storage_dynamodb.py",
-    "tests/simulator/test_simulator_browser.py",
-    "tests/speech/test_speech_properties.py",
-    "tests/speech/test_speech_ssml_check.py",
-    "tests/reliability/test_writes.py",
     "tests/triage/test_speed_equivalence.py",
+    "tests/simulator/test_simulator_browser.py",
     "tests/skill/test_virtual_alexa.py",
-    "tests/reliability/test_faults.py",
     "tests/skill/test_template.py",
+    "tests/triage/test_interview_plan.py",
+    "tests/reliability/test_privacy.py",
+    "tests/skill/test_icing_and_price_flows.py",
+    "tests/reliability/test_serving.py",
+    "tests/storage/test_storage_sqlite.py",
+    "tests/reliability/test_operations.py",
+    "tests/content/test_content_compile.py",
+    "tests/speech/test_speech_ssml_check.py",
+    "tests/content/test_content_schema.py",
+    "tests/capacity/test_capacity_load.py",
+    "tests/speech/test_speech_xml.py",
+    "tests/reliability/test_security.py",
+    "tests/speech/test_speech_properties.py",
 )
 
 

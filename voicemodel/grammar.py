@@ -19,6 +19,7 @@ A template that would spell more than ``MAX_EXPANSIONS`` sentences is an error.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -167,18 +168,42 @@ def best(
     written form, every alternative first, costs nothing), ties in the order written. A sentence
     ``held_out`` says is held out (a paraphrase kept apart to measure generalisation) is left out
     and the next cheapest takes its place, unless it is a template written out as it is."""
+    ordered: Iterable[str] = _ranked(tuple(templates), _rules_used(templates, rules), quota)
+    if held_out is not None:
+        written = {t for t in templates if plain(t)}
+        ordered = (s for s in ordered if s in written or not held_out(s))
+    return list(itertools.islice(ordered, quota))
+
+
+def _rules_used(templates: Iterable[str], rules: Rules) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The rules ``templates`` refer to, directly or through other rules, with their templates: what
+    their sentences depend on (the locales' rules differ only in a few words most intents never use,
+    so a sentence ranking is worked out once for all the locales that share it)."""
+    used: set[str] = set()
+    todo = [name for template in templates for name in _RULE.findall(template)]
+    while todo:
+        name = todo.pop()
+        if name in used or name not in rules:
+            continue  # an unknown rule stays unknown: expanding it raises, as it would have
+        used.add(name)
+        todo.extend(ref for template in rules[name] for ref in _RULE.findall(template))
+    return tuple((name, tuple(rules[name])) for name in sorted(used))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ranked(
+    templates: tuple[str, ...], rules: tuple[tuple[str, tuple[str, ...]], ...], quota: int
+) -> tuple[str, ...]:
+    """Every sentence ``best`` may choose from, cheapest first (ties in the order written)."""
     ranked: dict[str, tuple[int, int, int]] = {}
     cache: dict[str, list[tuple[str, int]]] = {}
-    written = {t for t in templates if plain(t)}
+    used = dict(rules)
     for order, template in enumerate(templates):
-        for rank, (sentence, cost) in enumerate(_costed(template, rules, 2 * quota, cache)):
+        for rank, (sentence, cost) in enumerate(_costed(template, used, 2 * quota, cache)):
             key = (cost, order, rank)
             if sentence not in ranked or key < ranked[sentence]:
                 ranked[sentence] = key
-    ordered = (s for s, _ in sorted(ranked.items(), key=lambda item: item[1]))
-    if held_out is not None:
-        ordered = (s for s in ordered if s in written or not held_out(s))
-    return list(itertools.islice(ordered, quota))
+    return tuple(s for s, _ in sorted(ranked.items(), key=lambda item: item[1]))
 
 
 def plain(template: str) -> bool:

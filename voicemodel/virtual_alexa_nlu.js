@@ -14,16 +14,10 @@ const fs = require("fs");
 const va = require("virtual-alexa");
 const core = require("virtual-core");
 const { SkillRequest } = require("virtual-alexa/lib/src/core/SkillRequest");
-const { SamplePhrase } = require("virtual-core/lib/src/SampleUtterances");
 
-// virtual-core builds every sample's RegExp anew for every utterance it tries (most of its time on
-// a model of thousands of samples). The pattern has no "g" flag, so it keeps no state between
-// matches: build it once per sample. The matching itself is unchanged.
-const buildRegex = SamplePhrase.prototype.regex;
-SamplePhrase.prototype.regex = function () {
-  if (this._compiled === undefined) this._compiled = buildRegex.call(this);
-  return this._compiled;
-};
+// virtual-core tries every sample against every utterance, most of its time on a model of
+// thousands of samples: skip the samples that cannot match (what it matches is unchanged).
+require("./virtual_alexa_speed").speedUp();
 
 // virtual-alexa's AMAZON.NUMBER knows digits and the words one to twenty only; Alexa's knows every
 // number ("forty two" arrives as 42). Teach the emulator the spoken numbers up to 120, nothing else.

@@ -8,6 +8,8 @@
 "use strict";
 const fs = require("fs");
 const va = require("virtual-alexa");
+// Its matcher unchanged, only quicker: samples that cannot match an utterance are not tried.
+require("../../voicemodel/virtual_alexa_speed").speedUp();
 
 async function main() {
   const [modelFile, url, skillId, locale] = process.argv.slice(2);

@@ -45,7 +45,7 @@ NASTY = "&<>\"' ]]> <!-- </s><speak> \x00\x01\x0b\x1f\x7f\ud800\udfff\ufffe 😀
 
 def _random_text(rng: random.Random, longest: int) -> str:
     alphabet = NASTY + "abcdefghij KLM .,?!0123456789"
-    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest)))
+    return "".join(rng.choices(alphabet, k=rng.randint(0, longest)))
 
 
 def _random_reply(rng: random.Random) -> Reply:

@@ -12,6 +12,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from kneeskill.settings import Settings
+from tests.support.loopback import POLL_SECONDS
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -32,7 +33,9 @@ def http_transport(settings: Settings) -> Iterator[Transport]:
 
     app = create_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+    )
     thread.start()
     port = server.server_port
 
