@@ -164,7 +164,7 @@ def replaced(value: Any, path: tuple[Any, ...], new: object) -> Any:
     return copy
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(states)
 def test_a_state_the_skill_wrote_is_read_the_same_by_both_readers(state: SessionState) -> None:
     encoded = state.encode()
@@ -176,7 +176,7 @@ def test_a_state_the_skill_wrote_is_read_the_same_by_both_readers(state: Session
     assert fast.mode is state.mode and fast.question == state.question and fast.guess == state.guess
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(states, st.data())
 def test_a_damaged_or_hostile_state_is_read_the_same_by_both_readers(
     state: SessionState, data: st.DataObject

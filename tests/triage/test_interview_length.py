@@ -255,25 +255,13 @@ def test_no_countdown_is_promised_far_from_the_end() -> None:
     assert countdown(facts, result) is None
 
 
-def test_the_cheap_bound_never_counts_more_questions_than_an_all_no_interview_asks() -> None:
-    """``certainly_left`` lets ``countdown`` skip playing the plan early on, so it must never be more
-    than ``questions_left``: on every stored case of the speed snapshot (the golden vignettes'
-    interviews, random facts, random interviews), and it must spare the walk where it is meant to."""
-    from test_speed_equivalence import _load
-
-    over: list[str] = []
-    spared = 0
-    for data, _ in _load():
-        facts = Facts.from_json(data)
+def test_the_cheap_bound_spares_walking_the_plan_at_the_start_of_an_interview() -> None:
+    """``certainly_left`` (held never above ``questions_left`` on every case of the speed snapshot,
+    ``test_speed_equivalence``) alone rules out a countdown while the screens and the age are ahead."""
+    for facts in (Facts.empty(), Facts({Finding.PE_SIGNS: A})):
         result = assess(facts)
-        if result.next_question is None:
-            continue
-        bound = certainly_left(facts, result.level)
-        if bound > result.questions_left:
-            over.append(f"{data}: {bound} > {result.questions_left}")
-        spared += bound > COUNTDOWN_MAX
-    assert over == []
-    assert spared >= 100  # the first questions of an interview: the screens and the age alone
+        assert certainly_left(facts, result.level) > COUNTDOWN_MAX
+        assert countdown(facts, result) is None
 
 
 #: Facts near the end of an interview with some screens left open: everything but the screens and
@@ -293,7 +281,7 @@ _late_facts = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(facts_strategy, _late_facts))
 def test_the_cheap_bound_holds_for_facts_late_in_an_interview(facts: Facts) -> None:
     result = assess(facts)

@@ -38,6 +38,7 @@ if __name__ == "__main__":  # run as a script to (re)write the snapshot
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from triage import AGE_QUESTION, Answer, Assessment, Facts, Finding, answer_question, assess
+from triage.interview import certainly_left
 
 GOLDEN = Path(__file__).with_name("golden_assessments.json.gz")
 SEED = 20240611
@@ -185,6 +186,9 @@ def _load() -> list[tuple[dict[str, Any], str]]:
 
 
 def _mismatches(rows: list[tuple[dict[str, Any], str]]) -> list[str]:
+    """The cases whose assessment differs from the snapshot, and (on the same pass, since the digest
+    has already counted ``questions_left``) those where the countdown's cheap bound
+    (``certainly_left``) would count more questions than the interview asks."""
     bad: list[str] = []
     for data, expected in rows:
         facts = Facts.from_json(data)
@@ -192,6 +196,8 @@ def _mismatches(rows: list[tuple[dict[str, Any], str]]) -> list[str]:
         result = assess(facts)
         if digest(result) != expected:
             bad.append(f"{json.dumps(data)} -> {canonical(result)}")
+        elif result.next_question is not None and certainly_left(facts, result.level) > result.questions_left:
+            bad.append(f"{json.dumps(data)}: certainly_left > questions_left {result.questions_left}")
     return bad
 
 
