@@ -273,7 +273,7 @@ def countdown(facts: Facts, assessment: Assessment | None = None) -> int | None:
     if result.next_question is None or certainly_left(facts, result.level) > COUNTDOWN_MAX:
         return None  # (early on, the screens and the age alone are more than is ever counted down)
     promised = result.questions_left_within(COUNTDOWN_MAX + 1)
-    if result.next_question is None or promised > COUNTDOWN_MAX:
+    if promised > COUNTDOWN_MAX:
         return None
     budget = [COUNTDOWN_CHECKS]
     return promised if _ends_within(facts, result, promised + COUNTDOWN_SLACK, budget) else None
