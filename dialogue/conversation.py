@@ -68,9 +68,7 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         turn = replace(turn, state=turn.state.remembering(state.snapshot()))
     if turn.state.emergency is None:
         return turn
-    raised = turn.state.emergency is not state.emergency and (
-        stronger(state.emergency, turn.state.emergency) is turn.state.emergency
-    )
+    raised = _raised(state.emergency, turn.state.emergency)
     if raised and act.act in _ANSWER_ACTS:
         turn = replace(_with_read_back(state, act, turn, ctx), said=None)
     if turn.full_guidance:
@@ -78,6 +76,11 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
         return replace(turn, full_guidance=True)
     return turn
+
+
+def _raised(before: EmergencyKind | None, after: EmergencyKind | None) -> bool:
+    """The turn brought the session's guidance, or a stronger one (its answer is then read back)."""
+    return after is not None and after is not before and stronger(before, after) is after
 
 
 def _with_disclaimer(turn: Turn, ctx: TurnContext) -> Turn:
@@ -99,9 +102,14 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
-    texts = p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes)
+    return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes))
+
+
+def _led(turn: Turn, ctx: TurnContext, texts: tuple[str, ...]) -> Turn:
+    """The turn's reply opening with ``texts``: a result is worded again with them inside its word
+    budget (what does not fit then waits behind "more"), any other reply gets them in front."""
     if turn.said is not None and turn.said.kind is SaidKind.RESULT:
-        return _result(turn.state, ctx, assess(facts), lead=texts)
+        return _result(turn.state, ctx, assess(turn.state.facts), lead=texts)
     return replace(turn, reply=p.prefixed(turn.reply, texts))
 
 
@@ -368,13 +376,9 @@ def _take_back(state: SessionState, ctx: TurnContext, answer: Act | None) -> Tur
     if answer is None:
         return _ask_again(restored, ctx)
     turn = respond(restored, UserAct(answer), ctx)
-    if p.reads_back(ctx.content, turn.reply):
-        return replace(turn, said=None)  # "You said yes to ..." says what the answer now is
-    ack = p.acknowledgement(ctx.content, answer is Act.YES)
-    if turn.said is not None and turn.said.kind is SaidKind.RESULT:
-        # worded again with the acknowledgement inside the result's word budget
-        return replace(_result(turn.state, ctx, assess(turn.state.facts), lead=(ack,)), said=None)
-    return replace(turn, reply=p.prefixed(turn.reply, (ack,)), said=None)
+    if _raised(restored.emergency, turn.state.emergency):
+        return replace(turn, said=None)  # its read-back ("You said yes to ...") says what the answer is
+    return replace(_led(turn, ctx, (p.acknowledgement(ctx.content, answer is Act.YES),)), said=None)
 
 
 def _ask_again(state: SessionState, ctx: TurnContext) -> Turn:

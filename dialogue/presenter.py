@@ -297,15 +297,6 @@ def acknowledgement(c: LocaleContent, yes: bool) -> str:
     return c.skill["acknowledged_yes" if yes else "acknowledged_no"]
 
 
-def reads_back(c: LocaleContent, reply: Reply) -> bool:
-    """The reply reads an answer back ("You said yes to ... If I misheard, say go back.")."""
-    undo = _plain_key(c.skill["readback_undo"])
-    return any(
-        isinstance(b, Paragraph) and any(_plain_key(x.text()) == undo for x in b.sentences)
-        for b in reply.blocks
-    )
-
-
 def prefixed(reply: Reply, texts: Sequence[str]) -> Reply:
     """The reply opening with ``texts`` (never cut)."""
     return _prefixed(reply, essential(*texts))
