@@ -155,44 +155,30 @@ def _check_envelope() -> tuple[str, dict[str, Any]]:
         raise BadRequest("body is not UTF-8 JSON") from None
     if not isinstance(envelope, dict):
         raise BadRequest("body must be a JSON object")
-    if not _has_required_fields(envelope):
-        _refuse_missing_field(envelope)
+    _refuse_missing_fields(envelope)
     if parse_timestamp(envelope["request"]["timestamp"]) is None:
         raise BadRequest("request.timestamp is not an ISO 8601 time")
     return text, envelope
 
 
-def _has_required_fields(envelope: dict[str, Any]) -> bool:
-    """The usual case, read directly: every required field a non-empty string."""
-    try:
-        request_part = envelope["request"]
-        fields = (
-            envelope["version"],
-            envelope["context"]["System"]["application"]["applicationId"],
-            request_part["type"],
-            request_part["requestId"],
-            request_part["timestamp"],
-        )
-    except (KeyError, TypeError, IndexError):
-        return False
-    return all(isinstance(value, str) and value for value in fields)
+#: The fields every Alexa request envelope has, each a non-empty string.
+_REQUIRED_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("version",),
+    ("context", "System", "application", "applicationId"),
+    ("request", "type"),
+    ("request", "requestId"),
+    ("request", "timestamp"),
+)
 
 
-def _refuse_missing_field(envelope: dict[str, Any]) -> None:
+def _refuse_missing_fields(envelope: dict[str, Any]) -> None:
     """Refuse with the first required field that is missing or not a non-empty string."""
-    for path in (
-        ("version",),
-        ("context", "System", "application", "applicationId"),
-        ("request", "type"),
-        ("request", "requestId"),
-        ("request", "timestamp"),
-    ):
+    for path in _REQUIRED_FIELDS:
         value: Any = envelope
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, str) or not value:
             raise BadRequest(f"missing or invalid field {'.'.join(path)}")
-    raise BadRequest("body does not match the Alexa request format")  # pragma: no cover - unreachable
 
 
 def _http_error(error: HTTPException) -> Response:
