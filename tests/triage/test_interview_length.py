@@ -255,9 +255,10 @@ def test_no_countdown_is_promised_far_from_the_end() -> None:
     assert countdown(facts, result) is None
 
 
-def test_the_cheap_bound_spares_walking_the_plan_at_the_start_of_an_interview() -> None:
+def test_the_cheap_bound_alone_rules_out_a_countdown_at_the_start_of_an_interview() -> None:
     """``certainly_left`` (held never above ``questions_left`` on every case of the speed snapshot,
-    ``test_speed_equivalence``) alone rules out a countdown while the screens and the age are ahead."""
+    ``test_speed_equivalence``) is more than is ever counted down while the screens and the age are
+    ahead, so ``countdown`` can answer from it alone there."""
     for facts in (Facts.empty(), Facts({Finding.PE_SIGNS: A})):
         result = assess(facts)
         assert certainly_left(facts, result.level) > COUNTDOWN_MAX
