@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import yaml
 
+from content import yaml_source
 from content.checks import check_bundle
 from content.loader import SUPPORTED_LOCALES
 from content.schema import LocaleContent
@@ -35,9 +36,6 @@ PLACEHOLDER_RE: Final = re.compile(r"\{([a-z_]+)\}")
 _LOCALE_FILE_KEYS: Final = frozenset({"locale", "terms", "overrides"})
 #: Kept as a placeholder in the emergency templates so speech can render the number with say-as/sub.
 NUMBER_PLACEHOLDER: Final = "emergency_number"
-#: libyaml's loader where PyYAML was built with it (several times faster), else the pure-Python one:
-#: both read the sources into the same data.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ContentError(Exception):
@@ -47,7 +45,7 @@ class ContentError(Exception):
 def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_YAML_LOADER)
+            data = yaml_source.load(fh)
     except OSError as err:
         raise ContentError(f"{label}: cannot read ({err.strerror})") from None
     except yaml.YAMLError as err:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
+from content import yaml_source
 
 ROOT = Path(__file__).resolve().parents[1]
 VIGNETTES_PATH = ROOT / "tests" / "golden" / "triage" / "vignettes.yaml"
@@ -270,8 +270,7 @@ def parse(entry: Mapping[str, Any], groups: Mapping[str, frozenset[str]] | None 
 
 
 def load(path: Path = VIGNETTES_PATH) -> list[Vignette]:
-    # libyaml's safe loader when PyYAML has it: the same documents, some ten times faster.
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = yaml_source.load(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise VignetteError(f"{path}: expected a list of vignettes")
     groups = _groups()

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import content
+from content import yaml_source
 from kneeskill.slots import SlotValue, catalogues, spoken_form, variants
 from voicemodel.grammar import best
 
@@ -48,9 +47,6 @@ FIRST_SAMPLES_FILE = ROOT / "voicemodel" / "samples_v1.yaml"
 RECOGNITION_FILE = ROOT / "kneeskill" / "recognition_words.json"
 RECOGNITION_TYPES = ("SYMPTOM", "BODY_PLACE")
 MODELS_DIR = ROOT / "skill" / "interactionModels" / "custom"
-#: libyaml's loader where PyYAML was built with it (several times faster), else the pure-Python one:
-#: both read the sources into the same data.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ADJACENT_SLOTS = re.compile(r"\}\s*\{")
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
@@ -420,15 +416,15 @@ def _dialog(spec: dict[str, Any], c: content.LocaleContent) -> tuple[dict[str, A
 
 def load_spec() -> dict[str, Any]:
     with INTENTS_FILE.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.load(handle, Loader=_YAML_LOADER)
+        spec: dict[str, Any] = yaml_source.load(handle)
     with FIRST_SAMPLES_FILE.open(encoding="utf-8") as handle:
-        spec["first_samples"] = yaml.load(handle, Loader=_YAML_LOADER)
+        spec["first_samples"] = yaml_source.load(handle)
     return spec
 
 
 def load_words() -> dict[str, Any]:
     with WORDS_FILE.open(encoding="utf-8") as handle:
-        words: dict[str, Any] = yaml.load(handle, Loader=_YAML_LOADER)
+        words: dict[str, Any] = yaml_source.load(handle)
     return words
 
 

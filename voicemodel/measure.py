@@ -27,15 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from content import yaml_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "tests" / "golden" / "paraphrases"
 MODELS_DIR = ROOT / "skill" / "interactionModels" / "custom"
 NLU_DRIVER = Path(__file__).with_name("virtual_alexa_nlu.js")
-#: libyaml's loader where PyYAML was built with it (several times faster), else the pure-Python one:
-#: both read the files into the same data.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: ``elicit`` in the corpus -> the (intent, slot) of the ``Dialog.ElicitSlot`` the device last heard.
 ELICITED = {
     "age": ("AgeIntent", "age"),
@@ -72,7 +69,7 @@ def corpus_locales() -> list[str]:
 
 
 def load_corpus(locale: str) -> list[Case]:
-    data = yaml.load((CORPUS_DIR / f"{locale}.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    data = yaml_source.load((CORPUS_DIR / f"{locale}.yaml").read_text(encoding="utf-8"))
     if data.get("locale") != locale:
         raise ValueError(f"{locale}.yaml says it is {data.get('locale')!r}")
     return [_case(locale, case) for case in data["cases"]]
@@ -86,7 +83,7 @@ BATCHES = ("first", "fresh", "probe3")
 
 def load_required(locale: str) -> list[Case]:
     """The phrasings the issue requires as samples (``required.yaml``), those for ``locale``."""
-    data = yaml.load(REQUIRED_FILE.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    data = yaml_source.load(REQUIRED_FILE.read_text(encoding="utf-8"))
     return [
         _case(locale, phrase) for phrase in data["phrases"] if locale in (phrase.get("locales") or (locale,))
     ]

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from content import compile as compiler
+from content import yaml_source
 from content.schema import CareLevelKey, CareLevelTexts, ConditionPart, LocaleContent, QuestionText, Terms
 from content.validation import SchemaError, from_dict, to_dict, validate_source
 from triage.vocabulary import CareLevel, Condition, Finding
@@ -151,14 +152,13 @@ def sources(tmp_path: Path) -> Path:
     return copy
 
 
-#: libyaml's safe loader and dumper when PyYAML has them (ten times faster than the pure-Python ones
-#: on the big locale files; the compiler reads what they write like any YAML).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's safe dumper when PyYAML has it (ten times faster than the pure-Python one on the big
+#: locale files; the compiler reads what it writes like any YAML).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def edit_yaml(path: Path, change: Any) -> None:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    data = yaml_source.load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.dump(data, Dumper=_DUMPER, allow_unicode=True), encoding="utf-8")
 

@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-import yaml
-
 import content
+from content import yaml_source
 from dialogue.modes import state_data
 from tests.support.envelopes import Session, card_of, reprompt_of, speech_of
 from tests.support.transports import Transport
@@ -65,15 +64,11 @@ class Script:
     standin: bool = False  # plays against the Alexa API stand-in (tests/skill/test_icing_scripts.py)
 
 
-#: libyaml's safe loader when PyYAML has it (about ten times faster), else the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_scripts(*, standin: bool = False) -> list[Script]:
     """The scripts that need the Alexa API stand-in (``standin``) or the ones that don't."""
     scripts = []
     for path in sorted(SCRIPTS_DIR.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = yaml_source.load(path.read_text(encoding="utf-8"))
         if bool(data.get("alexa_standin", False)) is not standin:
             continue
         locales = data.get("locales") or list(content.SUPPORTED_LOCALES)
