@@ -94,13 +94,16 @@ def request(
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     plain_http: Callable[[str], bool] = _no_plain_http,
-    tls: ssl.SSLContext | None = None,
+    tls: Callable[[], ssl.SSLContext] | None = None,
 ) -> Answer:
     """One HTTP exchange within one whole-call deadline (``cap_seconds`` or what is left of the
     request's budget) and a size cap; ``what`` names the dependency for the budget's record.
 
-    https always; plain http only to a host ``plain_http`` allows. Raises :class:`OutboundError`.
+    https always; plain http only to a host ``plain_http`` allows; ``tls`` makes the TLS context
+    (by default the system's), only for https. The deadline runs from this call: making the
+    context and the connection count against it. Raises :class:`OutboundError`.
     """
+    started = time.monotonic()
     seconds = budget.call_seconds(cap_seconds)
     if budget.exhausted(what, seconds):
         raise OutboundError(Failure.TIMEOUT, "request budget exhausted", sent=False)
@@ -112,7 +115,7 @@ def request(
         raise OutboundError(Failure.NOT_ALLOWED, "bad port", sent=False) from error
     connection: http.client.HTTPConnection
     if parts.scheme == "https" and host:
-        connection = http.client.HTTPSConnection(host, port, timeout=seconds, context=tls or _tls_context())
+        connection = http.client.HTTPSConnection(host, port, timeout=seconds, context=(tls or _tls_context)())
     elif parts.scheme == "http" and host and plain_http(host):
         connection = http.client.HTTPConnection(host, port, timeout=seconds)
     else:
@@ -120,7 +123,7 @@ def request(
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     stage = _Stage()
     try:
-        with deadline_for(connection, seconds) as deadline:
+        with deadline_for(connection, seconds - (time.monotonic() - started)) as deadline:
             try:
                 answer = _exchange(
                     connection,

@@ -40,6 +40,20 @@ from tests.support.transports import http_transport
 #: "Well inside" Alexa's 8 s: the 4 s budget plus rendering, with room for a busy 2-core machine.
 WELL_INSIDE = 5.5
 DRIP_SECONDS = 0.2  # one byte every 200 ms: a 300-byte answer would take a minute
+#: How late a busy 2-core machine may wake the waiting thread after a deadline passes (a CI run
+#: woke 0.54 s late). Each deadline below is held against what a deadline not kept would cost,
+#: which is longer than the deadline plus this slack (a 6 s lookup, the 2 s default cap when a
+#: request budget is the shorter, a 3 s busy wait, a minute-long drip), so the slack hides nothing.
+LATE_WAKE = 1.0
+
+
+@contextmanager
+def keeps_to(deadline: float) -> Iterator[None]:
+    """The block ends within ``deadline`` seconds (and the machine's :data:`LATE_WAKE`)."""
+    started = time.monotonic()
+    yield
+    took = time.monotonic() - started
+    assert took < deadline + LATE_WAKE, f"took {took:.2f} s against a {deadline} s deadline"
 
 
 def _address(url: str) -> tuple[str, int]:
@@ -194,11 +208,8 @@ def test_the_sqlite_busy_wait_shares_the_budget(tmp_path: Path) -> None:
     blocker = sqlite3.connect(tmp_path / "k.sqlite3", isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with budget.request_budget(0.5):
-            started = time.monotonic()
-            with pytest.raises(StoreUnavailable):
-                store.add_icing_start("k", datetime.now(UTC))
-            assert time.monotonic() - started < 1.0
+        with budget.request_budget(0.5), keeps_to(0.5), pytest.raises(StoreUnavailable):
+            store.add_icing_start("k", datetime.now(UTC))
         with budget.request_budget(0.0), pytest.raises(StoreUnavailable, match="budget"):
             store.load("k")
     finally:
@@ -228,15 +239,10 @@ def test_the_certificate_download_resolves_the_name_within_its_budget(slow_resol
     """Defect 14: the name lookup was outside the 2 s download budget (a slow resolver: 6 s)."""
     from webapp.verification import ChainFetchError, fetch_cert_chain
 
-    started = time.monotonic()
-    with pytest.raises(ChainFetchError, match="timed out"):
+    with keeps_to(2.0), pytest.raises(ChainFetchError, match="timed out"):
         fetch_cert_chain(f"http://{SLOW_NAME}:9/echo.api/x.pem")
-    assert time.monotonic() - started < 2.5
-    with budget.request_budget(0.5):
-        started = time.monotonic()
-        with pytest.raises(ChainFetchError):
-            fetch_cert_chain(f"http://{SLOW_NAME}:9/echo.api/x.pem")
-        assert time.monotonic() - started < 1.0  # what was left of the request's budget
+    with budget.request_budget(0.5), keeps_to(0.5), pytest.raises(ChainFetchError):  # what was left
+        fetch_cert_chain(f"http://{SLOW_NAME}:9/echo.api/x.pem")
 
 
 def test_the_alexa_api_client_resolves_the_name_within_its_deadline(slow_resolver: None) -> None:
@@ -244,26 +250,19 @@ def test_the_alexa_api_client_resolves_the_name_within_its_deadline(slow_resolve
     from ask_sdk_model.services.api_client_request import ApiClientRequest
 
     client = LoopbackAwareApiClient(allow_loopback_http=False, timeout=1.0)
-    started = time.monotonic()
-    with pytest.raises(ApiClientException, match="timeout"):
+    with keeps_to(1.0), pytest.raises(ApiClientException, match="timeout"):
         client.invoke(ApiClientRequest(method="GET", url=f"https://{SLOW_NAME}/v1/alerts/timers"))
-    assert time.monotonic() - started < 1.5
 
 
 def test_the_dynamodb_store_resolves_the_name_within_its_deadline(slow_resolver: None) -> None:
     from kneeskill.storage.dynamodb import DynamoDbUserStore
 
     store = DynamoDbUserStore("t", retention_days=30, endpoint_url=f"http://{SLOW_NAME}:9")
-    started = time.monotonic()
-    with pytest.raises(StoreUnavailable):
+    with keeps_to(3.0), pytest.raises(StoreUnavailable):  # the whole call, retry included: connect + read
         store.load("k")
-    assert time.monotonic() - started < 3.5  # the whole call, retry included: connect + read
     fresh = DynamoDbUserStore("t", retention_days=30, endpoint_url=f"http://{SLOW_NAME}:9")  # no breaker open
-    with budget.request_budget(0.5):
-        started = time.monotonic()
-        with pytest.raises(StoreUnavailable):
-            fresh.delete("k")
-        assert time.monotonic() - started < 1.0  # what was left of the request's budget
+    with budget.request_budget(0.5), keeps_to(0.5), pytest.raises(StoreUnavailable):  # what was left
+        fresh.delete("k")
 
 
 def test_a_dripping_certificate_download_stops_at_what_is_left_of_the_request_budget(
@@ -271,8 +270,10 @@ def test_a_dripping_certificate_download_stops_at_what_is_left_of_the_request_bu
 ) -> None:
     from webapp.verification import ChainFetchError, fetch_cert_chain
 
-    with dripping(standin.url) as slow, budget.request_budget(0.8):
-        started = time.monotonic()
-        with pytest.raises(ChainFetchError, match="timed out"):
-            fetch_cert_chain(f"{slow}/v1/alerts/timers")
-        assert time.monotonic() - started < 1.2
+    with (
+        dripping(standin.url) as slow,
+        budget.request_budget(0.8),
+        keeps_to(0.8),
+        pytest.raises(ChainFetchError, match="timed out"),
+    ):
+        fetch_cert_chain(f"{slow}/v1/alerts/timers")

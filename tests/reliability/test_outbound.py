@@ -6,6 +6,7 @@ typed failure inside the call's deadline or the request's budget, never a hang o
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -143,6 +144,24 @@ def test_the_request_budget_bounds_the_call_below_its_own_cap(origin: str) -> No
     with budget.request_budget(0.0):
         error, seconds = _failure(f"{origin}/ok")
     assert (error.failure, error.sent) == (Failure.TIMEOUT, False) and seconds < 0.1  # never started
+
+
+def test_making_the_tls_context_counts_against_the_calls_deadline(origin: str) -> None:
+    """A slow CA bundle (a cold disk) is inside the deadline, not before it starts."""
+
+    def slow_context() -> ssl.SSLContext:
+        time.sleep(0.6)
+        return ssl.create_default_context()
+
+    started = time.monotonic()
+    with pytest.raises(OutboundError) as caught:
+        request("GET", origin.replace("http:", "https:") + "/ok", what="test", cap_seconds=0.5,
+                max_bytes=LIMIT, tls=slow_context)  # fmt: skip
+    assert (caught.value.failure, caught.value.sent) == (Failure.TIMEOUT, False)
+    assert time.monotonic() - started < 1.5  # not a fresh 0.5 s after the context was made
+    answer = request("GET", f"{origin}/ok", what="test", cap_seconds=0.5, max_bytes=LIMIT,
+                     plain_http=is_loopback_host, tls=slow_context)  # fmt: skip
+    assert answer.status == 200  # plain http makes no TLS context
 
 
 def test_a_refused_connection_is_a_failure_that_sent_nothing() -> None:
