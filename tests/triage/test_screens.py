@@ -66,10 +66,15 @@ def interview(true: frozenset[Finding], age: int) -> Facts:
 
 
 @pytest.mark.parametrize("age", AGES)
-@pytest.mark.parametrize("finding", SYMPTOMS)
-def test_a_finding_that_sets_the_level_on_its_own_is_always_found(finding: Finding, age: int) -> None:
-    true = _true(frozenset({finding}))
-    assert _level(interview(true, age)) >= _level(_all_at_once(true, age))
+def test_a_finding_that_sets_the_level_on_its_own_is_always_found(age: int) -> None:
+    """Each finding alone, at this age: the interview reaches the level of the finding said at once."""
+    missed = {}
+    for finding in SYMPTOMS:
+        true = _true(frozenset({finding}))
+        reached, due = _level(interview(true, age)), _level(_all_at_once(true, age))
+        if reached < due:
+            missed[finding.value] = (reached, due)
+    assert not missed, missed
 
 
 @settings(max_examples=300, deadline=None)
