@@ -76,14 +76,18 @@ SPREAD_FROM = 30  # tests in a module
 #: Tests in different modules that read one expensive result cached per process run on one worker,
 #: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
 #: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
-#: And the modules that resolve hundreds of utterances per locale with the simulator's NLU, whose
-#: five compiled models (simulator.nlu.load_model, half a second a locale) are cached per process.
+#: And the modules that resolve utterances with the simulator's NLU, whose five compiled models
+#: (simulator.nlu.load_model, half a second a locale) are cached per process: the NLU's own checks,
+#: and the golden interviews, whose openings the NLU reads (bench.interview_lengths.volunteered).
 _VIRTUAL_ALEXA_READING = "virtual-alexa reading"
 _SIMULATOR_NLU = "simulator NLU models"
 SHARED_WORK_MODULES = {
     "tests/simulator/test_simulator_nlu.py": _SIMULATOR_NLU,
     "tests/simulator/test_prompt_replies.py": _SIMULATOR_NLU,
     "tests/simulator/test_simulator_dialog.py": _SIMULATOR_NLU,
+    "tests/simulator/test_simulator_session.py": _SIMULATOR_NLU,
+    "tests/triage/test_interview_length.py": _SIMULATOR_NLU,
+    "tests/evaluate/test_evaluate_harness.py": _SIMULATOR_NLU,
 }
 #: The modules that spend most of their time waiting on purpose, on the skill's own deadlines (late,
 #: dripping and failing servers: DynamoDB, the Alexa APIs, SQLite locks), run one after another on
@@ -141,7 +145,6 @@ def _group_by_module(items: list[pytest.Item]) -> None:
 #: of five seconds or more, measured 2026-11-30 under -n 4).
 LONGEST_GROUPS = (
     _WAITING,
-    "tests/triage/test_interview_length.py",
     _SIMULATOR_NLU,
     "tests/reliability/test_load.py",
     _VIRTUAL_ALEXA_READING,
