@@ -35,25 +35,12 @@ from tests.storage.tcp_proxy import TcpProxy
 from tests.support.envelopes import TEST_SKILL_ID, Session
 from tests.support.icing import ice_now
 from tests.support.scripts import emergency_opening
+from tests.support.timing import keeps_to
 from tests.support.transports import http_transport
 
 #: "Well inside" Alexa's 8 s: the 4 s budget plus rendering, with room for a busy 2-core machine.
 WELL_INSIDE = 5.5
 DRIP_SECONDS = 0.2  # one byte every 200 ms: a 300-byte answer would take a minute
-#: How late a busy 2-core machine may wake the waiting thread after a deadline passes (a CI run
-#: woke 0.54 s late). Each deadline below is held against what a deadline not kept would cost,
-#: which is longer than the deadline plus this slack (a 6 s lookup, the 2 s default cap when a
-#: request budget is the shorter, a 3 s busy wait, a minute-long drip), so the slack hides nothing.
-LATE_WAKE = 1.0
-
-
-@contextmanager
-def keeps_to(deadline: float) -> Iterator[None]:
-    """The block ends within ``deadline`` seconds (and the machine's :data:`LATE_WAKE`)."""
-    started = time.monotonic()
-    yield
-    took = time.monotonic() - started
-    assert took < deadline + LATE_WAKE, f"took {took:.2f} s against a {deadline} s deadline"
 
 
 def _address(url: str) -> tuple[str, int]:
