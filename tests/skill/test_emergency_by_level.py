@@ -114,7 +114,7 @@ def _without_the_guidance(response: dict[str, Any]) -> str | None:
     stronger one, and gives the number on the card and in the reprompt)."""
     speech = speech_of(response)
     if not speech:
-        return None  # a hand-over with no speech (no such intent today)
+        return "no speech at all"  # (a hand-over to another skill would need its own rule here)
     if not any(_opens_with(response, "en-US", kind) for kind in EmergencyKind):
         return "no guidance first: " + plain(speech)
     try:
