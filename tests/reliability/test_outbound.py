@@ -153,12 +153,12 @@ def test_making_the_tls_context_counts_against_the_calls_deadline(origin: str) -
         time.sleep(0.6)
         return ssl.create_default_context()
 
-    started = time.monotonic()
     with pytest.raises(OutboundError) as caught:
         request("GET", origin.replace("http:", "https:") + "/ok", what="test", cap_seconds=0.5,
                 max_bytes=LIMIT, tls=slow_context)  # fmt: skip
+    # The deadline had passed before connecting: nothing sent. (Counted from after the context,
+    # the https request to this plain-http server would fail its handshake instead: FAILED.)
     assert (caught.value.failure, caught.value.sent) == (Failure.TIMEOUT, False)
-    assert time.monotonic() - started < 1.5  # not a fresh 0.5 s after the context was made
     answer = request("GET", f"{origin}/ok", what="test", cap_seconds=0.5, max_bytes=LIMIT,
                      plain_http=is_loopback_host, tls=slow_context)  # fmt: skip
     assert answer.status == 200  # plain http makes no TLS context
