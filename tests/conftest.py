@@ -139,30 +139,32 @@ def _group_by_module(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.xdist_group(module))
 
 
-#: The groups that take longest (CPU, or waiting on purpose), longest first, as measured with
-#: ``--durations``: a worker takes them first, so the short ones and the tests spread one by one
-#: fill in around them instead of one long group starting last and running on alone (every group
-#: of five seconds or more, measured 2026-11-30 under -n 4).
+#: The groups that take longest (CPU, or waiting on purpose), longest first, and the longest of the
+#: tests spread one by one, as measured with ``--durations``: a worker takes them first, so the
+#: short ones fill in around them instead of one long group or test starting last and running on
+#: alone (every group of five seconds or more and the spread tests of two or more, measured
+#: 2026-11-30 under -n 3).
 LONGEST_GROUPS = (
     _WAITING,
     _SIMULATOR_NLU,
     "tests/reliability/test_load.py",
+    "tests/simulator/test_simulator_browser.py",
     _VIRTUAL_ALEXA_READING,
     "tests/reliability/test_fuzz.py",
-    "tests/triage/test_speed_equivalence.py",
-    "tests/simulator/test_simulator_browser.py",
+    "tests/speech/test_speech_ssml_check.py",
     "tests/skill/test_virtual_alexa.py",
+    "tests/triage/test_speed_equivalence.py",
+    "tests/triage/test_triage_interview.py::test_a_typical_interview_is_short_and_never_over_the_cap",
+    "tests/capacity/test_capacity_load.py",
+    "tests/skill/test_icing_and_price_flows.py",
     "tests/skill/test_template.py",
     "tests/triage/test_interview_plan.py",
     "tests/reliability/test_privacy.py",
-    "tests/skill/test_icing_and_price_flows.py",
     "tests/reliability/test_serving.py",
     "tests/storage/test_storage_sqlite.py",
     "tests/reliability/test_operations.py",
     "tests/content/test_content_compile.py",
-    "tests/speech/test_speech_ssml_check.py",
     "tests/content/test_content_schema.py",
-    "tests/capacity/test_capacity_load.py",
     "tests/speech/test_speech_xml.py",
     "tests/reliability/test_security.py",
     "tests/speech/test_speech_properties.py",
@@ -176,8 +178,9 @@ def _longest_groups_first(items: list[pytest.Item]) -> None:
     rank = {group: number for number, group in enumerate(LONGEST_GROUPS)}
 
     def key(item: pytest.Item) -> int:
-        marks = [m.args[0] for m in item.iter_markers("xdist_group") if m.args]
-        return min((rank.get(str(m), len(rank)) for m in marks), default=len(rank))
+        names = [str(m.args[0]) for m in item.iter_markers("xdist_group") if m.args]
+        names.append(item.nodeid.split("[", 1)[0])  # a test spread one by one: its own name
+        return min(rank.get(name, len(rank)) for name in names)
 
     items.sort(key=key)  # stable: the rest keeps the collection order
 

@@ -1,15 +1,15 @@
 """DynamoDB back end for AWS Lambda (table from template.yaml: key ``id`` (S), TTL attribute ``expires_at``).
 
-The client is boto3's low-level DynamoDB client (this module is imported only when DynamoDB is
-configured): it finds credentials wherever Lambda puts them (environment variables, or the
-container credentials endpoint under SnapStart), signs, retries and resolves endpoints. It takes
-typed attribute values, so no float or Decimal ever reaches the table: times are whole epoch
-seconds. Short socket timeouts, at most one retry and the request's budget
-(:mod:`kneeskill.budget`: each call is abandoned at its whole-call deadline, name lookup included)
-keep a slow or unavailable table inside Alexa's answer window; every failure becomes
-:class:`StoreUnavailable`. Measured before boto3 became the one client (issue 17): a cold start
-with DynamoDB on boto3 is 1.18-1.27x the minimal ASK SDK skill's (which loads boto3 too), inside
-the 1.5x target, so a hand-written client did not pay for itself.
+The client is boto3's low-level DynamoDB client, made straight from botocore (boto3's session adds
+nothing to a client; this module is imported only when DynamoDB is configured): it finds
+credentials wherever Lambda puts them (environment variables, or the container credentials endpoint
+under SnapStart), signs, retries and resolves endpoints. It takes typed attribute values, so no
+float or Decimal ever reaches the table: times are whole epoch seconds. Short socket timeouts, at
+most one retry and the request's budget (:mod:`kneeskill.budget`: each call is abandoned at its
+whole-call deadline, name lookup included) keep a slow or unavailable table inside Alexa's answer
+window; every failure becomes :class:`StoreUnavailable`. Measured before boto3 became the one
+client (issue 17): a cold start with DynamoDB on boto3 is 1.18-1.27x the minimal ASK SDK skill's
+(which loads boto3 too), inside the 1.5x target, so a hand-written client did not pay for itself.
 
 Item layout::
 
@@ -33,7 +33,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -67,9 +68,16 @@ TIMEOUT_COOLDOWN_SECONDS = 5.0
 
 _AttributeMap = Mapping[str, Mapping[str, Any]]
 
+#: botocore's reader of its service models (the endpoints and the DynamoDB API), shared by every
+#: client this process makes. Reading those files is most of what a client costs to make (about
+#: 0.2 s of CPU); a process that makes more than one (a store remade with another endpoint, every
+#: test's fresh store) reads them once. Credentials, region and settings stay each client's own.
+_MODELS = botocore.loaders.create_loader()
+
 
 def make_client(endpoint_url: str | None = None, region_name: str | None = None) -> Any:
-    """A boto3 DynamoDB client with the short timeouts and single retry this skill needs."""
+    """A DynamoDB client (boto3's low-level client) with the short timeouts and single retry this
+    skill needs, and its own session: credentials are found afresh for each client."""
     region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
@@ -78,9 +86,9 @@ def make_client(endpoint_url: str | None = None, region_name: str | None = None)
         retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         tcp_keepalive=True,
     )
-    return boto3.session.Session().client(
-        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config
-    )
+    session = botocore.session.Session()
+    session.register_component("data_loader", _MODELS)
+    return session.create_client("dynamodb", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 class DynamoDbUserStore:

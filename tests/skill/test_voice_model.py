@@ -214,45 +214,43 @@ def test_the_manifest_lists_every_locale_with_a_medical_disclaimer() -> None:
     assert "alexa::alerts:timers:skill:readwrite" in permissions
 
 
+_PIECES = re.compile(r"(\{[A-Za-z0-9_]+\})")
 _NUMBER = (
     r"[0-9]+|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|hundred) ?)+"
 )
 
 
+def _fits(pieces: list[str], rest: str, kinds: dict[str, str], values: dict[str, set[str]]) -> bool:
+    """The pieces of a sample (words, and slots that take one of their values) make up ``rest``."""
+    if not pieces:
+        return rest == ""
+    piece, *others = pieces
+    if not piece.startswith("{"):
+        return rest.startswith(piece) and _fits(others, rest[len(piece) :], kinds, values)
+    kind = kinds[piece[1:-1]]
+    for end in range(1, len(rest) + 1):
+        words = rest[:end]
+        if kind in values:
+            takes = words in values[kind]
+        else:
+            takes = re.fullmatch(_NUMBER if kind == "AMAZON.NUMBER" else r"[a-z ]+", words) is not None
+        if takes and _fits(others, rest[end:], kinds, values):
+            return True
+    return False
+
+
 def _matches(utterance: str, lm: dict[str, Any]) -> set[str]:
     """Intents with a sample that matches the utterance literally; a slot matches one of its values."""
     values = {
-        t["name"]: [w for v in t["values"] for w in (v["name"]["value"], *v["name"].get("synonyms", []))]
+        t["name"]: {w for v in t["values"] for w in (v["name"]["value"], *v["name"].get("synonyms", []))}
         for t in lm["types"]
     }
     found = set()
     for intent in lm["intents"]:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent["samples"]:
-            if "{" not in sample:
-                if sample == utterance:
-                    found.add(intent["name"])
-                continue
-            if not (
-                utterance.startswith(sample[: sample.index("{")])
-                and utterance.endswith(sample[sample.rindex("}") + 1 :])
-            ):
-                continue  # its words before the first slot and after the last cannot match
-            pieces = re.split(r"(\{[A-Za-z0-9_]+\})", sample)
-            pattern = ""
-            for piece in pieces:
-                name = piece[1:-1] if piece.startswith("{") else None
-                if name is None:
-                    pattern += re.escape(piece)
-                else:
-                    words = values.get(
-                        kinds[name], [_NUMBER if kinds[name] == "AMAZON.NUMBER" else r"[a-z ]+"]
-                    )
-                    pattern += (
-                        "(?:" + "|".join(re.escape(w) if kinds[name] in values else w for w in words) + ")"
-                    )
-            if re.fullmatch(pattern, utterance):
+            if _fits([p for p in _PIECES.split(sample) if p], utterance, kinds, values):
                 found.add(intent["name"])
     return found
 

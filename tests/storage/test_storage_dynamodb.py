@@ -91,8 +91,8 @@ def moto_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def moto_client(moto_url: str) -> Any:
     """The skill's client (``make_client``: its timeouts and retry) on the moto server, made once:
-    a boto3 client takes a fifth of a second of CPU to make, and a test's store needs a fresh store
-    (its own breaker), not a fresh client. The tests of how a store makes its client make their own."""
+    a test's store needs a fresh store (its own breaker), not a fresh client. The tests of how a
+    store makes its client make their own."""
     return make_client(moto_url)
 
 
