@@ -202,7 +202,11 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
     denial = bool(said & _NEGATIONS)
     allowed = MAX_EXTRA_WORDS if len(said) >= 2 else 1  # one word alone ("swollen") is weak evidence
     best: tuple[int, int, str] | None = None
-    for words, length, intent in model.word_sets:
+    sets, having = model.word_sets, model.samples_with_word
+    # Only the samples that have every word said: those with its rarest word, checked for the rest.
+    rarest = min(said, key=lambda w: len(having.get(w, ())))
+    for index in having.get(rarest, ()):
+        words, length, intent = sets[index]
         extra = words - said
         if intent in _ANSWER_INTENTS or extra & _REVERSING or (intent in _ENDING_INTENTS and denial):
             continue
@@ -258,7 +262,10 @@ def _words_within(model: VoiceModel, text: str) -> _Candidate | None:
     if len(said) < 2:
         return None
     best: tuple[int, int, str] | None = None
-    for words, _length, intent in model.word_sets:
+    sets, having = model.word_sets, model.samples_with_word
+    # Only the samples with a word said can have all their words said.
+    for index in sorted({i for w in said for i in having.get(w, ())}):
+        words, _length, intent = sets[index]
         if len(words) < 2 or not words <= said or intent in _ANSWER_INTENTS or intent in _ENDING_INTENTS:
             continue
         extra = said - words
@@ -429,6 +436,33 @@ class _Carriers:
 
 
 @dataclass(frozen=True)
+class _NearCarriers:
+    """The carrier phrases around one slot ("tell me about {cause}"), for near matches of misspelt
+    carriers, grouped by how many words come before and after the slot: in a group, the words an
+    utterance has in those places are compared with every carrier's in one rapidfuzz call."""
+
+    #: (words before, words after, the carriers' "<before>|<after>" texts, their model order)
+    groups: tuple[tuple[int, int, tuple[str, ...], tuple[int, ...]], ...]
+    samples: tuple[_Sample, ...]  # in model order
+    denials: tuple[bool, ...]  # per sample: whether its carrier words deny ("there's no {symptom}")
+
+    @classmethod
+    def of(cls, samples: tuple[_Sample, ...]) -> _NearCarriers:
+        grouped: dict[tuple[int, int], tuple[list[str], list[int]]] = {}
+        for index, sample in enumerate(samples):
+            before = len(sample.prefix.split()) if sample.prefix else 0
+            after = len(sample.suffix.split()) if sample.suffix else 0
+            texts, order = grouped.setdefault((before, after), ([], []))
+            texts.append(f"{sample.prefix}|{sample.suffix}")
+            order.append(index)
+        return cls(
+            tuple((b, a, tuple(texts), tuple(order)) for (b, a), (texts, order) in grouped.items()),
+            samples,
+            tuple(_denials(f"{s.prefix} {s.suffix}") for s in samples),
+        )
+
+
+@dataclass(frozen=True)
 class VoiceModel:
     """One locale's interaction model, compiled for matching."""
 
@@ -440,7 +474,7 @@ class VoiceModel:
     samples: tuple[_Sample, ...]
     exact: Mapping[str, str]  # slotless sample text -> intent
     plain_texts: tuple[str, ...]  # slotless samples (custom and built-in) for near matches
-    single_slot: tuple[_Sample, ...]
+    near_carriers: _NearCarriers  # samples with one slot and words around it
     slot_samples: Mapping[str, tuple[_Sample, ...]]  # intent -> its slots' samples (dialog model)
     core_exact: Mapping[str, str]  # slotless samples without fillers -> intent
     singular_exact: Mapping[str, str]  # slotless samples, each word singular -> intent
@@ -448,6 +482,7 @@ class VoiceModel:
     word_sets: tuple[
         tuple[frozenset[str], int, str], ...
     ]  # (content words, length, intent) of slotless samples
+    samples_with_word: Mapping[str, tuple[int, ...]]  # content word -> the word_sets that have it
     core_samples: tuple[_Sample, ...]  # carrier phrases without fillers
     carriers: _Carriers  # ``samples``' carrier phrases, indexed
     core_carriers: _Carriers  # ``core_samples``, indexed
@@ -524,6 +559,11 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         rf"^(?:alexa )?(?:{_ONE_SHOT_VERBS} {name_pattern}|(?:{_INVOCATION_VERBS}) {name_pattern} and)"
         rf" (?:(?:to|about|for|if|whether) )?(?P<rest>.+)$"
     )
+    word_sets = tuple((content_words(text), len(text.split()), name) for text, name in exact.items())
+    samples_with_word: dict[str, list[int]] = {}
+    for index, (words, _, _) in enumerate(word_sets):
+        for word in words:
+            samples_with_word.setdefault(word, []).append(index)
     return VoiceModel(
         locale=locale,
         invocation=invocation,
@@ -533,12 +573,15 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         samples=tuple(samples),
         exact=exact,
         plain_texts=tuple(exact),
-        single_slot=tuple(s for s in samples if len(s.slot_names) == 1 and (s.prefix or s.suffix)),
+        near_carriers=_NearCarriers.of(
+            tuple(s for s in samples if len(s.slot_names) == 1 and (s.prefix or s.suffix))
+        ),
         slot_samples={k: tuple(v) for k, v in slot_samples.items()},
         core_exact=core_exact,
         singular_exact=singular_exact,
         by_shorter=by_shorter,
-        word_sets=tuple((content_words(text), len(text.split()), name) for text, name in exact.items()),
+        word_sets=word_sets,
+        samples_with_word={w: tuple(v) for w, v in samples_with_word.items()},
         core_samples=core_samples,
         carriers=_Carriers.of(tuple(samples)),
         core_carriers=_Carriers.of(core_samples),
@@ -1026,23 +1069,30 @@ def _denials(text: str) -> bool:
 
 
 def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
-    """A misspelt carrier phrase around one slot: "tel me abut bakers cyst"."""
-    from rapidfuzz import fuzz
+    """A misspelt carrier phrase around one slot: "tel me abut bakers cyst". The best in model order
+    (the first of equal scores)."""
+    from rapidfuzz import fuzz, process
 
     words = text.split()
-    best: _Candidate | None = None
-    for sample in model.single_slot:
-        before = len(sample.prefix.split()) if sample.prefix else 0
-        after = len(sample.suffix.split()) if sample.suffix else 0
+    near = model.near_carriers
+    hits: list[tuple[int, float]] = []  # (model order, carrier score)
+    for before, after, carriers, order in near.groups:
         if len(words) <= before + after:
             continue
         head = " ".join(words[:before])
         tail = " ".join(words[len(words) - after :]) if after else ""
-        carrier = fuzz.ratio(f"{head}|{tail}", f"{sample.prefix}|{sample.suffix}")
-        if carrier < UTTERANCE_CUTOFF or _denials(f"{head} {tail}") != _denials(
-            f"{sample.prefix} {sample.suffix}"
-        ):
-            continue  # "there's no {symptom}" is no near "there's a {symptom}"
+        denied = _denials(f"{head} {tail}")
+        found = process.extract(
+            f"{head}|{tail}", carriers, scorer=fuzz.ratio, score_cutoff=UTTERANCE_CUTOFF, limit=None
+        )
+        for _, carrier, at in found:
+            if near.denials[order[at]] == denied:  # "there's no {symptom}" is no near "there's a {symptom}"
+                hits.append((order[at], carrier))
+    best: _Candidate | None = None
+    for index, carrier in sorted(hits):
+        sample = near.samples[index]
+        before = len(sample.prefix.split()) if sample.prefix else 0
+        after = len(sample.suffix.split()) if sample.suffix else 0
         value = " ".join(words[before : len(words) - after])
         name = sample.slot_names[0]
         type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")
