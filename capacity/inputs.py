@@ -19,6 +19,9 @@ from typing import Any
 
 import yaml
 
+#: libyaml's safe loader where PyYAML was built with it (several times faster), else the Python one.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 HERE = Path(__file__).resolve().parent
 PRICES_FILE = HERE / "prices.yaml"
 ASSUMPTIONS_FILE = HERE / "assumptions.yaml"
@@ -421,11 +424,11 @@ def parse_measured(data: object) -> Measured:
 
 
 def load_prices(path: Path = PRICES_FILE) -> Prices:
-    return parse_prices(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_prices(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
 
 
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> Assumptions:
-    return parse_assumptions(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_assumptions(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
 
 
 def load_measured(path: Path = MEASURED_FILE) -> Measured:
