@@ -73,21 +73,21 @@ def _scale_own_example_counts(items: list[pytest.Item]) -> None:
 # module fixtures are cheap (an in-process server, a re-import) and whose cases are the most work:
 SPREAD_MODULES = frozenset({"tests/skill/test_conversation_scripts.py"})
 SPREAD_FROM = 30  # tests in a module
-#: Tests in different modules that read one expensive result cached per process run on one worker,
-#: so it is made once: virtual-alexa's reading of each locale's corpus and required phrasings
-#: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale).
-#: And the modules that resolve utterances with the simulator's NLU, whose five compiled models
-#: (simulator.nlu.load_model, half a second a locale) are cached per process: the NLU's own checks,
-#: and the golden interviews, whose openings the NLU reads (bench.interview_lengths.volunteered).
-_VIRTUAL_ALEXA_READING = "virtual-alexa reading"
-_SIMULATOR_NLU = "simulator NLU models"
+#: Tests in different modules that read expensive results cached per process run on one worker, so
+#: each is made once: the simulator NLU's five compiled models (simulator.nlu.load_model, half a
+#: second a locale), read by the NLU's own checks, the golden interviews (their openings,
+#: bench.interview_lengths.volunteered), the evaluate harness and the required phrasings; and
+#: virtual-alexa's reading of each locale's corpus and required phrasings
+#: (voicemodel.measure.virtual_alexa_reading, a Node.js run of the emulator per locale). The required
+#: phrasings are read by both, so the two share one group: apart, both workers compiled the models.
+_READERS = "simulator NLU and virtual-alexa readings"
 SHARED_WORK_MODULES = {
-    "tests/simulator/test_simulator_nlu.py": _SIMULATOR_NLU,
-    "tests/simulator/test_prompt_replies.py": _SIMULATOR_NLU,
-    "tests/simulator/test_simulator_dialog.py": _SIMULATOR_NLU,
-    "tests/simulator/test_simulator_session.py": _SIMULATOR_NLU,
-    "tests/triage/test_interview_length.py": _SIMULATOR_NLU,
-    "tests/evaluate/test_evaluate_harness.py": _SIMULATOR_NLU,
+    "tests/simulator/test_simulator_nlu.py": _READERS,
+    "tests/simulator/test_prompt_replies.py": _READERS,
+    "tests/simulator/test_simulator_dialog.py": _READERS,
+    "tests/simulator/test_simulator_session.py": _READERS,
+    "tests/triage/test_interview_length.py": _READERS,
+    "tests/evaluate/test_evaluate_harness.py": _READERS,
 }
 #: The modules that spend most of their time waiting on purpose, on the skill's own deadlines (late,
 #: dripping and failing servers: DynamoDB, the Alexa APIs, SQLite locks), run one after another on
@@ -106,11 +106,10 @@ WAITING_MODULES = {
     "tests/reliability/test_outbound.py": _WAITING,
 }
 SHARED_WORK = {
-    "tests/skill/test_virtual_alexa.py::test_the_paraphrase_corpus_routes_right_through_the_emulator": (
-        _VIRTUAL_ALEXA_READING
-    ),
+    "tests/skill/test_virtual_alexa.py::"
+    "test_the_paraphrase_corpus_routes_right_through_the_emulator": _READERS,
     "tests/skill/test_voice_model.py::"
-    "test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": _VIRTUAL_ALEXA_READING,
+    "test_every_required_phrasing_is_a_sample_and_routes_right_on_both_readers": _READERS,
 }
 
 
@@ -146,10 +145,9 @@ def _group_by_module(items: list[pytest.Item]) -> None:
 #: 2026-11-30 under -n 3).
 LONGEST_GROUPS = (
     _WAITING,
-    _SIMULATOR_NLU,
+    _READERS,
     "tests/reliability/test_load.py",
     "tests/simulator/test_simulator_browser.py",
-    _VIRTUAL_ALEXA_READING,
     "tests/reliability/test_fuzz.py",
     "tests/speech/test_speech_ssml_check.py",
     "tests/skill/test_virtual_alexa.py",
