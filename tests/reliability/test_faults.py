@@ -84,7 +84,10 @@ def _icing_story(
     say(user, user.launch())
     heal()
     status = say(user, user.intent("IcingStatusIntent"))
-    assert NO_HISTORY not in status and "one icing session" in status, status  # the first one was kept
+    # The first start was kept; when the write reached the table, the late one may have landed too
+    # (the slow proxy sends it on after its delay unless the heal came first: a slow machine).
+    kept = "one icing session" in status or (request_reached and "2 icing sessions" in status)
+    assert NO_HISTORY not in status and kept, status
 
 
 def test_dynamodb_stopped_mid_conversation(moto: str, standin: StandIn) -> None:
