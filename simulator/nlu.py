@@ -561,8 +561,8 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
     )
     word_sets = tuple((content_words(text), len(text.split()), name) for text, name in exact.items())
     samples_with_word: dict[str, list[int]] = {}
-    for index, (words, _, _) in enumerate(word_sets):
-        for word in words:
+    for index, (content, _, _) in enumerate(word_sets):
+        for word in content:
             samples_with_word.setdefault(word, []).append(index)
     return VoiceModel(
         locale=locale,
