@@ -3,6 +3,12 @@
 #   make test   run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
+# The interpreter the venv is made from: the distribution's Python 3.11 where it can make one
+# (Debian and Ubuntu build it with profile-guided and link-time optimisation; on this 2-core machine
+# the test suite ran about an eighth faster on it than on pyenv's default build, which has neither),
+# else $(PYTHON). An existing .venv is kept: `rm -rf .venv` to change it.
+VENV_PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' >/dev/null 2>&1 \
+	&& echo /usr/bin/python3.11 || echo $(PYTHON))
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -23,7 +29,7 @@ help:
 
 # The dev lock (every tool, server and runtime package, with hashes) from `make lock`.
 $(STAMP): requirements/dev.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(VENV_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip==26.3
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
