@@ -163,7 +163,6 @@ LONGEST_GROUPS = (
     "tests/reliability/test_operations.py",
     "tests/content/test_content_compile.py",
     "tests/content/test_content_schema.py",
-    "tests/speech/test_speech_xml.py",
     "tests/reliability/test_security.py",
     "tests/speech/test_speech_properties.py",
 )
