@@ -97,7 +97,7 @@ evaluate: $(STAMP)
 # The clinical safety case: checks docs/safety/hazard-log.yaml (every control proven by a test that
 # exists) and renders docs/safety/hazard-log.md.
 safety-case: $(STAMP)
-	$(PY) scripts/safety_case.py
+	$(PY) -m scripts.safety_case
 
 # The long form of tests/reliability (fuzzing, security, privacy, load, faults) and its summary table.
 # wrk adds a raw-throughput row; it is installed from Debian when missing.

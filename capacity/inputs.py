@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-#: libyaml's safe loader where PyYAML was built with it (several times faster), else the Python one.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from content import yaml_source
 
 HERE = Path(__file__).resolve().parent
 PRICES_FILE = HERE / "prices.yaml"
@@ -424,11 +421,11 @@ def parse_measured(data: object) -> Measured:
 
 
 def load_prices(path: Path = PRICES_FILE) -> Prices:
-    return parse_prices(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
+    return parse_prices(yaml_source.load(path.read_text(encoding="utf-8")))
 
 
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> Assumptions:
-    return parse_assumptions(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
+    return parse_assumptions(yaml_source.load(path.read_text(encoding="utf-8")))
 
 
 def load_measured(path: Path = MEASURED_FILE) -> Measured:

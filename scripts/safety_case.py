@@ -5,8 +5,8 @@ likelihood before and after its controls, and every control names the tests that
 module loads it strictly, checks that the risk figures follow the DCB0129 5x5 matrix and that every
 named test exists, and renders ``docs/safety/hazard-log.md``.
 
-    python scripts/safety_case.py            # render docs/safety/hazard-log.md
-    python scripts/safety_case.py --check    # exit 1 when the log is invalid or the Markdown is stale
+    python -m scripts.safety_case            # render docs/safety/hazard-log.md (from the repository)
+    python -m scripts.safety_case --check    # exit 1 when the log is invalid or the Markdown is stale
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-#: libyaml's safe loader where PyYAML was built with it (several times faster), else the Python one.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from content import yaml_source
 
 REPO = Path(__file__).resolve().parents[1]
 LOG = REPO / "docs" / "safety" / "hazard-log.yaml"
@@ -154,7 +151,7 @@ def _hazard(data: object, index: int) -> Hazard:
 def load(path: Path = LOG) -> SafetyCase:
     """The hazard log, strictly validated (unknown keys, bad enums and duplicate ids are errors)."""
     raw = _keys(
-        yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER),
+        yaml_source.load(path.read_text(encoding="utf-8")),
         {"title", "scope", "standard", "hazards"},
         str(path.name),
     )
@@ -195,7 +192,7 @@ def _test_names(path: Path) -> frozenset[str]:
 @cache
 def _yaml_ids(path: Path) -> frozenset[str]:
     """The ``id`` values of the cases in a golden YAML file (a list, or a mapping holding one)."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    data = yaml_source.load(path.read_text(encoding="utf-8"))
     found: set[str] = set()
 
     def walk(node: object) -> None:
