@@ -1075,7 +1075,7 @@ def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
 
     words = text.split()
     near = model.near_carriers
-    hits: list[tuple[int, float]] = []  # (model order, carrier score)
+    hits: list[tuple[int, float, int, int]] = []  # (model order, carrier score, words before, after)
     for before, after, carriers, order in near.groups:
         if len(words) <= before + after:
             continue
@@ -1087,12 +1087,10 @@ def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:
         )
         for _, carrier, at in found:
             if near.denials[order[at]] == denied:  # "there's no {symptom}" is no near "there's a {symptom}"
-                hits.append((order[at], carrier))
+                hits.append((order[at], carrier, before, after))
     best: _Candidate | None = None
-    for index, carrier in sorted(hits):
+    for index, carrier, before, after in sorted(hits):
         sample = near.samples[index]
-        before = len(sample.prefix.split()) if sample.prefix else 0
-        after = len(sample.suffix.split()) if sample.suffix else 0
         value = " ".join(words[before : len(words) - after])
         name = sample.slot_names[0]
         type_name = model.slot_types_of.get(sample.intent, {}).get(name, "")
