@@ -182,7 +182,9 @@ def _timestamp(record: logging.LogRecord) -> str:
 
 def configure_lambda_logging() -> None:
     """On Lambda: INFO kept for the skill's loggers (the function's LoggingConfig formats JSON, or,
-    without it, the runtime's text handler writes our JSON lines); every record escaped."""
+    without it, the runtime's text handler writes our JSON lines); every record escaped; and no
+    record asks the system which process or thread made it (:func:`records_without_process`)."""
+    records_without_process()
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper()
     logging.getLogger("knee_helper").setLevel(getattr(logging, level, logging.INFO))
     for handler in logging.getLogger().handlers:
@@ -191,6 +193,18 @@ def configure_lambda_logging() -> None:
         if os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() != "JSON":
             handler.setFormatter(JsonFormatter())
     _filter_existing_loggers()
+
+
+def records_without_process() -> None:
+    """Log records stop noting their process, thread and task (the logging HOWTO's "Optimization"
+    flags). A Lambda environment is one process that serves one request at a time, neither Lambda's
+    JSON log format nor :class:`JsonFormatter` writes those fields, and the process id alone is a
+    system call (``getpid``) on every record: with the request line, on every request."""
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging.logThreads = False
+    if hasattr(logging, "logAsyncioTasks"):  # Python 3.12 and later
+        logging.logAsyncioTasks = False
 
 
 def _filter_existing_loggers() -> None:
