@@ -101,6 +101,8 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         for finding, answer in facts.answers.items()
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
+    if not heard and act.act is Act.EMERGENCY:
+        return turn  # a plain call for help ("call an ambulance"): no answer to read back
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
     return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes))
 
@@ -449,12 +451,17 @@ def _offer_arranging(state: SessionState) -> bool:
 
 
 def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
-    volunteered = act.findings or (Finding.PE_SIGNS,)
-    facts = _with_volunteered(state.facts, replace(act, findings=volunteered))
+    """A sign said that needs a call now (the act carries it: breathing, fainting, a cold leg, the
+    bladder), or a plain call for help (no sign). Either way the guidance is at least "phone now";
+    the reason spoken is the sign's own, or the session's most urgent one, never another sign's."""
+    facts = _with_volunteered(state.facts, act)
     assessment = assess(facts)
-    kind = emergency_kind(assessment) or EmergencyKind.CALL_NOW
+    kind = stronger(emergency_kind(assessment), EmergencyKind.CALL_NOW)
     new_state = replace(state, facts=facts, mode=Mode.RESULT, question=None).with_emergency(kind)
-    reply = p.emergency_statement(ctx.content, assessment)
+    # The reason is the sign just said (a cold leg after an earlier faint is about the leg), or,
+    # for a plain call for help, the session's most urgent one.
+    own = assess(_with_volunteered(Facts.empty(), act)) if act.findings else assessment
+    reply = p.emergency_statement(ctx.content, own if own.urgent_flags else assessment)
     return Turn(state=new_state, reply=reply, full_guidance=True)
 
 

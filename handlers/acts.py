@@ -37,6 +37,13 @@ def _plain(act: Act) -> ActBuilder:
     return lambda handler_input: UserAct(act)
 
 
+def _emergency(*findings: Finding) -> ActBuilder:
+    """An emergency intent: the sign its class of phrasings names (none for a plain call for help),
+    so the reason spoken and the facts kept are that sign's (hazard H28)."""
+    act = UserAct(Act.EMERGENCY, findings=findings)
+    return lambda handler_input: act
+
+
 def _catalogue(handler_input: HandlerInput, slot_name: str) -> tuple[SlotValue, ...]:
     """The content catalogue a slot's words are matched against when Alexa could not resolve them."""
     return _catalogues_of(locale_content(handler_input).locale).get(SLOT_CATALOGUES.get(slot_name, ""), ())
@@ -168,7 +175,11 @@ INTENT_ACTS: dict[str, ActBuilder] = {
     "AMAZON.NoIntent": _plain(Act.NO),
     "DontKnowIntent": _plain(Act.DONT_KNOW),
     "AgeIntent": _age,
-    "EmergencyIntent": _plain(Act.EMERGENCY),
+    "EmergencyIntent": _emergency(Finding.PE_SIGNS),  # breathing, chest pain, coughed-up blood
+    "FaintingIntent": _emergency(Finding.FAINT_OR_RACING_HEART),
+    "LegCirculationIntent": _emergency(Finding.LEG_CIRCULATION),  # cold, pale, numb or dead leg
+    "BladderBowelIntent": _emergency(Finding.BLADDER_BOWEL_CHANGE),
+    "AmbulanceIntent": _emergency(),  # "call an ambulance": no sign named
     "WhyAskingIntent": _plain(Act.WHY_ASKING),
     "WhyThinkIntent": _plain(Act.WHY_THINK),
     "ListCausesIntent": _plain(Act.LIST_CAUSES),

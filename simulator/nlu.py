@@ -179,8 +179,12 @@ _NEGATIONS = frozenset({
     "no", "not", "never", "without", "nothing", "none", "nope", "nah", "isn't", "doesn't", "don't",
     "didn't", "hasn't", "haven't", "wasn't", "aren't", "won't", "hardly", "neither", "nor",
 })  # fmt: skip
-#: The intent a red-flag phrase inside a longer sentence goes to, and the fewest words such a phrase has.
-EMERGENCY_INTENT = "EmergencyIntent"
+#: The emergency intents, one per class of sign (handlers/acts.py gives each its finding; a test ties
+#: the two): a red-flag phrase inside a longer sentence goes to the intent whose sample it is. And
+#: the fewest words such a phrase has.
+EMERGENCY_INTENTS = frozenset(
+    {"EmergencyIntent", "FaintingIntent", "LegCirculationIntent", "BladderBowelIntent", "AmbulanceIntent"}
+)
 _EMERGENCY_PHRASE_WORDS = 3
 #: Score of a carrier whose slot words name no value (above THRESHOLD: a known carrier with an
 #: unknown value is still that intent), used only when those words are no more than the carrier's.
@@ -488,9 +492,9 @@ class VoiceModel:
     core_carriers: _Carriers  # ``core_samples``, indexed
     launch: re.Pattern[str]
     one_shot: re.Pattern[str]
-    #: EmergencyIntent's slotless samples of three words or more, filler words left out: a red flag
-    #: said inside a longer sentence
-    emergency_phrases: tuple[str, ...] = ()
+    #: The emergency intents' slotless samples of three words or more, filler words left out, each
+    #: with its intent, longest first: a red flag said inside a longer sentence
+    emergency_phrases: tuple[tuple[str, str], ...] = ()
 
     def samples_of(self, intent: str) -> list[str]:
         """The model's own sample utterances of ``intent`` (not the built-in lists)."""
@@ -590,11 +594,11 @@ def _compile(locale: str, language_model: Mapping[str, Any]) -> VoiceModel:
         emergency_phrases=tuple(
             sorted(
                 {
-                    core(text)
+                    (core(text), name)
                     for text, name in exact.items()
-                    if name == EMERGENCY_INTENT and len(core(text).split()) >= _EMERGENCY_PHRASE_WORDS
+                    if name in EMERGENCY_INTENTS and len(core(text).split()) >= _EMERGENCY_PHRASE_WORDS
                 },
-                key=lambda phrase: -len(phrase),
+                key=lambda entry: (-len(entry[0]), entry),
             )
         ),
     )
@@ -964,17 +968,18 @@ def _value_inside(
 
 
 def _contained_emergency(model: VoiceModel, text: str) -> _Candidate | None:
-    """A red flag inside a longer sentence: one of EmergencyIntent's samples of three words or more,
-    filler words left out, said as a run of the utterance's words and not right after a negation."""
+    """A red flag inside a longer sentence: one of the emergency intents' samples of three words or
+    more, filler words left out, said as a run of the utterance's words and not right after a
+    negation; the intent is that sample's."""
     said = f" {core(text)} "
-    for phrase in model.emergency_phrases:
+    for phrase, intent in model.emergency_phrases:
         at = said.find(f" {phrase} ")
         if at < 0:
             continue
         before = said[:at].split()[-3:]
         if _NEGATIONS.intersection(before) or any(w.endswith("n't") for w in before):
             continue
-        return _Candidate(EMERGENCY_INTENT, {}, 0.93, Source.FUZZY, phrase)
+        return _Candidate(intent, {}, 0.93, Source.FUZZY, phrase)
     return None
 
 

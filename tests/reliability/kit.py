@@ -20,7 +20,8 @@ SPEECH_LIMIT = 8000
 KNOWN_INTENTS = (
     "KneePainIntent", "SymptomIntent", "AgeIntent", "ExplainCauseIntent", "DiagnosticTestIntent",
     "PainReliefIntent", "PriceStepIntent", "IcingIntent", "IcingStatusIntent", "DeleteDataIntent",
-    "EmergencyIntent", "ListCausesIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent",
+    "EmergencyIntent", "FaintingIntent", "LegCirculationIntent", "BladderBowelIntent", "AmbulanceIntent",
+    "ListCausesIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent",
     "SlowerIntent", "MoreIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.HelpIntent",
     "AMAZON.StopIntent", "AMAZON.StartOverIntent", "AMAZON.ResumeIntent", "AMAZON.FallbackIntent",
     "DontKnowIntent", "PriceIntent", "WhyAskingIntent", "WhyThinkIntent",

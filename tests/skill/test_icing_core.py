@@ -16,6 +16,7 @@ from dialogue.icing_state import EffectResult, IcingInputs, IcingState, Need, Ou
 from dialogue.state import Mode, SessionState
 from speech import render
 from tests.support.scripts import plain
+from triage.vocabulary import Finding
 
 C = content.load("en-GB")
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -78,6 +79,6 @@ def test_the_timer_read_back_returns_to_the_step_and_unsafe_sessions_get_no_ice(
     turn = respond(walking, UserAct(Act.TIME_LEFT), _ctx(timer=TimerReading(12 * 60 + 10)))
     assert "About 12 minutes left" in _said(turn) and "next for compression" in _said(turn)
     assert turn.state.mode is Mode.PRICE and turn.state.price_step == 2
-    clot = respond(SCREENED, UserAct(Act.EMERGENCY), _ctx()).state
+    clot = respond(SCREENED, UserAct(Act.EMERGENCY, findings=(Finding.PE_SIGNS,)), _ctx()).state
     refused = respond(clot, UserAct(Act.ICE_START), _ctx())
     assert refused.effects == () and "ice isn't the answer" in _said(refused)
