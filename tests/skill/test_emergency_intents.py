@@ -93,3 +93,27 @@ def test_the_simulator_hears_each_class_of_sign_as_its_own_intent(utterance: str
 def test_a_sign_inside_a_longer_sentence_goes_to_its_own_intent() -> None:
     said = "I was sitting on the sofa watching telly and then my leg has gone cold and white"
     assert resolve(said, "en-GB").intent == "LegCirculationIntent"
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["I need an ambulance", "I need emergency help", "can you call an ambulance", "somebody help me please"],
+)
+def test_a_call_for_help_in_everyday_words_is_heard_in_every_locale(utterance: str) -> None:
+    for locale in LOCALES:
+        assert resolve(utterance, locale).intent == CALL_FOR_HELP, locale
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "I need help with my knee",
+        "where can I get help",
+        "is it urgent",
+        "I need some help",
+        "can you help me",
+    ],
+)
+def test_asking_for_help_with_the_knee_is_not_a_call_for_an_ambulance(utterance: str) -> None:
+    for locale in LOCALES:
+        assert resolve(utterance, locale).intent not in EMERGENCY_INTENTS, locale
