@@ -142,8 +142,10 @@ def _samples(
     rules: Mapping[str, Sequence[str]],
     quota: int,
     held_out: Callable[[str], bool] | None = None,
+    *,
+    cover: bool = False,
 ) -> list[str]:
-    return best(list(templates), rules, quota, held_out)
+    return best(list(templates), rules, quota, held_out, cover=cover)
 
 
 def build_model(locale: str, spec: dict[str, Any], words: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -188,7 +190,9 @@ def build_model(locale: str, spec: dict[str, Any], words: dict[str, Any] | None 
             ]
         old = first["intents"].get(name) or []
         quota = intent.get("quota", spec["quotas"]["intent"]) + len(old)
-        entry["samples"] = _samples([*old, *intent["samples"]], rules, quota, held_out)
+        entry["samples"] = _samples(
+            [*old, *intent["samples"]], rules, quota, held_out, cover=bool(intent.get("cover"))
+        )
         intents.append(entry)
     values: dict[str, list[SlotValue]] = {
         type_name: _words_values(words, type_name, cats[catalogue])

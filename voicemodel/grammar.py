@@ -163,12 +163,16 @@ def best(
     rules: Rules,
     quota: int,
     held_out: Callable[[str], bool] | None = None,
+    *,
+    cover: bool = False,
 ) -> list[str]:
     """At most ``quota`` sentences of ``templates``: the cheapest of all of them (a template's own
-    written form, every alternative first, costs nothing), ties in the order written. A sentence
-    ``held_out`` says is held out (a paraphrase kept apart to measure generalisation) is left out
-    and the next cheapest takes its place, unless it is a template written out as it is."""
-    ordered: Iterable[str] = _ranked(tuple(templates), _rules_used(templates, rules), quota)
+    written form, every alternative first, costs nothing), ties in the order written. With
+    ``cover``, first one sentence for each alternative the templates write (:func:`_covering`),
+    so that none is left out for its position in a long list. A sentence ``held_out`` says is held
+    out (a paraphrase kept apart to measure generalisation) is left out and the next cheapest
+    takes its place, unless it is a template written out as it is."""
+    ordered: Iterable[str] = _ranked(tuple(templates), _rules_used(templates, rules), quota, cover)
     if held_out is not None:
         written = {t for t in templates if plain(t)}
         ordered = (s for s in ordered if s in written or not held_out(s))
@@ -192,18 +196,48 @@ def _rules_used(templates: Iterable[str], rules: Rules) -> tuple[tuple[str, tupl
 
 @functools.lru_cache(maxsize=1024)
 def _ranked(
-    templates: tuple[str, ...], rules: tuple[tuple[str, tuple[str, ...]], ...], quota: int
+    templates: tuple[str, ...], rules: tuple[tuple[str, tuple[str, ...]], ...], quota: int, cover: bool
 ) -> tuple[str, ...]:
-    """Every sentence ``best`` may choose from, cheapest first (ties in the order written)."""
+    """Every sentence ``best`` may choose from, cheapest first (ties in the order written); with
+    ``cover``, the sentences that take each alternative (:func:`_covering`) come first."""
     ranked: dict[str, tuple[int, int, int]] = {}
+    covering: dict[str, tuple[int, int, int]] = {}
     cache: dict[str, list[tuple[str, int]]] = {}
+    cheapest_only: dict[str, list[tuple[str, int]]] = {}  # rules cut to their cheapest (limit 1)
     used = dict(rules)
     for order, template in enumerate(templates):
         for rank, (sentence, cost) in enumerate(_costed(template, used, 2 * quota, cache)):
             key = (cost, order, rank)
             if sentence not in ranked or key < ranked[sentence]:
                 ranked[sentence] = key
-    return tuple(s for s, _ in sorted(ranked.items(), key=lambda item: item[1]))
+        for rank, (sentence, cost) in enumerate(_covering(template, used, cheapest_only) if cover else ()):
+            key = (cost, order, rank)
+            if sentence not in covering or key < covering[sentence]:
+                covering[sentence] = key
+    first = [s for s, _ in sorted(covering.items(), key=lambda item: item[1])]
+    rest = [s for s, _ in sorted(ranked.items(), key=lambda item: item[1]) if s not in covering]
+    return (*first, *rest)
+
+
+#: A bracket group with no bracket inside it: ``(a|b)`` or ``[a|b]``.
+_GROUP = re.compile(r"([(\[])([^()\[\]]*)[)\]]")
+
+
+def _covering(template: str, rules: Rules, cache: dict[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
+    """For every alternative of every bracket group the template writes (not those inside a rule),
+    the cheapest sentence that takes it: the template with that group fixed to that alternative,
+    costed by that alternative's position. Without these, alternatives late in a long list cost
+    more than the quota reaches and a phrasing written in the grammar is not in the model."""
+    found: dict[str, int] = {}
+    for match in _GROUP.finditer(template):
+        alternatives = match.group(2).split("|")
+        for position, alternative in enumerate(alternatives):
+            if not alternative.strip():
+                continue
+            fixed = f"{template[: match.start()]}({alternative}){template[match.end() :]}"
+            for sentence, cost in _costed(fixed, rules, 1, cache)[:1]:
+                found[sentence] = min(found.get(sentence, cost + position), cost + position)
+    return sorted(found.items(), key=lambda item: item[1])
 
 
 def plain(template: str) -> bool:
