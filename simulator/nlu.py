@@ -214,6 +214,8 @@ def _near_words(model: VoiceModel, text: str) -> _Candidate | None:
         extra = words - said
         if intent in _ANSWER_INTENTS or extra & _REVERSING or (intent in _ENDING_INTENTS and denial):
             continue
+        if extra and intent in EMERGENCY_INTENTS:
+            continue  # a word the user did not say never makes an emergency ("it might" + "faint")
         if said <= words and len(extra) <= allowed:
             rank = (len(words - said), length, intent)
             if best is None or rank < best:

@@ -112,8 +112,11 @@ def test_a_call_for_help_in_everyday_words_is_heard_in_every_locale(utterance: s
         "is it urgent",
         "I need some help",
         "can you help me",
+        "I think it might be",
     ],
 )
-def test_asking_for_help_with_the_knee_is_not_a_call_for_an_ambulance(utterance: str) -> None:
+def test_asking_for_help_or_hedging_is_not_heard_as_an_emergency(utterance: str) -> None:
+    """Neither a sample of only generic words nor a near match that adds the sign ("it might" is
+    not "I might faint") makes an emergency of what was said."""
     for locale in LOCALES:
         assert resolve(utterance, locale).intent not in EMERGENCY_INTENTS, locale
