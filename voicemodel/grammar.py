@@ -225,9 +225,10 @@ _GROUP = re.compile(r"([(\[])([^()\[\]]*)[)\]]")
 
 def _covering(template: str, rules: Rules, cache: dict[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
     """For every alternative of every innermost bracket group the template writes (one with no
-    bracket inside it; not those inside a rule), the cheapest sentence that takes it: the template with that group fixed to that alternative,
-    costed by that alternative's position. Without these, alternatives late in a long list cost
-    more than the quota reaches and a phrasing written in the grammar is not in the model."""
+    bracket inside it; not those inside a rule), the cheapest sentence that takes it: the template
+    with that group fixed to that alternative, costed by that alternative's position. Without
+    these, alternatives late in a long list cost more than the quota reaches and a phrasing written
+    in the grammar is not in the model."""
     found: dict[str, int] = {}
     for match in _GROUP.finditer(template):
         alternatives = match.group(2).split("|")
