@@ -123,3 +123,17 @@ def test_the_probe3_paraphrases_route_right_at_least_as_often_as_measured_in_the
     (figures,) = measure([locale], with_virtual_alexa=False, batch="probe3")
     missed = [case.say for _, _, case, _ in figures.misses]
     assert figures.simulator >= 0.85 * figures.total, missed
+
+
+@pytest.mark.parametrize("locale", corpus_locales())
+def test_the_emergency_signs_batch_routes_right_at_least_three_times_in_four_in_the_simulator(
+    locale: str,
+) -> None:
+    """The signs batch (22 phrasings of a faint, a cold or numb leg, the bladder and a call for help,
+    hazard H28) was written before the new intents were measured: 16 of 22 routed right as first
+    written; three classes were then fixed (an ambulance asked for "right away", a faint with when
+    or where, retention and "peed myself") and one case given the symptom reading it also has: 20 of
+    22 now (75-100% per locale, README). So it is seen, and held as a floor, not a measure."""
+    (figures,) = measure([locale], with_virtual_alexa=False, batch="signs")
+    missed = [case.say for _, _, case, _ in figures.misses]
+    assert figures.simulator >= 0.75 * figures.total, missed
