@@ -97,7 +97,12 @@ def test_a_sign_inside_a_longer_sentence_goes_to_its_own_intent() -> None:
 
 @pytest.mark.parametrize(
     "utterance",
-    ["I need an ambulance", "I need emergency help", "can you call an ambulance", "somebody help me please"],
+    [
+        "I need an ambulance",
+        "I need emergency help",
+        "can you call an ambulance",
+        "somebody call an ambulance",
+    ],
 )
 def test_a_call_for_help_in_everyday_words_is_heard_in_every_locale(utterance: str) -> None:
     for locale in LOCALES:
@@ -113,6 +118,8 @@ def test_a_call_for_help_in_everyday_words_is_heard_in_every_locale(utterance: s
         "I need some help",
         "can you help me",
         "I think it might be",
+        "someone help me understand this",
+        "can somebody help me with my exercises please",
     ],
 )
 def test_asking_for_help_or_hedging_is_not_heard_as_an_emergency(utterance: str) -> None:

@@ -431,6 +431,17 @@ def test_every_phrasing_the_emergency_grammar_writes_is_a_sample(locale: str) ->
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_every_call_for_help_names_what_to_call(locale: str) -> None:
+    """A call for help names no sign, so only its words tell it from "someone help me understand
+    this": each sample names an ambulance, paramedics, the emergency services or number, an
+    emergency, or help to be called for."""
+    spoken = content.load(locale).terms.emergency_number_spoken
+    names = ("ambulance", "paramedics", "emergency", spoken, "for help")
+    samples = next(i["samples"] for i in model(locale)["intents"] if i["name"] == "AmbulanceIntent")
+    assert [s for s in samples if not any(name in s for name in names)] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_every_paraphrase_expects_an_intent_and_slot_ids_the_model_has(locale: str) -> None:
     from voicemodel.measure import ELICITED, load_corpus
 
