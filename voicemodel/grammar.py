@@ -25,7 +25,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_EXPANSIONS", "GrammarError", "Rules", "best", "expand", "expand_all", "plain"]
+__all__ = [
+    "MAX_EXPANSIONS",
+    "GrammarError",
+    "Rules",
+    "best",
+    "expand",
+    "expand_all",
+    "innermost_groups",
+    "plain",
+]
 
 #: Most sentences one template may spell.
 MAX_EXPANSIONS = 250_000
@@ -220,22 +229,26 @@ def _ranked(
 
 
 #: A bracket group with no bracket inside it: ``(a|b)`` or ``[a|b]``.
-_GROUP = re.compile(r"([(\[])([^()\[\]]*)[)\]]")
+_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+def innermost_groups(template: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The bracket groups of ``template`` with no bracket inside them (not those inside a rule):
+    where each starts and ends, and its alternatives as written."""
+    return [(m.start(), m.end(), tuple(m.group(1).split("|"))) for m in _GROUP.finditer(template)]
 
 
 def _covering(template: str, rules: Rules, cache: dict[str, list[tuple[str, int]]]) -> list[tuple[str, int]]:
-    """For every alternative of every innermost bracket group the template writes (one with no
-    bracket inside it; not those inside a rule), the cheapest sentence that takes it: the template
-    with that group fixed to that alternative, costed by that alternative's position. Without
-    these, alternatives late in a long list cost more than the quota reaches and a phrasing written
-    in the grammar is not in the model."""
+    """For every alternative of every innermost bracket group (:func:`innermost_groups`), the
+    cheapest sentence that takes it: the template with that group fixed to that alternative, costed
+    by that alternative's position. Without these, alternatives late in a long list cost more than
+    the quota reaches and a phrasing written in the grammar is not in the model."""
     found: dict[str, int] = {}
-    for match in _GROUP.finditer(template):
-        alternatives = match.group(2).split("|")
+    for start, end, alternatives in innermost_groups(template):
         for position, alternative in enumerate(alternatives):
             if not alternative.strip():
                 continue
-            fixed = f"{template[: match.start()]}({alternative}){template[match.end() :]}"
+            fixed = f"{template[:start]}({alternative}){template[end:]}"
             for sentence, cost in _costed(fixed, rules, 1, cache)[:1]:
                 found[sentence] = min(found.get(sentence, cost + position), cost + position)
     return sorted(found.items(), key=lambda item: item[1])

@@ -398,9 +398,6 @@ def test_with_cover_an_alternative_late_in_a_long_list_still_reaches_the_quota()
     assert len(covered) == 9
 
 
-_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
-
-
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_phrasing_the_emergency_grammar_writes_is_a_sample(locale: str) -> None:
     """Each phrasing the emergency intents' grammar writes ("wheezing", "spitting blood", "ice
@@ -408,6 +405,7 @@ def test_every_phrasing_the_emergency_grammar_writes_is_a_sample(locale: str) ->
     lists), unless the paraphrase corpus holds that very sentence out to measure generalisation."""
     from simulator.nlu import EMERGENCY_INTENTS
     from voicemodel.build import load_spec
+    from voicemodel.grammar import innermost_groups
     from voicemodel.measure import CORPUS_DIR, load_corpus
 
     spec = load_spec()
@@ -415,8 +413,8 @@ def test_every_phrasing_the_emergency_grammar_writes_is_a_sample(locale: str) ->
     missing: list[str] = []
     for name in sorted(EMERGENCY_INTENTS):
         for template in spec["intents"][name]["samples"]:
-            for group in _GROUP.findall(template):
-                for alternative in group.split("|"):
+            for _start, _end, alternatives in innermost_groups(template):
+                for alternative in alternatives:
                     if not alternative or alternative.startswith("'") or "<" in alternative:
                         continue  # a clitic joins its word ("chest's"); a rule is its own list
                     if not any(f" {alternative} " in sample for sample in samples[name]):
