@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import content
 from dialogue.modes import state_data
+from simulator.nlu import EMERGENCY_INTENTS
 from tests.support.envelopes import TEST_SKILL_ID, Session, speech_of
 from tests.support.scripts import emergency_opening, plain
 
@@ -20,8 +21,8 @@ SPEECH_LIMIT = 8000
 KNOWN_INTENTS = (
     "KneePainIntent", "SymptomIntent", "AgeIntent", "ExplainCauseIntent", "DiagnosticTestIntent",
     "PainReliefIntent", "PriceStepIntent", "IcingIntent", "IcingStatusIntent", "DeleteDataIntent",
-    "EmergencyIntent", "FaintingIntent", "LegCirculationIntent", "BladderBowelIntent", "AmbulanceIntent",
-    "ListCausesIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent",
+    *sorted(EMERGENCY_INTENTS), "ListCausesIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.RepeatIntent",
     "SlowerIntent", "MoreIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.HelpIntent",
     "AMAZON.StopIntent", "AMAZON.StartOverIntent", "AMAZON.ResumeIntent", "AMAZON.FallbackIntent",
     "DontKnowIntent", "PriceIntent", "WhyAskingIntent", "WhyThinkIntent",
