@@ -101,9 +101,9 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         for finding, answer in facts.answers.items()
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
-    if not heard and act.act is Act.EMERGENCY:
-        return turn  # a plain call for help ("call an ambulance"): no answer to read back
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
+    if not heard and not said_yes:
+        return turn  # nothing heard to read back (a plain call for help): never "You said yes."
     return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes))
 
 
