@@ -37,11 +37,12 @@ def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
 
 
 def read_back_texts(
-    c: LocaleContent, findings: Sequence[Finding], facts: Facts, *, said_yes: bool
+    c: LocaleContent, findings: Sequence[Finding], facts: Facts, *, said_yes: bool, age: int | None = None
 ) -> tuple[str, ...]:
     """A call-now, go-now or clot answer read back inside its guidance turn (after the guidance,
     which always comes first): "You said yes to ... If I misheard, say go back." An answer of
-    "not sure" twice is read back as not sure, never as present."""
+    "not sure" twice is read back as not sure, never as present. ``age``: the age this turn was told,
+    read back when no finding was ("You told me you're 70": seventy and seventeen sound alike)."""
     unclear = [f for f in findings if facts.answers.get(f) is Answer.UNCLEAR]
     present = [f for f in findings if f not in unclear]
     texts: list[str] = []
@@ -52,6 +53,8 @@ def read_back_texts(
     if unclear:
         phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
         texts.append(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))
+    if not texts and age is not None:
+        texts.append(skill(c, "readback_age", number=str(age)))
     if not texts:
         texts.append(c.skill["readback_plain"])
     texts.append(c.skill["readback_undo"])

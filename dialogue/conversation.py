@@ -93,7 +93,9 @@ def _with_disclaimer(turn: Turn, ctx: TurnContext) -> Turn:
 
 def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnContext) -> Turn:
     """The answer that raised the emergency guidance, read back after it (Bickmore et al. 2021):
-    guidance first, then "You said yes to ... If I misheard, say go back.". A result is worded
+    guidance first, then "You said yes to ... If I misheard, say go back.". Only what was heard is
+    read back: the findings, else the age told ("You told me you're 70"), else a yes; an activity
+    word is never spoken back, so a turn raised by one alone reads nothing back. A result is worded
     again with the read-back inside its word budget (what does not fit then waits behind "more")."""
     facts = turn.state.facts
     heard = [
@@ -102,9 +104,10 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
-    if not heard and not said_yes:
+    age = facts.age if facts.age is not None and facts.age != before.facts.age else None
+    if not heard and not said_yes and age is None:
         return turn  # nothing heard to read back (a plain call for help): never "You said yes."
-    return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes))
+    return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes, age=age))
 
 
 def _led(turn: Turn, ctx: TurnContext, texts: tuple[str, ...]) -> Turn:

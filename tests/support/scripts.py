@@ -9,6 +9,7 @@ A script is a list of turns. Each turn sends one request and checks the reply::
       expect: {says: ["fluid"], emergency_first: false}
     - interview: {yes_to: [pain_calf, swelling_calf], age: 45}   # answers every question until the result
       expect: {emergency_first: true}
+    - interview: {until: age}   # ... or until the skill asks that question (the next turn answers it)
 
 Expectations compare against the plain words of the speech (tags stripped, entities unescaped),
 case-insensitively. ``{emergency_number}`` in an expectation becomes the locale's digits.
@@ -220,7 +221,8 @@ def _request(turn: dict[str, Any], session: Session) -> dict[str, Any]:
 
 
 def _interview(spec: dict[str, Any], session: Session, send: Transport, where: str) -> dict[str, Any]:
-    """Answer each question the skill asks: yes for the listed findings, the age if asked, else no."""
+    """Answer each question the skill asks: yes for the listed findings, the age if asked, else no;
+    with ``until``, stop when the skill asks that question (its response is the step's)."""
     from triage.vocabulary import FINDING_GROUPS
 
     def with_groups(values: set[str]) -> set[str]:  # a grouped question covers its atoms
@@ -229,14 +231,21 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
     yes = with_groups(set(spec.get("yes_to", [])))
     unknown = with_groups(set(spec.get("not_sure_to", []))) - yes
     age = spec.get("age")
+    until = spec.get("until")
+    response: dict[str, Any] | None = None
     for _ in range(MAX_INTERVIEW_TURNS):
         state = state_data(session.attributes.get("kh")) or {}
         if state.get("mode") == "offer_interview":  # "shall I ask a few questions?": yes
-            session.absorb(send(session.intent("AMAZON.YesIntent")))
+            response = send(session.intent("AMAZON.YesIntent"))
+            session.absorb(response)
             state = state_data(session.attributes.get("kh")) or {}
         if state.get("mode") != "interview":
             raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
         question = state.get("question")
+        if until is not None and question == until:
+            if response is None:
+                raise ScriptFailure(f"{where}: {until!r} was asked before this step answered anything")
+            return response
         if question == "age":
             request = (
                 session.intent("AgeIntent", age={"name": "age", "value": str(age)})
@@ -252,6 +261,8 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
         response = send(request)
         session.absorb(response)
         if (state_data(session.attributes.get("kh")) or {}).get("mode") != "interview":
+            if until is not None:
+                raise ScriptFailure(f"{where}: the interview ended before it asked {until!r}")
             return response
     raise ScriptFailure(f"{where}: the interview did not finish in {MAX_INTERVIEW_TURNS} answers")
 
