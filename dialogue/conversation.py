@@ -473,8 +473,13 @@ def _emergency(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
 
 def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, accepted: bool = False) -> Turn:
     """The interview from the start. ``accepted``: a yes to the offer to start the questions (no
-    headline answer again, no introduction: straight to the first question)."""
-    facts = _with_volunteered(state.facts if state.mode is Mode.INTERVIEW else Facts.empty(), act)
+    headline answer again, no introduction: straight to the first question). A symptom told after
+    the session's check (at its result, an explainer, PRICE) adds to what was already answered:
+    the check goes on from there, never asks it all again."""
+    volunteered = bool(act.findings or act.inferred)
+    carried_on = state.mode is not Mode.INTERVIEW and volunteered and state.facts != Facts.empty()
+    kept = state.mode is Mode.INTERVIEW or carried_on
+    facts = _with_volunteered(state.facts if kept else Facts.empty(), act)
     new_state = replace(
         state,
         mode=Mode.INTERVIEW,
@@ -490,14 +495,12 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
     new_state = _note_emergency(new_state, assessment)
     if assessment.complete:
         return _result(new_state, ctx, assessment)
-    headline = (
-        act.act is Act.KNEE_PAIN and not (act.findings or act.inferred) and state.mode is not Mode.INTERVIEW
-    )
+    headline = act.act is Act.KNEE_PAIN and not volunteered and state.mode is not Mode.INTERVIEW
     if headline and not accepted:
         # "Why does the back of my knee hurt": answered first, then the offer to narrow it down.
         offered = replace(new_state, mode=Mode.OFFER_INTERVIEW, question=None)
         return _reply(offered, ctx, p.headline(ctx.content))
-    return _ask(new_state, ctx, assessment, intro=not accepted)
+    return _ask(new_state, ctx, assessment, intro=not accepted and not carried_on)
 
 
 def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
