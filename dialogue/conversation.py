@@ -152,7 +152,7 @@ def _respond(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act in _TOPICS:
         return _TOPICS[act.act](state, act, ctx)
     if act.act in (Act.YES, Act.NO, Act.DONT_KNOW, Act.AGE, Act.SYMPTOM):
-        if act.findings or act.inferred:
+        if _volunteers(act):
             return _start_interview(state, act, ctx)
         return _reply(state, ctx, p.not_now(ctx.content, state.mode))
     return _fallback(state, ctx)
@@ -476,7 +476,7 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
     headline answer again, no introduction: straight to the first question). A symptom told after
     the session's check (at its result, an explainer, PRICE) adds to what was already answered:
     the check goes on from there, never asks it all again."""
-    volunteered = bool(act.findings or act.inferred)
+    volunteered = _volunteers(act)
     carried_on = state.mode is not Mode.INTERVIEW and volunteered and state.facts != Facts.empty()
     kept = state.mode is Mode.INTERVIEW or carried_on
     facts = _with_volunteered(state.facts if kept else Facts.empty(), act)
@@ -512,7 +512,7 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
         if answer is not None:
             facts = answer_question(facts, question, answer, act.number)
             answered = True
-    if act.findings or act.inferred:
+    if _volunteers(act):
         facts = _with_volunteered(facts, act)
         answered = True
     if not answered:
@@ -525,9 +525,17 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
     return _ask(new_state, ctx, assessment)
 
 
+def _volunteers(act: UserAct) -> bool:
+    """The act tells something about the person, asked for or not: a finding, an activity, an age."""
+    return bool(act.findings or act.inferred) or (act.act is Act.AGE and act.number is not None)
+
+
 def _with_volunteered(facts: Facts, act: UserAct) -> Facts:
-    """The facts with what the user volunteered: findings said as present, and the findings an
-    activity word implies as inferred (counted for ranking, never spoken back as a reason)."""
+    """The facts with what the user volunteered: findings said as present, the findings an
+    activity word implies as inferred (counted for ranking, never spoken back as a reason), and an
+    age told while something else was asked ("I'm 70")."""
+    if act.act is Act.AGE and act.number is not None and act.number != facts.age:
+        facts = facts.with_age(act.number)
     for finding in act.findings:
         facts = facts.with_answer(finding, Answer.PRESENT)
     inferred = tuple(f for f in act.inferred if f not in facts.answers)

@@ -10,6 +10,7 @@ A script is a list of turns. Each turn sends one request and checks the reply::
     - interview: {yes_to: [pain_calf, swelling_calf], age: 45}   # answers every question until the result
       expect: {emergency_first: true}
     - interview: {until: age}   # ... or until the skill asks that question (the next turn answers it)
+    - interview: {never_asked: [age]}   # ... and fail if it asks any of these
 
 Expectations compare against the plain words of the speech (tags stripped, entities unescaped),
 case-insensitively. ``{emergency_number}`` in an expectation becomes the locale's digits.
@@ -222,7 +223,8 @@ def _request(turn: dict[str, Any], session: Session) -> dict[str, Any]:
 
 def _interview(spec: dict[str, Any], session: Session, send: Transport, where: str) -> dict[str, Any]:
     """Answer each question the skill asks: yes for the listed findings, the age if asked, else no;
-    with ``until``, stop when the skill asks that question (its response is the step's)."""
+    with ``until``, stop when the skill asks that question (its response is the step's); a question
+    in ``never_asked`` fails the step when asked."""
     from triage.vocabulary import FINDING_GROUPS
 
     def with_groups(values: set[str]) -> set[str]:  # a grouped question covers its atoms
@@ -232,6 +234,7 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
     unknown = with_groups(set(spec.get("not_sure_to", []))) - yes
     age = spec.get("age")
     until = spec.get("until")
+    never = set(spec.get("never_asked", []))
     response: dict[str, Any] | None = None
     for _ in range(MAX_INTERVIEW_TURNS):
         state = state_data(session.attributes.get("kh")) or {}
@@ -242,6 +245,8 @@ def _interview(spec: dict[str, Any], session: Session, send: Transport, where: s
         if state.get("mode") != "interview":
             raise ScriptFailure(f"{where}: not in an interview (mode {state.get('mode')!r})")
         question = state.get("question")
+        if question in never:
+            raise ScriptFailure(f"{where}: asked {question!r}, which was already told")
         if until is not None and question == until:
             if response is None:
                 raise ScriptFailure(f"{where}: {until!r} was asked before this step answered anything")
