@@ -71,3 +71,4 @@ class UserAct(msgspec.Struct, frozen=True):
     topic: str | None = None  # a content id: cause, test, PRICE step or medicine
     number: int | None = None  # age in years, or icing minutes
     unresolved: bool = False  # a slot was heard but did not resolve to any id
+    someone_else: bool = False  # the knee is someone else's ("my son's knee hurts at the back")

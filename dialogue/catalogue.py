@@ -110,19 +110,29 @@ class Catalogue:
     # --- the interview ------------------------------------------------------------------------
 
     def question(
-        self, question_id: str, *, left: int = 0, intro: bool = False, rephrased: bool = False
+        self,
+        question_id: str,
+        *,
+        left: int = 0,
+        intro: bool = False,
+        rephrased: bool = False,
+        for_someone: bool = False,
     ) -> Reply:
-        """An interview question, after the introduction (``intro``) and how many are left about
-        (``left``, 0: not said)."""
+        """An interview question, after the introduction (``intro``), the note to answer for the
+        person whose knee it is (``for_someone``) and how many are left about (``left``, 0: not said)."""
         return self._once(
-            ("question", question_id, left, intro, rephrased),
-            lambda: self._question(question_id, left, intro, rephrased),
+            ("question", question_id, left, intro, rephrased, for_someone),
+            lambda: self._question(question_id, left, intro, rephrased, for_someone),
         )
 
-    def _question(self, question_id: str, left: int, intro: bool, rephrased: bool) -> Reply:
+    def _question(
+        self, question_id: str, left: int, intro: bool, rephrased: bool, for_someone: bool
+    ) -> Reply:
         c = self.content
         text = asked_text(c, question_id, rephrased=rephrased)
         opening = [para(c.skill["interview_intro"], priority=Priority.HIGH)] if intro else []
+        if for_someone:
+            opening.append(para(c.skill["answer_for_them"], priority=Priority.HIGH))
         asked = essential(text)
         if left:  # "about N more" only while the turn stays short: a long question goes without it
             note = para(skill(c, "questions_left", count=str(left)), priority=Priority.NORMAL)

@@ -400,7 +400,7 @@ def _start_over(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if state.mode is Mode.EXPLAINER and state.topic:
         return _explainer_page(state, ctx, state.topic, 0)
     # A fresh interview; the emergency guidance stays sticky for the rest of the session.
-    fresh = SessionState(emergency=state.emergency, said=state.said)
+    fresh = SessionState(emergency=state.emergency, said=state.said, someone_else=state.someone_else)
     return _start_interview(fresh, UserAct(Act.KNEE_PAIN), ctx, accepted=True)
 
 
@@ -490,6 +490,7 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
         question=None,
         topic=None,
         more=(),
+        someone_else=state.someone_else or act.someone_else,
     )
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
@@ -517,7 +518,7 @@ def _interview_answer(state: SessionState, act: UserAct, ctx: TurnContext) -> Tu
         answered = True
     if not answered:
         return _fallback(state, ctx)
-    new_state = replace(state, facts=facts, misses=0)
+    new_state = replace(state, facts=facts, misses=0, someone_else=state.someone_else or act.someone_else)
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
     if assessment.complete:  # a child is asked only what could make it an emergency (triage decides)
@@ -577,7 +578,9 @@ def _ask(state: SessionState, ctx: TurnContext, assessment: Assessment, *, intro
         asked=state.asked + 1,
         promised=left if left is not None else state.promised,
     )
-    reply = p.question(ctx.content, question, questions_left=left or 0, intro=intro)
+    # Asked for someone else ("my son's knee"): the first question says to answer for them.
+    for_someone = state.someone_else and state.asked == 0
+    reply = p.question(ctx.content, question, questions_left=left or 0, intro=intro, for_someone=for_someone)
     said = Said(SaidKind.QUESTION, question=question.id)
     return Turn(state=new_state, reply=reply, said=said)
 

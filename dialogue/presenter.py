@@ -158,10 +158,15 @@ def headline(c: LocaleContent) -> Reply:
     return catalogue(c).headline()
 
 
-def question(c: LocaleContent, q: Question, *, questions_left: int, intro: bool) -> Reply:
+def question(
+    c: LocaleContent, q: Question, *, questions_left: int, intro: bool, for_someone: bool = False
+) -> Reply:
     """An interview question, after the introduction on the first one, and "about N more" when
-    ``questions_left`` is given (the conversation says it only when the number can be promised)."""
-    return catalogue(c).question(q.id, left=max(0, questions_left), intro=intro, rephrased=q.rephrased)
+    ``questions_left`` is given (the conversation says it only when the number can be promised).
+    ``for_someone``: the questions are about someone else's knee; say to answer them for that person."""
+    return catalogue(c).question(
+        q.id, left=max(0, questions_left), intro=intro, rephrased=q.rephrased, for_someone=for_someone
+    )
 
 
 def question_text(c: LocaleContent, question: Question) -> str:

@@ -178,6 +178,7 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
     #: the last few answers' "before", newest last (session only)
     undo: Annotated[tuple[Undo, ...], Meta(max_length=MAX_UNDO)] = ()
     guess: _Id | None = None  # "did you mean ...?" asked about this content id ("finding:x", "cause:y")
+    someone_else: bool = False  # the questions are answered for someone else ("my son's knee")
 
     def snapshot(self) -> "Undo":
         """This state as the "before" of the next answer."""
@@ -290,6 +291,7 @@ class SessionState(msgspec.Struct, frozen=True, tag_field="v", tag=STATE_VERSION
             icing=IcingState.from_json(data.get("icing")),
             undo=undo,
             guess=guess if isinstance(guess, str) and len(guess) < 64 else None,
+            someone_else=data.get("someone_else") is True,
         )
 
 

@@ -108,6 +108,7 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
         answer=answer,
         topic=guess,
         unresolved=unresolved,
+        someone_else=_read(handler_input, "person").id is not None,  # "my son's", "my husband's"
     )
 
 

@@ -307,6 +307,7 @@ def a_state_with_every_part_filled() -> SessionState:
             Undo(Facts(), None, 0, Mode.IDLE, EmergencyKind.PE),
         ),
         guess="finding:tight_calf",
+        someone_else=True,
     )
 
 
