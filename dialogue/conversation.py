@@ -490,7 +490,8 @@ def _start_interview(state: SessionState, act: UserAct, ctx: TurnContext, *, acc
         question=None,
         topic=None,
         more=(),
-        someone_else=state.someone_else or act.someone_else,
+        # Whose knee: the session's for the same check (or the one just offered), else what was said.
+        someone_else=(state.someone_else and (kept or accepted)) or act.someone_else,
     )
     assessment = assess(facts)
     new_state = _note_emergency(new_state, assessment)
