@@ -36,6 +36,11 @@ def emergency_statement(c: LocaleContent, assessment: Assessment) -> Reply:
     return reply(c, essential(reason), reprompt=c.skill["emergency_reprompt"])
 
 
+def age_told(c: LocaleContent, years: int) -> str:
+    """ "You told me you're 70.": an age said back (seventy and seventeen sound alike)."""
+    return skill(c, "readback_age", number=str(years))
+
+
 def read_back_texts(
     c: LocaleContent, findings: Sequence[Finding], facts: Facts, *, said_yes: bool, age: int | None = None
 ) -> tuple[str, ...]:
@@ -54,7 +59,7 @@ def read_back_texts(
         phrases = [c.interview.findings[f].phrase for f in unclear[:2]]
         texts.append(skill(c, "unclear_note", reasons=_and(c, phrases, joiner=c.skill["or_word"])))
     if not texts and age is not None:
-        texts.append(skill(c, "readback_age", number=str(age)))
+        texts.append(age_told(c, age))
     if not texts:
         texts.append(c.skill["readback_plain"])
     texts.append(c.skill["readback_undo"])

@@ -66,9 +66,15 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         turn = replace(turn, state=replace(turn.state, more=()))  # "more" is about the last reply only
     if act.act in _ANSWER_ACTS and _moved_on(state, turn.state):
         turn = replace(turn, state=turn.state.remembering(state.snapshot()))
+    raised = _raised(state.emergency, turn.state.emergency)
+    told = turn.state.facts.age
+    if act.act is Act.AGE and told is not None and told == act.number != state.facts.age and not raised:
+        if not _asked_age(state):
+            # An age told while something else was asked is said back: it was heard, and as what
+            # (seventy and seventeen sound alike). An age that raises the guidance is read back below.
+            turn = replace(_led(turn, ctx, (p.age_told(ctx.content, told),)), said=None)
     if turn.state.emergency is None:
         return turn
-    raised = _raised(state.emergency, turn.state.emergency)
     if raised and act.act in _ANSWER_ACTS:
         turn = replace(_with_read_back(state, act, turn, ctx), said=None)
     if turn.full_guidance:
@@ -76,6 +82,12 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
         return replace(turn, full_guidance=True)
     return turn
+
+
+def _asked_age(state: SessionState) -> bool:
+    """The pending question is the age question."""
+    question = _current_question(state) if state.mode is Mode.INTERVIEW else None
+    return question is not None and question.kind is QuestionKind.AGE
 
 
 def _raised(before: EmergencyKind | None, after: EmergencyKind | None) -> bool:
