@@ -68,11 +68,11 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
         turn = replace(turn, state=turn.state.remembering(state.snapshot()))
     raised = _raised(state.emergency, turn.state.emergency)
     told = turn.state.facts.age
-    if act.act is Act.AGE and told is not None and told == act.number != state.facts.age and not raised:
-        if not _asked_age(state):
-            # An age told while something else was asked is said back: it was heard, and as what
-            # (seventy and seventeen sound alike). An age that raises the guidance is read back below.
-            turn = replace(_led(turn, ctx, (p.age_told(ctx.content, told),)), said=None)
+    # An age told while something else was asked is said back: it was heard, and as what (seventy
+    # and seventeen sound alike). An age that raises the guidance is read back below instead.
+    out_of_turn = act.act is Act.AGE and not _asked_age(state) and not raised
+    if out_of_turn and told is not None and told == act.number != state.facts.age:
+        turn = replace(_led(turn, ctx, (p.age_told(ctx.content, told),)), said=None)
     if turn.state.emergency is None:
         return turn
     if raised and act.act in _ANSWER_ACTS:
