@@ -23,9 +23,11 @@ from kneeskill.slots import (
     SlotReading,
     SlotValue,
     catalogues,
+    only_a_place,
     read_number,
     read_slot,
     read_slot_list,
+    slot_words,
 )
 from kneeskill.turns import load_state, locale_content, run_turn
 from triage.vocabulary import Answer, Finding
@@ -82,6 +84,8 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     guess: str | None = None
     answer = _answer(_read(handler_input, "answer").id)
     for slot_name in ("symptom", "bodyPlace"):
+        if slot_name == "bodyPlace" and found and only_a_place(slot_words(handler_input, slot_name) or ""):
+            continue  # "my calf is swollen": where the symptom is, not pain there (read as its place)
         reading = _read(handler_input, slot_name)
         heard_answer = _answer_in(handler_input, slot_name, reading)
         if heard_answer is not None:
@@ -90,7 +94,10 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
             continue
         # A list said in one breath ("red and warm") counts item by item.
         also = {"bodyPlace": _catalogue(handler_input, "bodyPlace")} if slot_name == "symptom" else None
-        for item in read_slot_list(handler_input, slot_name, _catalogue(handler_input, slot_name), also):
+        # "the back of my knee is swollen" (KneePainIntent): said of the knee unless a place is named
+        place = "knee" if act is Act.KNEE_PAIN else ""
+        catalogue = _catalogue(handler_input, slot_name)
+        for item in read_slot_list(handler_input, slot_name, catalogue, also, default_place=place):
             unresolved = unresolved or item.unresolved
             guess = guess or item.guess
             chosen = item.prefer(pending)

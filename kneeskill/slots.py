@@ -412,23 +412,41 @@ def read_slot_list(
     name: str,
     catalogue: Sequence[SlotValue],
     also: Mapping[str, Sequence[SlotValue]] | None = None,
+    *,
+    default_place: str = "",
 ) -> tuple[SlotReading, ...]:
     """``read_slot``, but words Alexa could not resolve as a whole are read for every value they
     name (``spot``: "red warm and really tender", "my knee has gone hot and red and swollen"), so
     several findings said at once all count; failing that, a spoken list ("red and warm") is read
     item by item. An item said exactly as a value's word is taken as that word's first value, as
     Alexa's own resolution does. ``also``: other slots' catalogues whose values may be said in
-    these words too (body places said within a symptom: "it aches behind my knee")."""
+    these words too (body places said within a symptom: "it aches behind my knee").
+
+    The body place said around the words (the ``bodyPlace`` slot, the ``place`` slot of a carrier
+    such as "my {place} is {symptom}", else ``default_place``: the knee for "the back of my knee is
+    {symptom}") reads a word several values share as that place's value only: "my knee is swollen"
+    is a swollen knee, never a swollen calf, even when Alexa resolved "swollen" to all three."""
     whole = read_slot(handler_input, name, catalogue)
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None) or {}
     value = getattr(slots.get(name), "value", None)
     if not isinstance(value, str):
         return (whole,)
-    place = getattr(slots.get("bodyPlace"), "value", None) if name != "bodyPlace" else None
-    spotted, coverage = spot(
-        value, name, catalogue, context=place if isinstance(place, str) else "", also=also
-    )
+    said_place = _place_words(handler_input, slots, name)
+    # The intent's own place ("the back of my knee is swollen") only when no place is said at all.
+    names_place = any(w in _PLACES for w in match_key(value).split())
+    context = said_place or ("" if names_place else default_place)
+    spotted, coverage = spot(value, name, catalogue, context=context, also=also)
+    place = next((_PLACES[w] for w in match_key(context).split() if w in _PLACES), None)
+    if place is not None and whole.ids and not whole.unresolved:
+        if spotted and coverage >= _MOSTLY:
+            return spotted  # each word read for the place said ("my knee is hot and swollen")
+        index, known, _ = _spot_index(
+            name, tuple(catalogue), tuple((k, tuple(v)) for k, v in (also or {}).items())
+        )
+        whole = SlotReading(
+            ids=_at_place(whole.ids, match_key(value), place, index, known), heard=whole.heard
+        )
     if not whole.unresolved:
         # Alexa resolved one value; the words heard may name more ("red warm and really tender"
         # resolved as red): those count too.
@@ -456,6 +474,24 @@ def read_slot_list(
     return tuple(readings)
 
 
+def slot_words(handler_input: HandlerInput, name: str) -> str | None:
+    """The words heard for slot ``name``, as Alexa sent them (None: not said)."""
+    request = handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
+    value = getattr(slots.get(name), "value", None)
+    return value if isinstance(value, str) else None
+
+
+def _place_words(handler_input: HandlerInput, slots: Mapping[str, Any], name: str) -> str:
+    """What says where, for reading ``name``: the ``bodyPlace`` slot's words and the ``place``
+    slot's id (``knee``, ``calf``, ``leg``: "my calf muscle is ...", "my whole leg is ...")."""
+    said = [getattr(slots.get("bodyPlace"), "value", None)] if name != "bodyPlace" else []
+    if name != "place" and "place" in slots:
+        place = read_slot(handler_input, "place")
+        said.append(place.id if place.id is not None else getattr(slots.get("place"), "value", None))
+    return " ".join(words for words in said if isinstance(words, str))
+
+
 #: Words that deny what follows them, within ``_NEGATION_REACH`` words ("no swelling or redness").
 #: "can't" and "hardly" are not among them: they belong to what people report ("I can't bend it").
 _NEGATORS = frozenset(
@@ -480,6 +516,17 @@ _NEGATION_REACH = 3
 _CLAUSE_BREAKS = frozenset({"but", "though", "although", "just", "only", "yet", "and", "except"})
 #: Body places that tell apart values sharing a word ("swollen": the knee, the calf or the whole leg).
 _PLACES: dict[str, str] = {"knee": "knee", "kneecap": "knee", "calf": "calf", "leg": "leg"}
+
+
+def only_a_place(words: str) -> bool:
+    """``words`` name a body place and nothing else ("calf", "my knee"): where a symptom is, not
+    a pain there ("my calf is swollen" says nothing of pain in the calf)."""
+    said = [w for w in match_key(words).split() if w not in _ARTICLES and w not in ("my", "the", "me")]
+    return bool(said) and all(w in _PLACES or w in _PLACE_WORDS for w in said)
+
+
+#: Words that name a place as the PLACE slot does, beyond ``_PLACES`` ("calves", "whole leg").
+_PLACE_WORDS = frozenset({"knees", "calves", "legs", "whole", "lower", "muscle", "thigh", "foot", "ankle"})
 
 
 #: One value named by at least this share of the words said is what was said; less is a guess.
@@ -528,7 +575,7 @@ def spot(
             # a phrase that names its own place ("behind my knee", "swollen calf") is read as said
             own = any(w in _PLACES or w in _PLACE_IDS for w in key.split())
             place = None if own else _place_near(places, i) or default_place
-            placed = _placed(ids, key, place, index, known)
+            placed = _at_place(ids, key, place, index, known)
             if placed:
                 readings.append(SlotReading(ids=placed, heard=True))
                 naming += size
@@ -572,6 +619,23 @@ def _place_near(places: list[tuple[int, str]], at: int) -> str | None:
         return before[-1]
     after = [p for i, p in places if i > at]
     return after[0] if after else None
+
+
+def _at_place(
+    ids: tuple[str, ...],
+    key: str,
+    place: str | None,
+    index: Mapping[str, tuple[str, ...]],
+    known: AbstractSet[str],
+) -> tuple[str, ...]:
+    """``ids`` read for the body place said with them (:func:`_placed`), keeping only that place's
+    own values when it has any: "swollen" of the knee is the knee, not also the calf and the leg,
+    so a pending question about the calf cannot take it as its answer."""
+    placed = _placed(ids, key, place, index, known)
+    if place is None:
+        return placed
+    own = tuple(i for i in placed if place in i.split("_") or i not in ids)
+    return own or placed
 
 
 def _placed(

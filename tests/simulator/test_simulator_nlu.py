@@ -165,7 +165,14 @@ def test_a_matched_slot_is_sent_like_alexa_sends_it() -> None:
 
 def test_every_declared_slot_appears_even_when_empty() -> None:
     resolution = resolve("why does the back of my knee hurt", "en-US")
-    assert {s.name for s in resolution.slots} == {"symptom", "bodyPlace", "activity", "pain", "person"}
+    assert {s.name for s in resolution.slots} == {
+        "symptom",
+        "bodyPlace",
+        "activity",
+        "pain",
+        "person",
+        "place",
+    }
     assert all(s.value is None for s in resolution.slots)
 
 
