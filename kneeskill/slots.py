@@ -441,11 +441,11 @@ def read_slot_list(
     if place is not None and whole.ids and not whole.unresolved:
         if spotted and coverage >= _MOSTLY:
             return spotted  # each word read for the place said ("my knee is hot and swollen")
-        index, known, _ = _spot_index(
+        words, known, _ = _spot_index(
             name, tuple(catalogue), tuple((k, tuple(v)) for k, v in (also or {}).items())
         )
         whole = SlotReading(
-            ids=_at_place(whole.ids, match_key(value), place, index, known), heard=whole.heard
+            ids=_at_place(whole.ids, match_key(value), place, words, known), heard=whole.heard
         )
     if not whole.unresolved:
         # Alexa resolved one value; the words heard may name more ("red warm and really tender"
