@@ -316,10 +316,13 @@ _Entry = tuple[str, str, Counter[str], Counter[str], tuple[str, ...]]
 
 @functools.cache
 def _sounds(values: tuple[SlotValue, ...]) -> tuple[_Entry, ...]:
-    """Each catalogue key with its sound-alike form and their letters, worked out once per catalogue."""
+    """Each catalogue key with its sound-alike form and their letters, worked out once per catalogue.
+    Keys that hold a negation are left out: ``match_spoken`` never guesses for words with one, so a
+    near spelling would only ever add it ("can walk on it" is never "can't walk on it")."""
     return tuple(
         (candidate, sound, Counter(candidate), Counter(sound), ids)
         for candidate, ids in _index(values).items()
+        if not re.search(_NEGATION, f" {candidate} ")
         for sound in (sounds_like(candidate),)
     )
 

@@ -1015,6 +1015,8 @@ def _misspelt(heard: str, value: str) -> bool:
     from difflib import SequenceMatcher
 
     said, known = heard.split(), value.split()
+    if _negated(said) != _negated(known):
+        return False  # "can walk on it" is not "can't walk on it"
     if len(said) == 1 and len(known) == 1 and min(len(said[0]), len(known[0])) <= 4:
         return False
     for op, a1, a2, b1, b2 in SequenceMatcher(None, said, known, autojunk=False).get_opcodes():
@@ -1073,6 +1075,18 @@ def _near_plain(model: VoiceModel, text: str) -> _Candidate | None:
 
 def _denials(text: str) -> bool:
     return any(w in _NEGATIONS or w.endswith("n't") or w == "cannot" for w in text.split())
+
+
+#: Negations as slot value keys spell them (``_key`` drops apostrophes).
+_KEY_NEGATIONS = frozenset(
+    {w.replace("'", "") for w in _NEGATIONS}
+    | {"cant", "cannot", "couldnt", "wouldnt", "shouldnt", "hadnt", "aint", "wont", "dont", "doesnt"}
+)
+
+
+def _negated(words: list[str]) -> bool:
+    """Whether slot value words (``_key``'s form) hold a negation."""
+    return any(w in _KEY_NEGATIONS for w in words)
 
 
 def _near_carrier(model: VoiceModel, text: str) -> _Candidate | None:

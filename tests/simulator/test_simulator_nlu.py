@@ -317,6 +317,32 @@ def test_a_value_after_a_negation_is_never_the_value(utterance: str) -> None:
     assert found is None or not {"swelling_knee", "swelling_calf"} & set(found.ids)
 
 
+@pytest.mark.parametrize(
+    "utterance", ["I can walk on it", "I can put weight on it", "I can bend my knee", "I can walk"]
+)
+def test_a_near_spelling_of_a_value_never_adds_a_negation(utterance: str) -> None:
+    # "can walk on it" is one letter from "can't walk on it": never read as it
+    found = resolve(utterance, "en-GB").slot("symptom")
+    assert found is None or not {"cannot_bear_weight", "cannot_bend_90"} & set(found.ids)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "symptom"),
+    [
+        ("I can't put weight on it", "cannot_bear_weight"),
+        ("I can't walk", "cannot_bear_weight"),
+        ("I can't bend my knee", "cannot_bend_90"),
+        ("I twisted my knee", "mech_twist"),
+        ("it hurts when I go up stairs", "pain_on_stairs_or_sitting"),
+    ],
+)
+def test_a_symptom_said_as_what_i_did_or_cannot_do_is_that_symptom(utterance: str, symptom: str) -> None:
+    resolution = resolve(utterance, "en-GB")
+    found = resolution.slot("symptom")
+    assert resolution.intent == "SymptomIntent"
+    assert found is not None and found.status is MatchStatus.MATCH and symptom in found.ids
+
+
 def test_a_carrier_whose_unknown_words_outnumber_its_own_does_not_win() -> None:
     # "i am {decade}" would take "not able to take breath properly" as an unknown decade
     assert resolve("I am not able to take breath properly", "en-IN").intent != "AgeIntent"
