@@ -447,9 +447,7 @@ def read_slot_list(
         words, known, _ = _spot_index(
             name, tuple(catalogue), tuple((k, tuple(v)) for k, v in (also or {}).items())
         )
-        whole = SlotReading(
-            ids=_at_place(whole.ids, match_key(value), place, words, known), heard=whole.heard
-        )
+        whole = SlotReading(ids=_placed(whole.ids, match_key(value), place, words, known), heard=whole.heard)
     if not whole.unresolved:
         # Alexa resolved one value; the words heard may name more ("red warm and really tender"
         # resolved as red): those count too.
@@ -578,7 +576,7 @@ def spot(
             # a phrase that names its own place ("behind my knee", "swollen calf") is read as said
             own = any(w in _PLACES or w in _PLACE_IDS for w in key.split())
             place = None if own else _place_near(places, i) or default_place
-            placed = _at_place(ids, key, place, index, known)
+            placed = _placed(ids, key, place, index, known)
             if placed:
                 readings.append(SlotReading(ids=placed, heard=True))
                 naming += size
@@ -624,23 +622,6 @@ def _place_near(places: list[tuple[int, str]], at: int) -> str | None:
     return after[0] if after else None
 
 
-def _at_place(
-    ids: tuple[str, ...],
-    key: str,
-    place: str | None,
-    index: Mapping[str, tuple[str, ...]],
-    known: AbstractSet[str],
-) -> tuple[str, ...]:
-    """``ids`` read for the body place said with them (:func:`_placed`), keeping only that place's
-    own values when it has any: "swollen" of the knee is the knee, not also the calf and the leg,
-    so a pending question about the calf cannot take it as its answer."""
-    placed = _placed(ids, key, place, index, known)
-    if place is None:
-        return placed
-    own = tuple(i for i in placed if place in i.split("_") or i not in ids)
-    return own or placed
-
-
 def _placed(
     ids: tuple[str, ...],
     key: str,
@@ -648,14 +629,16 @@ def _placed(
     index: Mapping[str, tuple[str, ...]],
     known: AbstractSet[str],
 ) -> tuple[str, ...]:
-    """``ids`` read for the body place said with them, best first: the ones of that place; else the
-    same finding of that place ("swelled up" of the calf: swelling_calf, not swelling_knee); else
-    the value the catalogue has for the word said with the place ("hot knee")."""
+    """``ids`` read for the body place said with them: the ones of that place; else the same finding
+    of that place ("swelled up" of the calf: swelling_calf, not swelling_knee); else the value the
+    catalogue has for the word said with the place ("hot knee"). Only that place's own values, when
+    it has any: "swollen" of the knee is the knee, not also the calf and the leg, so a pending
+    question about the calf cannot take it as its answer."""
     if place is None:
         return ids
     of_place = tuple(i for i in ids if place in i.split("_"))
     if of_place:
-        return (*of_place, *(i for i in ids if i not in of_place))
+        return of_place
     moved: list[str] = []
     for i in ids:
         parts = i.split("_")
@@ -663,11 +646,11 @@ def _placed(
             base = {p for p in parts if p not in _PLACE_IDS}
             moved += [k for k in sorted(known) if place in k.split("_") and base <= set(k.split("_"))]
     if moved:
-        return (*dict.fromkeys(moved), *(i for i in ids if i not in moved))
+        return tuple(dict.fromkeys(moved))
     for said in (f"{key} {place}", f"{place} {key}"):
         placed = index.get(said)
         if placed:
-            return (*placed, *(i for i in ids if i not in placed))
+            return placed
     # A finding of one place said of another it is not part of ("it feels tight" of the knee is not
     # a tight calf): not that finding. The leg holds the calf and the thigh.
     elsewhere = [i for i in ids if _PLACE_IDS.intersection(i.split("_")) and place != "leg"]
