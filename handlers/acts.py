@@ -83,6 +83,8 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
     unresolved = False
     guess: str | None = None
     answer = _answer(_read(handler_input, "answer").id)
+    # "the back of my knee is swollen" (KneePainIntent): said of the knee unless a place is named
+    place = "knee" if act is Act.KNEE_PAIN else ""
     for slot_name in ("symptom", "bodyPlace"):
         if slot_name == "bodyPlace" and found and only_a_place(slot_words(handler_input, slot_name) or ""):
             continue  # "my calf is swollen": where the symptom is, not pain there (read as its place)
@@ -94,8 +96,6 @@ def _findings(handler_input: HandlerInput, act: Act) -> UserAct:
             continue
         # A list said in one breath ("red and warm") counts item by item.
         also = {"bodyPlace": _catalogue(handler_input, "bodyPlace")} if slot_name == "symptom" else None
-        # "the back of my knee is swollen" (KneePainIntent): said of the knee unless a place is named
-        place = "knee" if act is Act.KNEE_PAIN else ""
         catalogue = _catalogue(handler_input, slot_name)
         for item in read_slot_list(handler_input, slot_name, catalogue, also, default_place=place):
             unresolved = unresolved or item.unresolved

@@ -430,17 +430,14 @@ def read_slot_list(
     {symptom}") reads a word several values share as that place's value only: "my knee is swollen"
     is a swollen knee, never a swollen calf, even when Alexa resolved "swollen" to all three."""
     whole = read_slot(handler_input, name, catalogue)
-    request = handler_input.request_envelope.request
-    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
-    value = getattr(slots.get(name), "value", None)
-    if not isinstance(value, str):
+    value = slot_words(handler_input, name)
+    if value is None:
         return (whole,)
-    said_place = _place_words(handler_input, slots, name)
+    said_place = _place_words(handler_input, name)
     # The intent's own place ("the back of my knee is swollen") only when no place is said at all.
-    names_place = any(w in _PLACES for w in match_key(value).split())
-    context = said_place or ("" if names_place else default_place)
+    context = said_place or ("" if _first_place(value) else default_place)
     spotted, coverage = spot(value, name, catalogue, context=context, also=also)
-    place = next((_PLACES[w] for w in match_key(context).split() if w in _PLACES), None)
+    place = _first_place(context)
     if place is not None and whole.ids and not whole.unresolved:
         if spotted and coverage >= _MOSTLY:
             return spotted  # each word read for the place said ("my knee is hot and swollen")
@@ -483,14 +480,11 @@ def slot_words(handler_input: HandlerInput, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _place_words(handler_input: HandlerInput, slots: Mapping[str, Any], name: str) -> str:
-    """What says where, for reading ``name``: the ``bodyPlace`` slot's words and the ``place``
-    slot's id (``knee``, ``calf``, ``leg``: "my calf muscle is ...", "my whole leg is ...")."""
-    said = [getattr(slots.get("bodyPlace"), "value", None)] if name != "bodyPlace" else []
-    if name != "place" and "place" in slots:
-        place = read_slot(handler_input, "place")
-        said.append(place.id if place.id is not None else getattr(slots.get("place"), "value", None))
-    return " ".join(words for words in said if isinstance(words, str))
+def _place_words(handler_input: HandlerInput, name: str) -> str:
+    """What says where, for reading ``name``: the words of the ``bodyPlace`` and ``place`` slots
+    ("my calf muscle is ...", "my whole leg is ...")."""
+    said = (slot_words(handler_input, other) for other in ("bodyPlace", "place") if other != name)
+    return " ".join(words for words in said if words is not None)
 
 
 #: Words that deny what follows them, within ``_NEGATION_REACH`` words ("no swelling or redness").
@@ -515,19 +509,28 @@ _NEGATORS = frozenset(
 _NEGATION_REACH = 3
 #: Words that end what a negator denies ("not swollen but red": red is said).
 _CLAUSE_BREAKS = frozenset({"but", "though", "although", "just", "only", "yet", "and", "except"})
-#: Body places that tell apart values sharing a word ("swollen": the knee, the calf or the whole leg).
-_PLACES: dict[str, str] = {"knee": "knee", "kneecap": "knee", "calf": "calf", "leg": "leg"}
+
+
+@functools.cache
+def _places() -> dict[str, str]:
+    """Words that name a body place, by match key, and the place finding ids are named with
+    (``knee``, ``calf``, ``leg``, ``thigh``): the PLACE slot type's words, the same the interaction
+    model gives Alexa ("calves", "calf muscle", "foot": the leg). They tell apart values sharing a
+    word ("swollen": the knee, the calf or the whole leg)."""
+    return {key: place for key, places in _recognition_index("place").items() for place in places[:1]}
+
+
+def _first_place(text: str) -> str | None:
+    """The place the first word of ``text`` that names one names."""
+    places = _places()
+    return next((places[w] for w in match_key(text).split() if w in places), None)
 
 
 def only_a_place(words: str) -> bool:
-    """``words`` name a body place and nothing else ("calf", "my knee"): where a symptom is, not
-    a pain there ("my calf is swollen" says nothing of pain in the calf)."""
-    said = [w for w in match_key(words).split() if w not in _ARTICLES and w not in ("my", "the", "me")]
-    return bool(said) and all(w in _PLACES or w in _PLACE_WORDS for w in said)
-
-
-#: Words that name a place as the PLACE slot does, beyond ``_PLACES`` ("calves", "whole leg").
-_PLACE_WORDS = frozenset({"knees", "calves", "legs", "whole", "lower", "muscle", "thigh", "foot", "ankle"})
+    """``words`` name a body place and nothing else ("calf", "my calf muscle"): where a symptom is,
+    not a pain there ("my calf is swollen" says nothing of pain in the calf)."""
+    said = " ".join(w for w in match_key(words).split() if w not in _ARTICLES)
+    return said in _places()
 
 
 #: One value named by at least this share of the words said is what was said; less is a guess.
@@ -558,15 +561,16 @@ def spot(
     if not words or not index:
         return (), 0.0
     naming = 0
-    places = [(i, _PLACES[w]) for i, w in enumerate(words) if w in _PLACES]
-    default_place = next((_PLACES[w] for w in match_key(context).split() if w in _PLACES), None)
+    named = _places()
+    places = [(i, named[w]) for i, w in enumerate(words) if w in named]
+    default_place = _first_place(context)
     readings: list[SlotReading] = []
     i = 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
             key = " ".join(words[i : i + size])
             ids = index.get(key)
-            if ids and not (size == 1 and key in _PLACES):
+            if ids and not (size == 1 and key in named):
                 break
         else:
             i += 1
@@ -574,7 +578,7 @@ def spot(
         denied = _denied(words, i)
         if not denied:
             # a phrase that names its own place ("behind my knee", "swollen calf") is read as said
-            own = any(w in _PLACES or w in _PLACE_IDS for w in key.split())
+            own = any(w in named or w in _PLACE_IDS for w in key.split())
             place = None if own else _place_near(places, i) or default_place
             placed = _placed(ids, key, place, index, known)
             if placed:
@@ -661,7 +665,7 @@ def _placed(
 _PLACE_IDS = frozenset({"knee", "calf", "leg", "thigh"})
 
 
-_RECOGNITION_TYPE_OF_SLOT = {"symptom": "SYMPTOM", "bodyPlace": "BODY_PLACE"}
+_RECOGNITION_TYPE_OF_SLOT = {"symptom": "SYMPTOM", "bodyPlace": "BODY_PLACE", "place": "PLACE"}
 
 
 @functools.cache

@@ -46,6 +46,8 @@ FIRST_SAMPLES_FILE = ROOT / "voicemodel" / "samples_v1.yaml"
 #: Written with the models: the recognition words the skill matches unresolved list items against.
 RECOGNITION_FILE = ROOT / "kneeskill" / "recognition_words.json"
 RECOGNITION_TYPES = ("SYMPTOM", "BODY_PLACE")
+#: Recognition-only types the skill also reads its words of at run time (``kneeskill.slots._places``).
+RECOGNITION_ONLY_TYPES = ("PLACE",)
 MODELS_DIR = ROOT / "skill" / "interactionModels" / "custom"
 _ADJACENT_SLOTS = re.compile(r"\}\s*\{")
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
@@ -436,11 +438,12 @@ def load_words() -> dict[str, Any]:
 
 
 def render_recognition_words(words: dict[str, Any]) -> str:
-    """The symptom and body-place words of ``words.yaml`` for the skill's own matching at run time
-    (``kneeskill.slots.read_slot_list``: a list said in one breath is matched item by item, and
-    PyYAML is no run-time dependency)."""
+    """The symptom, body-place and place words of ``words.yaml`` for the skill's own matching at run
+    time (``kneeskill.slots.read_slot_list``: a list said in one breath is matched item by item, a
+    symptom read for the place said with it; PyYAML is no run-time dependency)."""
     extra = words.get("extra_values") or {}
     kept = {name: extra.get(name) or {} for name in RECOGNITION_TYPES}
+    kept.update({name: (words.get("types") or {}).get(name) or {} for name in RECOGNITION_ONLY_TYPES})
     return json.dumps(kept, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 

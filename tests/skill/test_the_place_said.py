@@ -16,6 +16,7 @@ import pytest
 
 import content
 from dialogue.modes import state_data
+from kneeskill.slots import _PLACE_IDS, _places
 from tests.support.envelopes import TEST_SKILL_ID, Session, slot, speech_of
 from tests.support.scripts import emergency_opening, plain
 from tests.support.transports import lambda_transport
@@ -123,3 +124,10 @@ def test_a_place_said_as_the_subject_of_a_symptom_is_not_pain_there() -> None:
 def test_a_body_place_said_alone_is_still_pain_there() -> None:
     counted, _ = said("en-GB", "SymptomIntent", bodyPlace=slot("bodyPlace", "pain_calf", heard="my calf"))
     assert counted == {"pain_calf"}
+
+
+def test_every_place_word_of_the_model_names_a_place_finding_ids_are_named_with() -> None:
+    # The skill reads the PLACE slot type's own words (voicemodel/words.yaml, recognition_words.json)
+    places = _places()
+    assert {"knee", "calf", "leg"} <= set(places.values()) <= _PLACE_IDS
+    assert places["calf muscle"] == "calf" and places["foot"] == "leg" and places["kneecap"] == "knee"
