@@ -67,11 +67,10 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if act.act in _ANSWER_ACTS and _moved_on(state, turn.state):
         turn = replace(turn, state=turn.state.remembering(state.snapshot()))
     raised = _raised(state.emergency, turn.state.emergency)
-    told = turn.state.facts.age
+    told = _age_told(state, turn.state)
     # An age told while something else was asked is said back: it was heard, and as what (seventy
     # and seventeen sound alike). An age that raises the guidance is read back below instead.
-    out_of_turn = act.act is Act.AGE and not _asked_age(state) and not raised
-    if out_of_turn and told is not None and told == act.number != state.facts.age:
+    if told is not None and act.act is Act.AGE and not raised and not _asked_age(state):
         turn = replace(_led(turn, ctx, (p.age_told(ctx.content, told),)), said=None)
     if turn.state.emergency is None:
         return turn
@@ -82,6 +81,12 @@ def _decorated(state: SessionState, act: UserAct, ctx: TurnContext) -> Turn:
     if raised or act.act in _FULL_GUIDANCE_ACTS or turn.reply.end_session:
         return replace(turn, full_guidance=True)
     return turn
+
+
+def _age_told(before: SessionState, after: SessionState) -> int | None:
+    """The age the turn was told, when it changed the one known."""
+    age = after.facts.age
+    return age if age is not None and age != before.facts.age else None
 
 
 def _asked_age(state: SessionState) -> bool:
@@ -116,7 +121,7 @@ def _with_read_back(before: SessionState, act: UserAct, turn: Turn, ctx: TurnCon
         if answer in (Answer.PRESENT, Answer.UNCLEAR) and before.facts.answers.get(finding) is not answer
     ]
     said_yes = act.act is Act.YES or act.answer is Answer.PRESENT
-    age = facts.age if facts.age is not None and facts.age != before.facts.age else None
+    age = _age_told(before, turn.state)
     if not heard and not said_yes and age is None:
         return turn  # nothing heard to read back (a plain call for help): never "You said yes."
     return _led(turn, ctx, p.read_back_texts(ctx.content, heard, facts, said_yes=said_yes, age=age))
